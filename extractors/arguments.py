@@ -1,0 +1,150 @@
+"""From a head token to an ``Argument``: the full phrase, the entity head, and conjuncts.
+
+Rules only choose head tokens; this module decides how far a phrase reaches, which entity it
+names and how coordinated phrases split ("Alibaba and Tencent" gives two arguments), so that
+every rule treats phrases the same way.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from extractors.triple import Argument
+
+#: Children that end a phrase: coordination is split off, clauses are facts of their own.
+_PHRASE_CUT_DEPS = {"conj", "cc", "preconj", "relcl", "advcl", "parataxis"}
+#: Words that may open a phrase but never its entity head.
+_HEAD_DROP_DEPS = {"det", "predet", "poss", "case", "amod", "nummod", "quantmod", "advmod",
+                   "punct", "prep", "acl", "appos", "neg", "aux", "cc", "conj", "relcl"}
+_HEAD_KEEP_DEPS = {"compound", "flat", "nmod"}
+#: NER labels that name things (graph nodes); numeric labels are qualifiers, not entities.
+ENTITY_LABELS = {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
+                 "WORK_OF_ART", "LAW", "LANGUAGE"}
+_RELATIVE_PRONOUN_TAGS = {"WDT", "WP", "WP$"}
+_EDGE_PUNCT = {"punct"}
+
+
+def conjuncts(token: Token) -> list[Token]:
+    """The token and every token coordinated with it, in sentence order.
+
+    "Alibaba and Tencent" -> [Alibaba, Tencent]; spaCy attaches later conjuncts to the first.
+    """
+    return sorted(token.conjuncts + (token,), key=lambda t: t.i)
+
+
+def resolve_relative(token: Token) -> Token:
+    """Replace a relative pronoun subject by the noun its clause modifies.
+
+    In "Ant Group, which canceled its IPO," the subject "which" stands for "Ant Group".
+    """
+    if token.tag_ in _RELATIVE_PRONOUN_TAGS and token.head.dep_ == "relcl":
+        return token.head.head
+    return token
+
+
+def phrase_tokens(head: Token) -> list[Token]:
+    """The tokens of the phrase headed by ``head``, without coordinated or clausal parts."""
+    kept = [head]
+    for child in head.children:
+        if child.dep_ in _PHRASE_CUT_DEPS:
+            continue
+        kept.extend(_subtree_without_cuts(child))
+    kept.sort(key=lambda t: t.i)
+    return _contiguous_around(kept, head)
+
+
+def _subtree_without_cuts(token: Token) -> list[Token]:
+    found = [token]
+    for child in token.children:
+        if child.dep_ in {"relcl", "advcl", "parataxis"}:
+            continue
+        found.extend(_subtree_without_cuts(child))
+    return found
+
+
+def _contiguous_around(tokens: list[Token], head: Token) -> list[Token]:
+    """Keep the unbroken run of tokens containing the head, trimmed of edge punctuation."""
+    positions = {t.i for t in tokens}
+    start = end = head.i
+    while start - 1 in positions:
+        start -= 1
+    while end + 1 in positions:
+        end += 1
+    doc = head.doc
+    run = [doc[i] for i in range(start, end + 1)]
+    while len(run) > 1 and _is_edge_filler(run[0]) and run[0] != head:
+        run.pop(0)
+    while len(run) > 1 and _is_edge_filler(run[-1]) and run[-1] != head:
+        run.pop()
+    return run
+
+
+def _is_edge_filler(token: Token) -> bool:
+    return token.dep_ in _EDGE_PUNCT or token.dep_ == "cc" or token.is_space
+
+
+def entity_head(head: Token) -> tuple[Token, Token, str | None]:
+    """The first and last token of the entity a phrase names, and its NER label.
+
+    A named entity covering the head wins ("Premier Li Qiang" -> "Li Qiang", PERSON); otherwise
+    the head noun with its compounds ("China's Internet shares" -> "Internet shares").
+    """
+    if head.ent_type_ in ENTITY_LABELS:
+        span = _entity_span(head)
+        tokens = [t for t in span if not (t.dep_ == "case" or t.tag_ == "POS" or
+                                          (t.i == span.start and t.dep_ == "det"))]
+        if tokens:
+            return tokens[0], tokens[-1], span.label_
+    first = last = head
+    for child in reversed(list(head.lefts)):
+        if child.dep_ in _HEAD_KEEP_DEPS and child.i == first.i - 1:
+            first = child.left_edge if child.left_edge.dep_ in _HEAD_KEEP_DEPS else child
+        elif child.dep_ in _HEAD_DROP_DEPS or child.i != first.i - 1:
+            break
+    return first, last, None
+
+
+def _entity_span(token: Token) -> Span:
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end:
+            return ent
+    return token.doc[token.i : token.i + 1]
+
+
+def make_argument(head: Token) -> Argument:
+    """Build the two-view ``Argument`` for the phrase headed by ``head``."""
+    head = resolve_relative(head)
+    tokens = phrase_tokens(head)
+    first, last, label = entity_head(head)
+    doc = head.doc
+    return Argument(
+        text=doc[tokens[0].i : tokens[-1].i + 1].text,
+        start=tokens[0].idx,
+        end=tokens[-1].idx + len(tokens[-1].text),
+        head=doc[first.i : last.i + 1].text,
+        head_start=first.idx,
+        head_end=last.idx + len(last.text),
+        entity_type=label,
+    )
+
+
+def make_extra_argument(token: Token) -> Argument:
+    """A further argument of an n-ary fact: a prepositional phrase with its preposition.
+
+    "fined Ant Group for violations": the extra argument is "for violations", head "violations".
+    """
+    objects = [c for c in token.children if c.dep_ in {"pobj", "pcomp"}]
+    head = objects[0] if objects else token
+    first, last, label = entity_head(head)
+    tokens = [token, *phrase_tokens(head)] if objects else phrase_tokens(token)
+    tokens.sort(key=lambda t: t.i)
+    doc = token.doc
+    return Argument(
+        text=doc[tokens[0].i : tokens[-1].i + 1].text,
+        start=tokens[0].idx,
+        end=tokens[-1].idx + len(tokens[-1].text),
+        head=doc[first.i : last.i + 1].text,
+        head_start=first.idx,
+        head_end=last.idx + len(last.text),
+        entity_type=label,
+    )

@@ -1,0 +1,98 @@
+"""What the rules ask of a verb: its subject, its object, its relation words.
+
+Dependency labels are those of spaCy's English models (ClearNLP style).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+NOMINAL_SUBJECT_DEPS = {"nsubj"}
+PASSIVE_SUBJECT_DEPS = {"nsubjpass"}
+OBJECT_DEPS = {"dobj"}
+AUXILIARY_DEPS = {"aux", "auxpass"}
+PARTICLE_DEPS = {"prt"}
+MODAL_TAG = "MD"
+TIME_ENTITY_LABELS = {"DATE", "TIME"}
+
+
+def is_predicate(token: Token) -> bool:
+    """Verbs (and auxiliaries used as main verbs) that can head a clause."""
+    return token.pos_ in {"VERB", "AUX"} and token.dep_ not in AUXILIARY_DEPS
+
+
+def subject_of(verb: Token, deps: set[str] = NOMINAL_SUBJECT_DEPS) -> Token | None:
+    """The verb's subject, inherited from the first verb of a coordination when missing.
+
+    "Regulators criticized and penalized these companies": "penalized" has no subject of its
+    own and takes "Regulators" from "criticized".
+    """
+    for child in verb.children:
+        if child.dep_ in deps:
+            return child
+    if verb.dep_ == "conj" and is_predicate(verb.head) and not _has_own_subject(verb):
+        return subject_of(verb.head, deps)
+    return None
+
+
+def object_of(verb: Token) -> Token | None:
+    """The verb's direct object, shared forward from a coordinated verb when missing.
+
+    "criticized and penalized these companies": "criticized" takes the object of "penalized".
+    """
+    for child in verb.children:
+        if child.dep_ in OBJECT_DEPS:
+            return child
+    for child in verb.children:
+        if child.dep_ == "conj" and is_predicate(child) and not _has_own_subject(child):
+            if any(c.dep_ == "prep" and verb.i < c.i < child.i for c in verb.children):
+                continue
+            for grandchild in child.children:
+                if grandchild.dep_ in OBJECT_DEPS:
+                    return grandchild
+    return None
+
+
+def _has_own_subject(verb: Token) -> bool:
+    return any(c.dep_ in NOMINAL_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for c in verb.children)
+
+
+def verb_subject(verb: Token) -> Token | None:
+    """The active or passive subject of a verb, whichever it has."""
+    return subject_of(verb, NOMINAL_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS)
+
+
+def relation_words(verb: Token, *, auxiliaries: bool = True) -> list[Token]:
+    """The verb with its auxiliaries and particles, without negation and modal verbs.
+
+    Negation and modality are qualifiers of the triple, not part of its relation.
+    """
+    words = [verb]
+    for child in verb.children:
+        if child.dep_ in PARTICLE_DEPS:
+            words.append(child)
+        elif auxiliaries and child.dep_ in AUXILIARY_DEPS and child.tag_ != MODAL_TAG:
+            words.append(child)
+    return sorted(words, key=lambda t: t.i)
+
+
+def is_time_expression(token: Token) -> bool:
+    """A date or time phrase ("in 2020", "on Thursday"): a qualifier, never an object."""
+    return token.ent_type_ in TIME_ENTITY_LABELS
+
+
+def prepositional_objects(verb: Token) -> list[tuple[Token, Token]]:
+    """Pairs (preposition, its object) after the verb, in sentence order.
+
+    Prepositional phrases before the verb ("Throughout the clampdown, regulators ...") frame
+    the whole clause and are not the verb's complements.
+    """
+    pairs = []
+    for prep in verb.rights:
+        if prep.dep_ not in {"prep", "dative"} or prep.pos_ != "ADP":
+            continue
+        for pobj in prep.children:
+            if pobj.dep_ == "pobj":
+                pairs.append((prep, pobj))
+                break
+    return pairs

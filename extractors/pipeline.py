@@ -1,0 +1,111 @@
+"""Text in, triples out: parse with spaCy, run the rule registry, build triples.
+
+``extract`` handles one text; ``extract_stream`` streams many through ``nlp.pipe`` so that no
+more than one batch of parsed ``Doc`` objects is ever held in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.tokens import Doc, Span, Token
+
+from extractors.arguments import conjuncts, make_argument, make_extra_argument, resolve_relative
+from extractors.confidence import confidence
+from extractors.nlp import load_model
+from extractors.qualifiers import qualifiers_of
+from extractors.rules import RULES, Candidate
+from extractors.triple import Provenance, Relation, Triple
+
+_AUXILIARY_DEPS = {"aux", "auxpass"}
+
+
+def extract(text: str, doc_id: str = "doc") -> list[Triple]:
+    """Extract the triples of one text, in sentence order.
+
+    >>> [(t.subject.head, t.relation.lemma, t.object.head)
+    ...  for t in extract("Regulators fined Ant Group.")]
+    [('Regulators', 'fine', 'Ant Group')]
+    """
+    return extract_doc(load_model()(text), doc_id)
+
+
+def extract_stream(
+    texts: Iterable[tuple[str, str]], *, batch_size: int = 16, n_process: int = 1
+) -> Iterator[tuple[str, list[Triple]]]:
+    """Extract ``(doc_id, text)`` pairs lazily, yielding ``(doc_id, triples)`` in input order."""
+    nlp = load_model()
+    pairs = ((text, doc_id) for doc_id, text in texts)
+    for doc, doc_id in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size,
+                                n_process=n_process):
+        yield doc_id, extract_doc(doc, doc_id)
+
+
+def extract_doc(doc: Doc, doc_id: str = "doc") -> list[Triple]:
+    """Apply every registered rule to every sentence of a parsed ``Doc``."""
+    triples: list[Triple] = []
+    for index, sentence in enumerate(doc.sents):
+        sentence = _without_edge_space(sentence)
+        if len(sentence):
+            triples.extend(extract_sentence(sentence, index, doc_id))
+    return triples
+
+
+def _without_edge_space(sentence: Span) -> Span:
+    """The sentence without leading or trailing whitespace tokens (line breaks)."""
+    start, end = sentence.start, sentence.end
+    doc = sentence.doc
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    return doc[start:end]
+
+
+def extract_sentence(sentence: Span, index: int, doc_id: str) -> list[Triple]:
+    """The triples of one sentence; a fact found by two rules is kept once (first rule wins)."""
+    seen: set[tuple[int, int, str, int, int]] = set()
+    found: list[Triple] = []
+    for name, rule in RULES.items():
+        for candidate in rule(sentence):
+            for triple in _triples_from(candidate, sentence, index, doc_id, name):
+                key = (triple.subject.start, triple.subject.end, triple.relation.lemma,
+                       triple.object.start, triple.object.end)
+                if key not in seen:
+                    seen.add(key)
+                    found.append(triple)
+    return found
+
+
+def _triples_from(candidate: Candidate, sentence: Span, index: int, doc_id: str,
+                  rule: str) -> Iterator[Triple]:
+    """One triple per pair of coordinated subject and object."""
+    relation = relation_of(candidate.relation)
+    provenance = Provenance(doc_id, index, sentence.start_char, sentence.end_char,
+                            sentence.text, rule)
+    extras = tuple(make_extra_argument(token) for token in candidate.extras)
+    for subject_token in conjuncts(resolve_relative(candidate.subject)):
+        for object_token in conjuncts(candidate.object):
+            if subject_token == object_token:
+                continue
+            subject = make_argument(subject_token)
+            obj = make_argument(object_token)
+            yield Triple(
+                subject=subject,
+                relation=relation,
+                object=obj,
+                provenance=provenance,
+                qualifiers=qualifiers_of(candidate.predicate, object_token, candidate.extras),
+                confidence=confidence(rule, subject, obj, len(sentence)),
+                extras=extras,
+            )
+
+
+def relation_of(words: tuple[Token, ...]) -> Relation:
+    """Surface text of the relation words and their lemma form without auxiliaries.
+
+    "were subjected to" -> Relation("were subjected to", "subject to").
+    """
+    text = " ".join(token.text for token in words)
+    lemma = " ".join(token.lemma_.lower() for token in words if token.dep_ not in _AUXILIARY_DEPS)
+    return Relation(text, lemma or text.lower())

@@ -1,0 +1,57 @@
+"""The rule registry: an ordered, named table of extraction rules.
+
+A rule is a plain function ``rule(sentence: Span) -> Iterable[Candidate]`` that recognises one
+grammatical construction. Rules only choose tokens; ``extractors.pipeline`` turns candidates
+into ``Triple`` objects with full arguments, qualifiers, confidence and provenance, splitting
+coordinated subjects and objects. Add your own rule with :func:`register`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A fact a rule found, as tokens: heads of subject and object, and the relation words.
+
+    ``predicate`` is the verb whose modifiers carry negation, modality, time and place;
+    ``extras`` are heads of further argument phrases (usually prepositions) of n-ary facts.
+    """
+
+    predicate: Token
+    subject: Token
+    relation: tuple[Token, ...]
+    object: Token
+    extras: tuple[Token, ...] = ()
+
+
+Rule = Callable[[Span], Iterable[Candidate]]
+
+RULES: dict[str, Rule] = {}
+
+
+def register(rule: Rule, name: str | None = None) -> Rule:
+    """Add a rule at the end of the registry, under its function name unless named.
+
+    Earlier rules win when two rules find the same triple in one sentence.
+    """
+    key = name or rule.__name__
+    if key in RULES:
+        raise ValueError(f"a rule named {key!r} is already registered")
+    RULES[key] = rule
+    return rule
+
+
+def _register_builtin_rules() -> None:
+    from extractors.rules import clauses, prepositions
+
+    for rule in (clauses.active_clause, clauses.passive_with_agent,
+                 prepositions.verb_preposition):
+        register(rule)
+
+
+_register_builtin_rules()

@@ -1,0 +1,40 @@
+"""Verb + preposition rules: the prepositional object becomes the triple's object."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Span
+
+from extractors.clause import (
+    is_predicate,
+    is_time_expression,
+    object_of,
+    prepositional_objects,
+    relation_words,
+    verb_subject,
+)
+from extractors.rules import Candidate
+
+
+def verb_preposition(sentence: Span) -> Iterator[Candidate]:
+    """A verb without a direct object, its preposition, and the preposition's object.
+
+    "Alibaba will split into six units." -> (Alibaba; split into; six units). Passive subjects
+    count too: "These companies were subjected to hefty fines" -> (These companies; were
+    subjected to; hefty fines). Later prepositions of the same verb become further arguments.
+    """
+    for verb in sentence:
+        if not is_predicate(verb) or object_of(verb) is not None:
+            continue
+        subject = verb_subject(verb)
+        if subject is None:
+            continue
+        pairs = prepositional_objects(verb)
+        complements = [(p, o) for p, o in pairs if not is_time_expression(o)]
+        if not complements:
+            continue
+        prep, pobj = complements[0]
+        relation = tuple(sorted([*relation_words(verb), prep], key=lambda t: t.i))
+        extras = tuple(p for p, _ in pairs if p != prep)
+        yield Candidate(verb, subject, relation, pobj, extras)

@@ -1,0 +1,114 @@
+"""The values extraction produces: arguments, relations, qualifiers, provenance, triples.
+
+Every value is a frozen dataclass so that it can be hashed, compared and shared between
+stages without anyone changing it behind another stage's back. Character offsets are always
+offsets into the text of the whole document (``Provenance.doc_id``), never into a sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+_PRONOUNS = frozenset(
+    "i me we us you he him she her it they them this that these those who which what "
+    "one ones itself himself herself themselves ourselves".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    """One side of a triple, in two views.
+
+    ``text`` / ``start`` / ``end`` is the full phrase as the sentence says it (what Open IE
+    benchmarks score and what evidence shows); ``head`` / ``head_start`` / ``head_end`` is the
+    compact entity-like core that becomes a graph node.
+
+    >>> a = Argument("the country's biggest technology companies", 10, 53,
+    ...              "technology companies", 33, 53, None)
+    >>> a.head
+    'technology companies'
+    """
+
+    text: str
+    start: int
+    end: int
+    head: str
+    head_start: int
+    head_end: int
+    entity_type: str | None = None
+
+    @property
+    def is_pronoun(self) -> bool:
+        """True when the head is a bare pronoun ("he", "it", "they", "this")."""
+        return self.head.casefold() in _PRONOUNS
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """The predicate: surface words as written and a normalised lemma form.
+
+    >>> Relation("were subjected to", "subject to").lemma
+    'subject to'
+    """
+
+    text: str
+    lemma: str
+
+
+@dataclass(frozen=True, slots=True)
+class Qualifiers:
+    """What the sentence says about the fact beyond subject, relation and object.
+
+    ``negated`` and ``modality`` change whether the fact holds; ``attribution`` names who
+    stated it; ``time``, ``location`` and ``amount`` are the phrases that place it.
+    """
+
+    negated: bool = False
+    modality: str | None = None
+    attribution: str | None = None
+    time: str | None = None
+    location: str | None = None
+    amount: str | None = None
+
+    @property
+    def asserted(self) -> bool:
+        """True when the article states the fact itself, positively and without hedging."""
+        return not self.negated and self.modality is None and self.attribution is None
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a triple comes from: document, sentence, character span and the rule that made it."""
+
+    doc_id: str
+    sentence_index: int
+    sentence_start: int
+    sentence_end: int
+    sentence: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class Triple:
+    """A subject-relation-object fact with its qualifiers, provenance and confidence.
+
+    ``extras`` holds further arguments of an n-ary fact ("fined Ant Group *for violations*")
+    in sentence order; the graph edge is built from subject, relation and object alone.
+    """
+
+    subject: Argument
+    relation: Relation
+    object: Argument
+    provenance: Provenance
+    qualifiers: Qualifiers = field(default_factory=Qualifiers)
+    confidence: float = 0.5
+    extras: tuple[Argument, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"confidence must lie in [0, 1], got {self.confidence!r}")
+
+    @property
+    def extra_args(self) -> tuple[str, ...]:
+        """Texts of the arguments after the object (prepositional, time, place phrases)."""
+        return tuple(argument.text for argument in self.extras)

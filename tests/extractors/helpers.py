@@ -1,0 +1,18 @@
+"""Helpers for rule tests: run one rule (or the whole pipeline) on a real sentence."""
+
+from __future__ import annotations
+
+from extractors import extract
+from extractors.pipeline import extract_sentence
+
+
+def facts(text: str) -> list[tuple[str, str, str]]:
+    """(subject text, relation text, object text) of every triple the pipeline finds."""
+    return [(t.subject.text, t.relation.text, t.object.text) for t in extract(text)]
+
+
+def rule_facts(nlp, text: str, rule: str) -> list[tuple[str, str, str]]:
+    """The facts of one sentence that a given rule produced (first rule wins on duplicates)."""
+    sentence = next(nlp(text).sents)
+    return [(t.subject.text, t.relation.text, t.object.text)
+            for t in extract_sentence(sentence, 0, "test") if t.provenance.rule == rule]

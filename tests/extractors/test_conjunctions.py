@@ -1,0 +1,33 @@
+"""Conjunction splitting: coordinated subjects, objects and verbs give one triple each."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.extractors.helpers import facts
+
+CASES = [
+    # subjects
+    ("Alibaba and Tencent were fined by regulators.",
+     [("regulators", "fined", "Alibaba"), ("regulators", "fined", "Tencent")]),
+    # objects (seed 000)
+    ("Over the past few years, the Chinese government has implemented stringent regulations "
+     "and crackdowns on the technology sector.",
+     [("the Chinese government", "has implemented", "stringent regulations"),
+      ("the Chinese government", "has implemented", "crackdowns")]),
+    # verbs sharing subject and object (seed 000)
+    ("Throughout the clampdown, regulators consistently criticized and penalized these "
+     "companies for various violations.",
+     [("regulators", "criticized", "these companies"),
+      ("regulators", "penalized", "these companies")]),
+    # verbs with objects of their own (seed 000)
+    ("This has caused significant disruptions within the industry and raised concerns among "
+     "global investors.",
+     [("This", "has caused", "significant disruptions within the industry"),
+      ("This", "raised", "concerns among global investors")]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), CASES)
+def test_conjuncts_split(sentence, expected):
+    assert facts(sentence) == expected

@@ -1,0 +1,87 @@
+"""The pipeline: provenance, offsets, qualifiers and confidence on every triple."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors import extract, extract_stream
+from extractors.triple import Triple
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = (ROOT / "inputs" / "000_78550d0996ebba57.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def seed_triples() -> list[Triple]:
+    return extract(SEED, doc_id="seed")
+
+
+def test_offsets_point_into_the_document(seed_triples):
+    assert seed_triples
+    for triple in seed_triples:
+        p = triple.provenance
+        assert SEED[p.sentence_start:p.sentence_end] == p.sentence
+        for argument in (triple.subject, triple.object, *triple.extras):
+            assert SEED[argument.start:argument.end] == argument.text
+            assert SEED[argument.head_start:argument.head_end] == argument.head
+            assert p.sentence_start <= argument.start < argument.end <= p.sentence_end
+
+
+def test_every_triple_carries_provenance_and_confidence(seed_triples):
+    from extractors import RULES
+
+    for triple in seed_triples:
+        assert triple.provenance.doc_id == "seed"
+        assert triple.provenance.rule in RULES
+        assert 0.0 <= triple.confidence <= 1.0
+
+
+def test_line_breaks_end_sentences():
+    text = "China Shows a Positive Attitude\nThe government fined Ant Group."
+    sentences = {t.provenance.sentence for t in extract(text)}
+    assert "The government fined Ant Group." in sentences
+    assert all("\n" not in s for s in sentences)
+
+
+def test_negation_and_modality_are_qualifiers_not_relation_words():
+    (triple,) = extract("Zhu warned that the changing regulatory landscape would not benefit "
+                        "all Chinese tech companies equally.")
+    assert triple.relation.text == "benefit"
+    assert triple.qualifiers.negated
+    assert triple.qualifiers.modality == "would"
+    assert triple.qualifiers.attribution == "Zhu"
+    assert not triple.qualifiers.asserted
+
+
+def test_stream_keeps_input_order_and_matches_single_extraction():
+    texts = [("b", "Regulators fined Ant Group."), ("a", "Alibaba split into six units.")]
+    streamed = list(extract_stream(texts, batch_size=1))
+    assert [doc_id for doc_id, _ in streamed] == ["b", "a"]
+    assert streamed[0][1] == extract("Regulators fined Ant Group.", doc_id="b")
+
+
+def test_same_fact_from_two_rules_is_kept_once():
+    triples = extract("Regulators fined Ant Group.")
+    assert len(triples) == 1
+
+
+def test_registering_a_custom_rule():
+    from extractors import RULES, Candidate, register
+
+    def copula_with_attribute(sentence):
+        for token in sentence:
+            if token.lemma_ == "be" and token.dep_ == "ROOT":
+                subjects = [c for c in token.children if c.dep_ == "nsubj"]
+                attributes = [c for c in token.children if c.dep_ == "attr"]
+                if subjects and attributes:
+                    yield Candidate(token, subjects[0], (token,), attributes[0])
+
+    register(copula_with_attribute, name="test_copula")
+    try:
+        triples = extract("Li is the premier.")
+        assert [(t.subject.text, t.relation.lemma, t.object.text, t.provenance.rule)
+                for t in triples] == [("Li", "be", "the premier", "test_copula")]
+    finally:
+        del RULES["test_copula"]

@@ -1,0 +1,67 @@
+"""Merging triples into one graph: one node per entity, one edge per fact, evidence kept."""
+
+from __future__ import annotations
+
+from extractors.triple import Qualifiers
+from graph import KnowledgeGraph
+from tests.graph.factories import triple
+
+
+def test_same_fact_twice_is_one_edge_with_support_two():
+    kg = KnowledgeGraph()
+    first = triple("Regulators", "fined", "Ant Group", lemma="fine", sentence=3)
+    second = triple("regulators", "fined", "Ant Group's", lemma="fine", doc_id="other")
+    kg.add_triples([first, second])
+    assert kg.nx.number_of_edges() == 1
+    edge = kg.nx.edges["regulators", "ant group", "fine"]
+    assert edge["support"] == 2
+    assert edge["evidence"] == [first, second]
+    assert kg.nx.nodes["ant group"]["documents"] == ["doc", "other"]
+
+
+def test_names_are_normalised_into_one_node():
+    kg = KnowledgeGraph()
+    kg.add_triples([
+        triple("The Alibaba Group", "split into", "units", subject_type="ORG"),
+        triple("Alibaba  Group’s", "owns", "Taobao", subject_type="ORG"),
+        triple("Alibaba Group", "owns", "Tmall", subject_type="ORG"),
+    ])
+    node = kg.nx.nodes["alibaba group"]
+    assert node["label"] == "Alibaba Group"
+    assert node["type"] == "ORG"
+    assert node["mentions"] == 3
+
+
+def test_different_relations_are_different_edges():
+    kg = KnowledgeGraph()
+    kg.add_triples([triple("Li", "met", "executives", lemma="meet"),
+                    triple("Li", "urged", "executives", lemma="urge")])
+    assert sorted(k for _, _, k in kg.nx.edges(keys=True)) == ["meet", "urge"]
+
+
+def test_asserted_counts_only_positive_unhedged_own_statements():
+    kg = KnowledgeGraph()
+    kg.add_triples([
+        triple("regulators", "approved", "deal", lemma="approve",
+               qualifiers=Qualifiers(negated=True)),
+        triple("regulators", "approved", "deal", lemma="approve",
+               qualifiers=Qualifiers(attribution="Reuters")),
+    ])
+    assert kg.nx.edges["regulators", "deal", "approve"]["asserted"] == 0
+
+
+def test_pronoun_arguments_wait_for_coreference():
+    kg = KnowledgeGraph()
+    kg.add_triples([triple("He", "encouraged", "companies")])
+    assert kg.nx.number_of_nodes() == 0
+    assert len(kg.unattached) == 1
+
+
+def test_add_document_extracts_and_merges():
+    kg = KnowledgeGraph()
+    triples = kg.add_document("Alibaba and Tencent were fined by regulators.", doc_id="d",
+                              title="Fines")
+    assert len(triples) == 2
+    assert set(kg.nx.edges(keys=True)) == {("regulators", "alibaba", "fine"),
+                                           ("regulators", "tencent", "fine")}
+    assert kg.documents == {"d": {"title": "Fines", "source": None}}

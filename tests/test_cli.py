@@ -1,0 +1,70 @@
+"""The ``newsgraph`` command, run as a user runs it: a separate process on real files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def newsgraph(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "graph.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.parametrize("command", [[], ["build"]])
+def test_help_on_every_command(command):
+    result = newsgraph(*command, "--help")
+    assert result.returncode == 0
+    assert "usage: newsgraph" in result.stdout
+
+
+def test_build_reproduces_committed_exports_byte_for_byte(tmp_path):
+    result = newsgraph("build", "inputs/", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    committed = sorted(p.name for p in (ROOT / "exports").iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == committed
+    for name in committed:
+        assert (tmp_path / name).read_bytes() == (ROOT / "exports" / name).read_bytes(), (
+            f"exports/{name} is stale: run `make run` and commit the result")
+    assert "building" in result.stderr  # the progress bar of a multi-document build
+
+
+def test_missing_input_is_an_error_and_writes_nothing(tmp_path):
+    result = newsgraph("build", str(tmp_path / "missing"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert f"{tmp_path / 'missing'}: no such file or folder" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_file_is_skipped_named_and_reported_in_exit_status(tmp_path):
+    (tmp_path / "good.txt").write_text("Regulators fined Ant Group.", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"caf\xe9")
+    result = newsgraph("build", str(tmp_path), "--out", str(tmp_path / "out"), "--format", "ttl")
+    assert result.returncode == 3
+    assert f"skipped {tmp_path / 'bad.txt'}: is not valid UTF-8" in result.stderr
+    assert "built 1 document(s)" in result.stderr
+    assert "ent:ant%20group" in (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
+
+
+def test_failed_build_keeps_previous_exports(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "graph.ttl").write_text("previous", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    result = newsgraph("build", str(tmp_path / "empty.txt"), "--out", str(out))
+    assert result.returncode == 1
+    assert "is empty" in result.stderr
+    assert (out / "graph.ttl").read_text(encoding="utf-8") == "previous"
+
+
+def test_unknown_format_is_an_error(tmp_path):
+    (tmp_path / "a.txt").write_text("Regulators fined Ant Group.", encoding="utf-8")
+    result = newsgraph("build", str(tmp_path), "--out", str(tmp_path), "--format", "pdf")
+    assert result.returncode == 1
+    assert "unknown export format(s) pdf" in result.stderr
