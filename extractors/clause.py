@@ -12,7 +12,6 @@ PASSIVE_SUBJECT_DEPS = {"nsubjpass"}
 OBJECT_DEPS = {"dobj"}
 AUXILIARY_DEPS = {"aux", "auxpass"}
 PARTICLE_DEPS = {"prt"}
-MODAL_TAG = "MD"
 TIME_ENTITY_LABELS = {"DATE", "TIME"}
 
 
@@ -62,16 +61,15 @@ def verb_subject(verb: Token) -> Token | None:
     return subject_of(verb, NOMINAL_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS)
 
 
-def relation_words(verb: Token, *, auxiliaries: bool = True) -> list[Token]:
-    """The verb with its auxiliaries and particles, without negation and modal verbs.
+def relation_words(verb: Token) -> list[Token]:
+    """The verb with its auxiliaries, negation and particles, as the sentence writes them.
 
-    Negation and modality are qualifiers of the triple, not part of its relation.
+    "would not benefit" keeps all three words in the surface relation; the normalised lemma
+    drops the auxiliaries and negation, which become qualifiers of the triple.
     """
     words = [verb]
     for child in verb.children:
-        if child.dep_ in PARTICLE_DEPS:
-            words.append(child)
-        elif auxiliaries and child.dep_ in AUXILIARY_DEPS and child.tag_ != MODAL_TAG:
+        if child.dep_ in PARTICLE_DEPS | AUXILIARY_DEPS | {"neg"}:
             words.append(child)
     return sorted(words, key=lambda t: t.i)
 
@@ -79,6 +77,25 @@ def relation_words(verb: Token, *, auxiliaries: bool = True) -> list[Token]:
 def is_time_expression(token: Token) -> bool:
     """A date or time phrase ("in 2020", "on Thursday"): a qualifier, never an object."""
     return token.ent_type_ in TIME_ENTITY_LABELS
+
+
+def clause_modifiers(verb: Token, used: tuple[Token, ...] = ()) -> tuple[Token, ...]:
+    """Heads of the verb's adjunct phrases, both sides, in sentence order.
+
+    Prepositional phrases ("to the Flemish Community", "In October 2008") and bare time
+    phrases ("last week") become further arguments of an n-ary fact; ``used`` are the tokens
+    a rule already turned into the object or relation.
+    """
+    found = []
+    for child in verb.children:
+        if child in used:
+            continue
+        if child.dep_ in {"prep", "dative"} and child.pos_ == "ADP" and any(
+                c.dep_ in {"pobj", "pcomp"} for c in child.children):
+            found.append(child)
+        elif child.dep_ in {"npadvmod", "tmod"} and is_time_expression(child):
+            found.append(child)
+    return tuple(found)
 
 
 def prepositional_objects(verb: Token) -> list[tuple[Token, Token]]:

@@ -36,10 +36,11 @@ def test_active_clause(nlp, sentence, expected):
 
 
 PASSIVE = [
-    ("Ant Group was fined by regulators.", [("regulators", "fined", "Ant Group")]),
+    ("Ant Group was fined by regulators.", [("regulators", "was fined by", "Ant Group")]),
     # coordinated patients split (seed 000 wording)
     ("Alibaba and Tencent were fined by Chinese regulators.",
-     [("Chinese regulators", "fined", "Alibaba"), ("Chinese regulators", "fined", "Tencent")]),
+     [("Chinese regulators", "were fined by", "Alibaba"),
+      ("Chinese regulators", "were fined by", "Tencent")]),
 ]
 
 
@@ -54,3 +55,4 @@ def test_passive_with_agent_is_turned_active_in_lemma_and_heads():
     assert (triple.subject.head, triple.relation.lemma, triple.object.head) == (
         "regulators", "fine", "Ant Group")
     assert triple.object.entity_type == "ORG"
+    assert triple.relation.passive
