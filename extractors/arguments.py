@@ -61,7 +61,7 @@ def phrase_tokens(head: Token, inside: Token | None = None) -> list[Token]:
     """
     kept = [head]
     for child in head.children:
-        if child.dep_ in _PHRASE_CUT_DEPS or child == inside:
+        if child.dep_ in _PHRASE_CUT_DEPS or (inside is not None and inside in child.subtree):
             continue
         kept.extend(_subtree_without_cuts(child))
     kept.sort(key=lambda t: t.i)
@@ -91,6 +91,24 @@ def _contiguous_around(tokens: list[Token], head: Token) -> list[Token]:
         run.pop(0)
     while len(run) > 1 and _is_edge_filler(run[-1]) and run[-1] != head:
         run.pop()
+    return _balanced(run)
+
+
+_CLOSERS = {"(": ")", "[": "]", "{": "}", "“": "”", "‘": "’", "``": "''", '"': '"'}
+
+
+def _balanced(run: list[Token]) -> list[Token]:
+    """Close a bracket or quote the phrase opens: "Douyin (owned by ByteDance)" keeps ")"."""
+    doc = run[0].doc
+    texts = [t.text for t in run]
+    for opener, closer in _CLOSERS.items():
+        opened = texts.count(opener) - (texts.count(closer) if opener != closer else 0)
+        if opener == closer:
+            opened = texts.count(opener) % 2
+        end = run[-1].i + 1
+        if opened > 0 and end < len(doc) and doc[end].text == closer:
+            run = [*run, doc[end]]
+            texts.append(closer)
     return run
 
 
@@ -129,7 +147,13 @@ def _entity_span(token: Token) -> Span:
 def make_argument(head: Token, inside: Token | None = None) -> Argument:
     """Build the two-view ``Argument`` for the phrase headed by ``head``."""
     head = resolve_relative(head)
-    tokens = phrase_tokens(head, inside)
+    if head.pos_ in {"VERB", "AUX"}:
+        # A clause is an argument whole ("that he is moving aggressively to negotiate ..."),
+        # without its complementiser, which belongs to the relation.
+        tokens = [t for t in head.subtree if not (t.dep_ == "mark" and t.head == head)]
+        tokens = _contiguous_around(tokens, head)
+    else:
+        tokens = phrase_tokens(head, inside)
     first, last, label = entity_head(head)
     doc = head.doc
     return Argument(

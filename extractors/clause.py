@@ -30,8 +30,19 @@ def subject_of(verb: Token, deps: set[str] = NOMINAL_SUBJECT_DEPS) -> Token | No
         if child.dep_ in deps:
             return child
     if verb.dep_ == "conj" and is_predicate(verb.head) and not _has_own_subject(verb):
-        return subject_of(verb.head, deps)
+        # The shared subject plays the role this verb's own voice gives it: in "Ely Cathedral
+        # was never vaulted and retains a wooden ceiling" it is the active subject of "retains".
+        shared = verb_subject(verb.head)
+        role = "nsubjpass" if _is_passive(verb) else "nsubj"
+        return shared if shared is not None and role in deps else None
     return None
+
+
+def _is_passive(verb: Token) -> bool:
+    if any(c.dep_ == "auxpass" for c in verb.children):
+        return True
+    return verb.tag_ == "VBN" and not any(c.dep_ == "aux" for c in verb.children) and (
+        _is_passive(verb.head) if verb.dep_ == "conj" and verb.head != verb else False)
 
 
 def object_of(verb: Token) -> Token | None:
@@ -93,7 +104,8 @@ def clause_modifiers(verb: Token, used: tuple[Token, ...] = ()) -> tuple[Token, 
         if child.dep_ in {"prep", "dative"} and child.pos_ == "ADP" and any(
                 c.dep_ in {"pobj", "pcomp"} for c in child.children):
             found.append(child)
-        elif child.dep_ in {"npadvmod", "tmod"} and is_time_expression(child):
+        elif child.dep_ in {"npadvmod", "tmod", "advmod"} and any(
+                is_time_expression(t) for t in child.subtree):
             found.append(child)
     return tuple(found)
 

@@ -87,8 +87,9 @@ def _triples_from(candidate: Candidate, sentence: Span, index: int, doc_id: str,
     provenance = Provenance(doc_id, index, sentence.start_char, sentence.end_char,
                             sentence.text, rule)
     extras = tuple(make_extra_argument(token) for token in candidate.extras)
-    for subject_token in conjuncts(resolve_relative(candidate.subject)):
-        for object_token in conjuncts(candidate.object):
+    split = conjuncts if candidate.split_conjuncts else lambda token: [token]
+    for subject_token in split(resolve_relative(candidate.subject)):
+        for object_token in split(candidate.object):
             if subject_token == object_token:
                 continue
             triple = Triple(
@@ -109,13 +110,15 @@ IMPLIED_LEMMAS = {"is": "be", "has": "have"}
 def relation_of(words: tuple[Token, ...], implied: str = "") -> Relation:
     """Surface text of the relation words and their lemma form without auxiliaries.
 
-    "were subjected to" -> Relation("were subjected to", "subject to"); "would not benefit" ->
+    "were subjected to" -> Relation("were subjected to", "subject to"); "plans to surpass"
+    -> Relation("plans to surpass", "plan to surpass"); "would not benefit" ->
     Relation("would not benefit", "benefit"). Without words, the implied relation ("is",
     "has").
     """
     if not words:
         return Relation(implied, IMPLIED_LEMMAS.get(implied, implied))
-    text = " ".join(token.text for token in words)
-    lemma = " ".join(token.lemma_.lower() for token in words if token.dep_ not in _FUNCTION_DEPS)
+    text = " ".join([implied] * bool(implied) + [token.text for token in words])
+    lemma = " ".join(token.lemma_.lower() for token in words
+                     if token.dep_ not in _FUNCTION_DEPS or token.tag_ == "TO")
     passive = any(token.dep_ == "agent" for token in words)
     return Relation(text, lemma or text.lower(), passive)

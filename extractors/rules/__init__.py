@@ -22,6 +22,8 @@ class Candidate:
     ``extras`` are heads of further argument phrases (usually prepositions) of n-ary facts.
     ``implied`` names the relation of a fact stated without a verb ("Jack Ma, co-founder of
     Alibaba": "is"; "Alibaba's cloud division": "has"); ``relation`` is then empty.
+    ``split_conjuncts`` is false for facts inside a noun phrase, where a coordination lists
+    other things ("Alibaba's cloud division, Meituan, Douyin": Alibaba has only the first).
     """
 
     predicate: Token
@@ -30,6 +32,7 @@ class Candidate:
     object: Token
     extras: tuple[Token, ...] = ()
     implied: str = ""
+    split_conjuncts: bool = True
 
 
 Rule = Callable[[Span], Iterable[Candidate]]
@@ -56,7 +59,7 @@ def _register_builtin_rules() -> None:
                  prepositions.verb_preposition, clauses.infinitival_complement,
                  clauses.clausal_complement, nominals.participial_modifier,
                  nominals.apposition, nominals.title_before_name, clauses.verb_with_adjunct,
-                 nominals.possessive):
+                 nominals.possessive, nominals.adjective_modifier):
         register(rule)
 
 

@@ -35,12 +35,13 @@ def active_clause(sentence: Span) -> Iterator[Candidate]:
 
     "Chinese regulators have tightened their grip on the tech industry."
     -> (Chinese regulators; have tightened; their grip), with "on the tech industry" as a
-    further argument. Coordinated verbs share a missing subject or object.
+    further argument. Coordinated verbs share a missing subject or object. A passive with a
+    second object counts too: "General Dynamics Corp. was given an $843 million contract".
     """
     for verb in sentence:
         if not is_predicate(verb):
             continue
-        subject = subject_of(verb)
+        subject = verb_subject(verb)
         obj = object_of(verb)
         if subject is None or obj is None:
             continue
@@ -62,7 +63,7 @@ def passive_with_agent(sentence: Span) -> Iterator[Candidate]:
             continue
         for agent in (c for c in verb.children if c.dep_ == "agent"):
             words = tuple(sorted([*relation_words(verb), agent], key=lambda t: t.i))
-            for pobj in (c for c in agent.children if c.dep_ == "pobj"):
+            for pobj in (c for c in agent.children if c.dep_ in {"pobj", "pcomp"}):
                 for actor in conjuncts(pobj):
                     yield Candidate(verb, actor, words, patient, clause_modifiers(verb))
 
@@ -80,8 +81,18 @@ def copular_clause(sentence: Span) -> Iterator[Candidate]:
         if subject is None:
             continue
         for complement in (c for c in verb.children if c.dep_ in COPULAR_COMPLEMENT_DEPS):
-            yield Candidate(verb, subject, tuple(relation_words(verb)), complement,
-                            clause_modifiers(verb))
+            if any(c.dep_ == "xcomp" for c in complement.children):
+                continue  # "were able to reinforce the hotel": an infinitival chain
+            pairs = prepositional_objects(complement) if complement.pos_ == "ADJ" else []
+            if pairs:
+                # "is responsible for the fine": the adjective and its preposition relate
+                # the subject to the preposition's object.
+                prep, pobj = pairs[0]
+                words = sorted([*relation_words(verb), complement, prep], key=lambda t: t.i)
+                yield Candidate(verb, subject, tuple(words), pobj, clause_modifiers(verb))
+            else:
+                yield Candidate(verb, subject, tuple(relation_words(verb)), complement,
+                                clause_modifiers(verb))
 
 
 def infinitival_complement(sentence: Span) -> Iterator[Candidate]:
@@ -103,10 +114,10 @@ def infinitival_complement(sentence: Span) -> Iterator[Candidate]:
 
 
 def _chain(verb: Token, subject: Token, words: list[Token]) -> Iterator[Candidate]:
-    for inner in (c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}):
+    for link, inner in _infinitives(verb):
         if any(c.dep_ in {"nsubj", "nsubjpass"} for c in inner.children):
             continue
-        chain = [*words, *relation_words(inner)]
+        chain = [*words, *link, *relation_words(inner)]
         obj = object_of(inner)
         complements = [c for c in inner.children if c.dep_ in COPULAR_COMPLEMENT_DEPS]
         if obj is not None or complements:
@@ -123,6 +134,20 @@ def _chain(verb: Token, subject: Token, words: list[Token]) -> Iterator[Candidat
             yield from _chain(inner, subject, chain)
 
 
+def _infinitives(verb: Token) -> Iterator[tuple[list[Token], Token]]:
+    """The verb's infinitival complements, with the adjective that links them if any.
+
+    "plans to surpass": ([], surpass); "were able to reinforce": ([able], reinforce).
+    """
+    for child in verb.children:
+        if child.dep_ == "xcomp" and child.pos_ in {"VERB", "AUX"}:
+            yield [], child
+        elif child.dep_ == "acomp" and child.pos_ == "ADJ":
+            for inner in child.children:
+                if inner.dep_ == "xcomp" and inner.pos_ in {"VERB", "AUX"}:
+                    yield [child], inner
+
+
 def clausal_complement(sentence: Span) -> Iterator[Candidate]:
     """A verb whose object is a whole clause, kept with its complementiser.
 
@@ -136,11 +161,13 @@ def clausal_complement(sentence: Span) -> Iterator[Candidate]:
         subject = verb_subject(verb)
         if subject is None:
             continue
-        for clause in (c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i):
+        listeners = tuple(c for c in verb.children if c.dep_ in {"dobj", "dative"})
+        for clause in (c for c in verb.children if c.dep_ == "ccomp"):
             marks = [c for c in clause.children if c.dep_ == "mark"]
+            # "told industry analysts he is moving": who was told is a further argument
             yield Candidate(verb, subject,
                             tuple(sorted([*relation_words(verb), *marks], key=lambda t: t.i)),
-                            clause, clause_modifiers(verb, (clause,)))
+                            clause, listeners + clause_modifiers(verb, (clause,)))
 
 
 def verb_with_adjunct(sentence: Span) -> Iterator[Candidate]:
