@@ -42,20 +42,20 @@ def collect(sentences: Sequence[str], gold: carb.Corpus) -> list[Sample]:
     """Extract every dev sentence and label each triple against its sentence's gold."""
     from spacy.tokens import Doc
 
-    from extractors import extract_doc, load_model
-    from extractors.confidence import features
+    from extractors import load_model
+    from extractors.pipeline import scored_triples
 
     nlp = load_model()
     samples = []
     docs = nlp.pipe((Doc(nlp.vocab, words=s.split()) for s in sentences), batch_size=64)
     for sentence, doc in zip(sentences, docs, strict=True):
         golds = gold.get(carb.normalise_key(sentence), [])
-        for triple in extract_doc(doc, doc_id="carb"):
-            row = carb.carb_row(sentence, triple)
-            predicted = carb.Extraction(row[2], tuple(row[3:]))
-            best = max((carb.match(g, predicted)[0] for g in golds), default=0.0)
-            samples.append(Sample(sentence, row, features(triple),
-                                  float(best >= CORRECT_PRECISION)))
+        for index, span in enumerate(doc.sents):
+            for triple, values in scored_triples(span, index, "carb"):
+                row = carb.carb_row(sentence, triple)
+                predicted = carb.Extraction(row[2], tuple(row[3:]))
+                best = max((carb.match(g, predicted)[0] for g in golds), default=0.0)
+                samples.append(Sample(sentence, row, values, float(best >= CORRECT_PRECISION)))
     return samples
 
 

@@ -12,7 +12,7 @@ from spacy.tokens import Span, Token
 from extractors.triple import Argument
 
 #: Children that end a phrase: coordination is split off, clauses are facts of their own.
-_PHRASE_CUT_DEPS = {"conj", "cc", "preconj", "relcl", "advcl", "parataxis", "mark"}
+_PHRASE_CUT_DEPS = {"conj", "cc", "preconj", "relcl", "advcl", "parataxis", "mark", "appos"}
 #: Words that may open a phrase but never its entity head.
 _HEAD_DROP_DEPS = {"det", "predet", "poss", "case", "amod", "nummod", "quantmod", "advmod",
                    "punct", "prep", "acl", "appos", "neg", "aux", "cc", "conj", "relcl"}

@@ -82,6 +82,10 @@ def relation_words(verb: Token) -> list[Token]:
     for child in verb.children:
         if child.dep_ in PARTICLE_DEPS | AUXILIARY_DEPS | {"neg"}:
             words.append(child)
+    first = min(words, key=lambda t: t.i)
+    # Adverbs inside the verb group belong to how it is said: "has effectively addressed".
+    words.extend(c for c in verb.children
+                 if c.dep_ == "advmod" and c.pos_ == "ADV" and first.i <= c.i + 1 and c.i < verb.i)
     return sorted(words, key=lambda t: t.i)
 
 

@@ -55,11 +55,23 @@ def register(rule: Rule, name: str | None = None) -> Rule:
 def _register_builtin_rules() -> None:
     from extractors.rules import clauses, nominals, prepositions
 
-    for rule in (clauses.active_clause, clauses.passive_with_agent, clauses.copular_clause,
-                 prepositions.verb_preposition, clauses.infinitival_complement,
-                 clauses.clausal_complement, nominals.participial_modifier,
-                 nominals.apposition, nominals.title_before_name, clauses.verb_with_adjunct,
-                 nominals.possessive, nominals.adjective_modifier):
+    builtin = (
+        clauses.active_clause,
+        clauses.light_verb_object,
+        clauses.passive_with_agent,
+        clauses.copular_clause,
+        prepositions.verb_preposition,
+        clauses.infinitival_complement,
+        clauses.clausal_complement,
+        nominals.participial_modifier,
+        nominals.apposition,
+        nominals.title_before_name,
+        clauses.verb_with_adjunct,
+        nominals.possessive,
+        nominals.adjective_modifier,
+        nominals.noun_in_place,
+    )
+    for rule in builtin:
         register(rule)
 
 

@@ -49,6 +49,35 @@ def active_clause(sentence: Span) -> Iterator[Candidate]:
                         clause_modifiers(verb, (obj,)))
 
 
+#: Verbs whose meaning lies in their object noun: "have linkages with", "made an offer on".
+LIGHT_VERBS = {"have", "make", "take", "give", "gain", "hold", "play", "pay", "reach",
+               "receive", "raise", "express", "place", "launch", "sign", "win", "lose"}
+
+
+def light_verb_object(sentence: Span) -> Iterator[Candidate]:
+    """A light verb whose object noun carries the relation to a prepositional object.
+
+    "the Maoists of Nepal have well-established linkages with Indian revolutionary
+    communist organizations" -> (the Maoists of Nepal; have well-established linkages with;
+    Indian revolutionary communist organizations).
+    """
+    for verb in sentence:
+        if not is_predicate(verb) or verb.lemma_ not in LIGHT_VERBS:
+            continue
+        subject = verb_subject(verb)
+        noun = object_of(verb)
+        if subject is None or noun is None or noun.dep_ != "dobj":
+            continue
+        pairs = [(p, o) for p, o in prepositional_objects(noun) if not is_time_expression(o)]
+        if not pairs:
+            continue
+        prep, pobj = pairs[0]
+        modifiers = [t for t in noun.subtree if noun.left_edge.i <= t.i < noun.i]
+        words = [*relation_words(verb), *modifiers, noun, prep]
+        yield Candidate(verb, subject, tuple(sorted(words, key=lambda t: t.i)), pobj,
+                        clause_modifiers(verb, (noun,)))
+
+
 def passive_with_agent(sentence: Span) -> Iterator[Candidate]:
     """A passive clause with a "by" agent, turned into the active direction.
 
@@ -83,13 +112,15 @@ def copular_clause(sentence: Span) -> Iterator[Candidate]:
         for complement in (c for c in verb.children if c.dep_ in COPULAR_COMPLEMENT_DEPS):
             if any(c.dep_ == "xcomp" for c in complement.children):
                 continue  # "were able to reinforce the hotel": an infinitival chain
-            pairs = prepositional_objects(complement) if complement.pos_ == "ADJ" else []
+            pairs = [(p, o) for p, o in prepositional_objects(complement)
+                     if not is_time_expression(o)] if complement.pos_ == "ADJ" else []
             if pairs:
-                # "is responsible for the fine": the adjective and its preposition relate
-                # the subject to the preposition's object.
+                # "is related to the Internet": the adjective and its preposition relate the
+                # subject to the preposition's object.
                 prep, pobj = pairs[0]
                 words = sorted([*relation_words(verb), complement, prep], key=lambda t: t.i)
-                yield Candidate(verb, subject, tuple(words), pobj, clause_modifiers(verb))
+                yield Candidate(verb, subject, tuple(words), pobj,
+                                clause_modifiers(verb, (complement,)))
             else:
                 yield Candidate(verb, subject, tuple(relation_words(verb)), complement,
                                 clause_modifiers(verb))

@@ -117,3 +117,23 @@ def adjective_modifier(sentence: Span) -> Iterator[Candidate]:
                 and not token.ent_type_ and not token.head.ent_type_):
             yield Candidate(token.head, token.head, (), token, implied="is",
                             split_conjuncts=False)
+
+
+#: Prepositions that place a thing: "a think tank at the University of South Florida".
+_PLACING_PREPOSITIONS = {"in", "at", "near"}
+
+
+def noun_in_place(sentence: Span) -> Iterator[Candidate]:
+    """A noun placed by a prepositional phrase naming a place: implied "is in".
+
+    "the University of South Florida in Tampa, Florida" -> (the University of South Florida;
+    is in; Tampa, Florida).
+    """
+    for prep in sentence:
+        if (prep.dep_ != "prep" or prep.lower_ not in _PLACING_PREPOSITIONS
+                or prep.head.pos_ not in _NOUN_POS):
+            continue
+        for place in (c for c in prep.children if c.dep_ == "pobj"):
+            if place.ent_type_ in _PLACE_LABELS:
+                yield Candidate(prep.head, prep.head, (prep,), place, implied="is",
+                                split_conjuncts=False)
