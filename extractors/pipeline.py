@@ -118,7 +118,7 @@ def _triples_from(candidate: Candidate, sentence: Span, index: int, doc_id: str,
 
 
 #: Lemmas of the relations that a sentence implies without a verb.
-IMPLIED_LEMMAS = {"is": "be", "has": "have"}
+IMPLIED_LEMMAS = {"be": "be", "has": "have", "had": "have"}
 
 
 def relation_of(words: tuple[Token, ...], implied: str = "") -> Relation:
@@ -126,7 +126,7 @@ def relation_of(words: tuple[Token, ...], implied: str = "") -> Relation:
 
     "were subjected to" -> Relation("were subjected to", "subject to"); "plans to surpass"
     -> Relation("plans to surpass", "plan to surpass"); "would not benefit" ->
-    Relation("would not benefit", "benefit"). Without words, the implied relation ("is",
+    Relation("would not benefit", "benefit"). Without words, the implied relation ("be",
     "has").
     """
     if not words:

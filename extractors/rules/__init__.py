@@ -21,7 +21,8 @@ class Candidate:
     ``predicate`` is the verb whose modifiers carry negation, modality, time and place;
     ``extras`` are heads of further argument phrases (usually prepositions) of n-ary facts.
     ``implied`` names the relation of a fact stated without a verb ("Jack Ma, co-founder of
-    Alibaba": "is"; "Alibaba's cloud division": "has"); ``relation`` is then empty.
+    Alibaba": "be"; "Alibaba's cloud division": "has"); ``relation`` is then empty. An
+    implied copula is written untensed ("be"): the sentence does not say "is" or "was".
     ``split_conjuncts`` is false for facts inside a noun phrase, where a coordination lists
     other things ("Alibaba's cloud division, Meituan, Douyin": Alibaba has only the first).
     """

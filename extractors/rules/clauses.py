@@ -45,8 +45,11 @@ def active_clause(sentence: Span) -> Iterator[Candidate]:
         obj = object_of(verb)
         if subject is None or obj is None:
             continue
+        # "urged local governments to provide further support": what the object is urged to
+        # do completes the fact.
+        controlled = tuple(c for c in verb.children if c.dep_ == "xcomp")
         yield Candidate(verb, subject, tuple(relation_words(verb)), obj,
-                        clause_modifiers(verb, (obj,)))
+                        controlled + clause_modifiers(verb, (obj,)))
 
 
 #: Verbs whose meaning lies in their object noun: "have linkages with", "made an offer on".
