@@ -153,11 +153,24 @@ class KnowledgeGraph:
 
         return to_turtle(self, path, base_iri=base_iri)
 
-    def to_html(self, path: str | Path | None = None, *, title: str = "newsgraph") -> str:
-        """Render the graph as a self-contained interactive HTML page."""
+    def to_html(self, path: str | Path | None = None, *, title: str = "newsgraph",
+                max_nodes: int = 500, focus: str | None = None, depth: int = 2) -> str:
+        """Render the graph as a self-contained interactive HTML page.
+
+        The page shows the ``max_nodes`` most mentioned entities, or with ``focus`` (a label
+        or id) the neighbourhood of one entity up to ``depth`` hops.
+        """
         from graph.html import to_html
 
-        return to_html(self, path, title=title)
+        return to_html(self, path, title=title, max_nodes=max_nodes, focus=focus, depth=depth)
+
+    def _repr_html_(self) -> str:
+        """The interactive page inside an iframe, for Jupyter notebooks."""
+        from html import escape
+
+        page = self.to_html()
+        return (f'<iframe srcdoc="{escape(page, quote=True)}" style="width:100%;height:640px;'
+                f'border:0" sandbox="allow-scripts"></iframe>')
 
 
 def _attachable(argument: Argument) -> bool:
