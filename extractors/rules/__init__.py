@@ -68,6 +68,7 @@ def _register_builtin_rules() -> None:
         nominals.apposition,
         nominals.title_before_name,
         clauses.verb_with_adjunct,
+        clauses.participial_adverbial,
         nominals.possessive,
         nominals.adjective_modifier,
         nominals.noun_in_place,

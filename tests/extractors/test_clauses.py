@@ -152,3 +152,27 @@ LIGHT_VERBS = [
 @pytest.mark.parametrize(("sentence", "expected"), LIGHT_VERBS)
 def test_light_verb_object(nlp, sentence, expected):
     assert rule_facts(nlp, sentence, "light_verb_object") == expected
+
+
+PARTICIPIAL_ADVERBIAL = [
+    # seed 000
+    ("Since late 2020, Chinese regulators have tightened their grip on the tech industry, "
+     "targeting prominent tech giants such as Alibaba and Tencent.",
+     [("Chinese regulators", "be targeting", "prominent tech giants such as Alibaba and Tencent")]),
+    # Wikinews 131
+    ("As a result, the Supreme Court of Justice of Austria brought the case before the ECJ, "
+     "asking for clarifications of EU law.",
+     [("the Supreme Court of Justice of Austria", "be asking for", "clarifications of EU law")]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), PARTICIPIAL_ADVERBIAL)
+def test_participial_adverbial(nlp, sentence, expected):
+    assert rule_facts(nlp, sentence, "participial_adverbial") == expected
+
+
+def test_light_verb_phrase_replaces_the_plain_object_reading(nlp):
+    sentence = ("This has caused significant disruptions within the industry and raised concerns "
+                "among global investors.")
+    assert ("This", "raised", "concerns among global investors") not in rule_facts(
+        nlp, sentence, "active_clause")
