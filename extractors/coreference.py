@@ -39,6 +39,7 @@ from extractors.mentions import (
     EntityMention,
     find_mentions,
 )
+from extractors.triple import Argument, EntityRef, Triple
 
 #: Words that end a company's name without telling companies apart.
 CORPORATE_SUFFIXES = frozenset(
@@ -152,6 +153,32 @@ def has_corporate_suffix(name: str) -> bool:
     return len(words) > 1 and words[-1] in CORPORATE_SUFFIXES
 
 
+def acronym_key(text: str) -> str | None:
+    """The case-folded letters of a name written as an acronym ("U.S." -> "us"), else None.
+
+    >>> acronym_key("U.S."), acronym_key("IE6"), acronym_key("Ant")
+    ('us', 'ie6', None)
+    """
+    letters = text.replace(".", "").replace(" ", "")
+    if (2 <= len(letters) <= 8 and letters.isalnum() and letters[0].isupper()
+            and sum(c.isupper() for c in letters) >= 2):
+        return letters.casefold()
+    return None
+
+
+def initials(name: str) -> set[str]:
+    """The acronyms a multi-word name may go by, with and without its small words.
+
+    >>> sorted(initials("National Development and Reform Commission"))
+    ['ndarc', 'ndrc']
+    """
+    words = [w for w in name_words(name) if w not in CORPORATE_SUFFIXES or w == "company"]
+    if len(words) < 2:
+        return set()
+    return {"".join(w if w.isdigit() else w[0] for w in words if w not in _ACRONYM_SKIPS),
+            "".join(w if w.isdigit() else w[0] for w in words)}
+
+
 def is_acronym_of(short: str, long: str) -> bool:
     """Whether ``short`` is the initials of ``long`` (numbers kept: "IE6").
 
@@ -160,17 +187,8 @@ def is_acronym_of(short: str, long: str) -> bool:
     >>> is_acronym_of("IE6", "Internet Explorer 6"), is_acronym_of("Ant", "Alibaba N T")
     (True, False)
     """
-    letters = short.replace(".", "").replace(" ", "")
-    if not (2 <= len(letters) <= 8) or not letters.isalnum() or not letters[0].isupper():
-        return False
-    if sum(c.isupper() for c in letters) < 2:
-        return False
-    words = [w for w in name_words(long) if w not in CORPORATE_SUFFIXES or w == "company"]
-    if len(words) < 2:
-        return False
-    initials = "".join(w if w.isdigit() else w[0] for w in words if w not in _ACRONYM_SKIPS)
-    every = "".join(w if w.isdigit() else w[0] for w in words)
-    return letters.casefold() in {initials, every}
+    key = acronym_key(short)
+    return key is not None and key in initials(long)
 
 
 def type_class(label: str | None) -> str | None:
@@ -617,3 +635,48 @@ def _phrase_label(mentions: Sequence[EntityMention]) -> str:
                     words = words[1:]
                 return " ".join(words)
     return mentions[0].text
+
+
+# -- triples ------------------------------------------------------------------------------------
+
+
+def resolve_arguments(triples: Sequence[Triple], clusters: Sequence[EntityCluster]
+                      ) -> list[Triple]:
+    """Point each subject and object at the entities coreference found for it.
+
+    An argument is resolved when the last token of its head ends a mention of a named entity
+    ("He" -> Li Qiang, "the company" -> Alibaba Group) or of a set of named entities ("These
+    companies" -> Alibaba, Tencent); its text, offsets and head stay as the sentence says it.
+
+    >>> from extractors import load_model
+    >>> from extractors.pipeline import extract_doc
+    >>> doc = load_model()("Li Qiang met Alibaba Group. Later he praised the company.")
+    >>> for t in extract_doc(doc):
+    ...     print(t.subject.head, [e.label for e in t.subject.entities], t.relation.text,
+    ...           t.object.head, [e.label for e in t.object.entities])
+    Li Qiang ['Li Qiang'] met Alibaba Group ['Alibaba Group']
+    he ['Li Qiang'] praised company ['Alibaba Group']
+    """
+    refs = [_entity_ref(cluster) for cluster in clusters]
+    by_end: dict[int, tuple[EntityRef, ...]] = {}
+    for n, cluster in enumerate(clusters):
+        resolved = ((refs[n],) if refs[n] is not None else
+                    tuple(refs[m] for m in cluster.members if refs[m] is not None))
+        if resolved:
+            for mention in cluster.mentions:
+                by_end.setdefault(mention.end, resolved)
+    return [replace(triple, subject=_resolved(triple.subject, by_end),
+                    object=_resolved(triple.object, by_end)) for triple in triples]
+
+
+def _entity_ref(cluster: EntityCluster) -> EntityRef | None:
+    if not cluster.names:
+        return None
+    return EntityRef(cluster.label, cluster.entity_type, cluster.names)
+
+
+def _resolved(argument: Argument, by_end: dict[int, tuple[EntityRef, ...]]) -> Argument:
+    entities = by_end.get(argument.head_end)
+    if not entities:
+        return argument
+    return replace(argument, entities=entities)

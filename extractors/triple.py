@@ -16,12 +16,31 @@ _PRONOUNS = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
+class EntityRef:
+    """The entity an argument names, as coreference resolved it within its document.
+
+    ``label`` is the entity's most complete name in the document, ``entity_type`` its NER
+    label and ``names`` every name the document gives it; the graph merges entities of
+    different documents from these.
+
+    >>> EntityRef("Li Qiang", "PERSON", ("Li Qiang", "Li")).names
+    ('Li Qiang', 'Li')
+    """
+
+    label: str
+    entity_type: str | None = None
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Argument:
     """One side of a triple, in two views.
 
     ``text`` / ``start`` / ``end`` is the full phrase as the sentence says it (what Open IE
     benchmarks score and what evidence shows); ``head`` / ``head_start`` / ``head_end`` is the
-    compact entity-like core that becomes a graph node.
+    compact entity-like core that becomes a graph node. ``entities`` is what coreference
+    resolved the argument to: one entity for "He" or "the company", several for "these
+    companies", none when the argument names no known entity (the head is the node then).
 
     >>> a = Argument("the country's biggest technology companies", 10, 53,
     ...              "technology companies", 33, 53, None)
@@ -36,6 +55,7 @@ class Argument:
     head_start: int
     head_end: int
     entity_type: str | None = None
+    entities: tuple[EntityRef, ...] = ()
 
     @property
     def is_pronoun(self) -> bool:
