@@ -1,8 +1,9 @@
 """Entity benchmark: how well mentions are found and grouped into entities, against gold.
 
-Two gold sets from ``../shared/corpora`` are scored, each against newsgraph's entity clusters
-(``extractors.coreference.entity_clusters``) and, in the same run, a baseline: spaCy's named
-entities clustered by exact string.
+Two gold sets from ``../shared/corpora`` are scored, each against newsgraph's entities
+(``graph.entities.doc_entities``, what ``newsgraph entities --json`` prints) and, in the same
+run, a baseline: spaCy's named entities clustered by exact string, once with the labels of
+named things only (PERSON, ORG, GPE ...) and once with every label (dates and numbers too).
 
 * ``gum-news``: 16 Wikinews articles in which every mention (names, nominals, pronouns) and
   its coreference chain is annotated. Scored on the entities that matter to a knowledge
@@ -286,10 +287,10 @@ def baseline_name_clusters(doc) -> Clusters:
 
 
 def newsgraph_clusters(doc) -> Clusters:
-    """newsgraph's entity clusters of the document."""
-    from extractors.coreference import entity_clusters
+    """newsgraph's entities of the document, as ``newsgraph entities --json`` prints them."""
+    from graph.entities import doc_entities
 
-    return [[(m.start, m.end) for m in cluster.mentions] for cluster in entity_clusters(doc)]
+    return [[(m["start"], m["end"]) for m in entity["mentions"]] for entity in doc_entities(doc)]
 
 
 SYSTEMS: dict[str, System] = {

@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
+from extractors.arguments import entity_head
 from extractors.mentions import (
     PRONOUNS,
     REFLEXIVES,
@@ -489,7 +490,8 @@ class _Resolver:
             distance = sentence - self.sentence_of[other.first]
             if distance > PRONOUN_WINDOW:
                 break
-            if other.kind == "value" or other.last >= pronoun.first:
+            if (other.kind == "value" or other.last >= pronoun.first
+                    or self.doc[other.head].dep_ == "amod"):
                 continue
             if other.kind == "pronoun" and self.find(j) == j:
                 continue
@@ -567,6 +569,18 @@ class _Resolver:
             score -= 0.1 * (pronoun.i - other.last)
         return score
 
+    def _phrase_label(self, mentions: Sequence[EntityMention]) -> str:
+        """The label of an unnamed entity: its first set, or the core of its first noun
+        phrase as a triple argument names it ("some fund managers" -> "fund managers")."""
+        for kind in ("group", "nominal", "value"):
+            for mention in mentions:
+                if mention.kind == kind == "nominal":
+                    first, last, _ = entity_head(self.doc[mention.head])
+                    return self.doc[first.i : last.i + 1].text
+                if mention.kind == kind:
+                    return _display(mention.text)
+        return mentions[0].text
+
     # output
     def _clusters(self) -> list[EntityCluster]:
         groups: dict[int, list[int]] = {}
@@ -590,7 +604,7 @@ class _Resolver:
                 parts = [self.by_span.get((t.i, t.i)) for t in self._group_members(group)]
                 set_members = tuple(sorted({index[self.find(p)] for p in parts
                                             if p is not None}))
-            label = names[0] if names else _phrase_label(mentions)
+            label = names[0] if names else self._phrase_label(mentions)
             clusters.append(EntityCluster(label, entity_type, mentions, names, set_members))
         return clusters
 
@@ -623,18 +637,6 @@ def _ordered_names(mentions: Sequence[EntityMention]) -> tuple[str, ...]:
 
 def _display(text: str) -> str:
     return " ".join(text.split())
-
-
-def _phrase_label(mentions: Sequence[EntityMention]) -> str:
-    for kind in ("group", "nominal", "value"):
-        for mention in mentions:
-            if mention.kind == kind:
-                words = mention.text.split()
-                if kind == "nominal" and len(words) > 1 and words[0].lower() in _DEFINITE | {
-                        "a", "an"}:
-                    words = words[1:]
-                return " ".join(words)
-    return mentions[0].text
 
 
 # -- triples ------------------------------------------------------------------------------------
@@ -670,9 +672,13 @@ def resolve_arguments(triples: Sequence[Triple], clusters: Sequence[EntityCluste
 
 
 def _entity_ref(cluster: EntityCluster) -> EntityRef | None:
-    if not cluster.names:
+    """A named cluster's reference; an unnamed one's only when a pronoun points at it
+    ("some fund managers" ... "They"), so that the pronoun attaches to the phrase's node."""
+    if cluster.names:
+        return EntityRef(cluster.label, cluster.entity_type, cluster.names)
+    if cluster.members or not any(m.kind == "pronoun" for m in cluster.mentions):
         return None
-    return EntityRef(cluster.label, cluster.entity_type, cluster.names)
+    return EntityRef(cluster.label)
 
 
 def _resolved(argument: Argument, by_end: dict[int, tuple[EntityRef, ...]]) -> Argument:

@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extractors.arguments import conjuncts, make_argument, make_extra_argument, resolve_relative
 from extractors.confidence import confidence
-from extractors.coreference import entity_clusters, resolve_arguments
+from extractors.coreference import resolve, resolve_arguments
 from extractors.nlp import load_model
 from extractors.qualifiers import qualifiers_of
 from extractors.rules import RULES, Candidate
@@ -50,7 +50,7 @@ def extract_doc(doc: Doc, doc_id: str = "doc") -> list[Triple]:
         sentence = _without_edge_space(sentence)
         if len(sentence):
             triples.extend(extract_sentence(sentence, index, doc_id))
-    return resolve_arguments(triples, entity_clusters(doc))
+    return resolve_arguments(triples, resolve(doc))
 
 
 def _without_edge_space(sentence: Span) -> Span:

@@ -31,6 +31,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from spacy.tokens import Doc
+
 from extractors.coreference import (
     EntityCluster,
     acronym_key,
@@ -167,12 +169,13 @@ class Entity:
 
 
 def most_complete(names: Counter[str]) -> str:
-    """The name with the most words; ties go to the most used, then alphabetical order.
+    """The name with the most words; ties go to the most used, then to a name that starts
+    with a letter or digit ("StockXpo", not "@StockXpo"), then alphabetical order.
 
     >>> most_complete(Counter({"Alibaba": 5, "Alibaba Group": 1}))
     'Alibaba Group'
     """
-    return min(names, key=lambda n: (-len(name_words(n)), -names[n], n))
+    return min(names, key=lambda n: (-len(name_words(n)), -names[n], not n[:1].isalnum(), n))
 
 
 class EntityIndex:
@@ -329,7 +332,17 @@ def document_entities(text: str, aliases: AliasTable | None = None) -> list[dict
     """
     from extractors import load_model
 
-    clusters = entity_clusters(load_model()(text))
+    return doc_entities(load_model()(text), aliases)
+
+
+def doc_entities(doc: Doc, aliases: AliasTable | None = None) -> list[dict]:
+    """:func:`document_entities` of an already parsed ``Doc``.
+
+    The document's coreference clusters go through an :class:`EntityIndex` as a graph's
+    would, so two clusters that the graph would make one node are one entity here too.
+    """
+    text = doc.text
+    clusters = entity_clusters(doc)
     index = EntityIndex(aliases)
     grouped: dict[int, list[EntityCluster]] = {}
     for cluster in clusters:
