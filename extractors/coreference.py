@@ -35,6 +35,7 @@ from spacy.tokens import Doc, Token
 
 from extractors.arguments import entity_head
 from extractors.mentions import (
+    CORPORATE_SUFFIXES,
     PRONOUNS,
     REFLEXIVES,
     EntityMention,
@@ -42,11 +43,6 @@ from extractors.mentions import (
 )
 from extractors.triple import Argument, EntityRef, Triple
 
-#: Words that end a company's name without telling companies apart.
-CORPORATE_SUFFIXES = frozenset(
-    "group inc incorporated corp corporation co company companies ltd limited llc llp plc "
-    "holdings holding ag sa nv bv gmbh spa se oyj ab asa kk srl pty lp".split()
-)
 #: Small words that acronyms skip: "National Development and Reform Commission" -> NDRC.
 _ACRONYM_SKIPS = {"of", "and", "the", "for", "&", "de", "du", "la", "in", "on", "to"}
 _PERSON = "PERSON"
@@ -80,6 +76,12 @@ TYPE_NOUNS: dict[str, frozenset[str]] = {
     "EVENT": frozenset(
         "event festival tournament match game championship cup election war conference "
         "summit competition contest exhibition exhibit expo show ceremony".split()),
+}
+#: The nouns that may refer back to any entity of their class just named ("the company"); a
+#: more specific noun ("the newspaper") needs the entity to have been described by it.
+GENERIC_NOUNS: dict[str, frozenset[str]] = {
+    "ORG": frozenset("company firm group giant conglomerate corporation business".split()),
+    "PLACE": frozenset("country nation".split()),
 }
 _TYPE_CLASSES = {
     "PERSON": "PERSON", "ORG": "ORG", "NORP": "ORG", "GPE": "PLACE", "LOC": "PLACE",
@@ -397,14 +399,21 @@ class _Resolver:
                       key=lambda j: (len(name_words(self.mentions[j].text)), -j))
         return max(labels, key=lambda label: (labels[label], label == self.types[longest]))
 
-    def _descriptors(self, members: Sequence[int]) -> set[str]:
-        words: set[str] = set()
+    def _described_by(self, members: Sequence[int], lemma: str) -> bool:
+        """Whether the entity was called a ``lemma`` before: by a title ("Premier Li"), an
+        apposition or description ("an analyst"), or a word of its name ("the commission"
+        for the National Development and Reform Commission, "the regulator" for a
+        Regulatory Commission)."""
         for j in members:
             mention = self.mentions[j]
-            words.update(mention.titles)
-            if mention.kind == "nominal":
-                words.add(self.doc[mention.head].lemma_.lower())
-        return words
+            if lemma in mention.titles:
+                return True
+            if mention.kind == "nominal" and self.doc[mention.head].lemma_.lower() == lemma:
+                return True
+            if mention.is_name and any(word == lemma or len(lemma) >= 6 and word.startswith(
+                    lemma[:-1]) for word in name_words(mention.text)):
+                return True
+        return False
 
     def _description_antecedent(self, k: int) -> int | None:
         mention = self.mentions[k]
@@ -442,10 +451,10 @@ class _Resolver:
                 continue
             members = self.members(root)
             cluster_type = type_class(self._cluster_type(root))
-            if lemma in self._descriptors(members):
+            if self._described_by(members, lemma):
                 score = 2
             elif bare and distance <= DESCRIPTION_WINDOW and (
-                    cluster_type is not None and lemma in TYPE_NOUNS.get(cluster_type, ())):
+                    cluster_type is not None and lemma in GENERIC_NOUNS.get(cluster_type, ())):
                 score = 1
             else:
                 continue

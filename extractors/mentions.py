@@ -38,6 +38,11 @@ TITLES = frozenset(
     "director ceo founder vice prime deputy chief coach manager officer spokesman "
     "spokeswoman spokesperson dr. mr. mrs. ms. prof. gen. sen. rep. gov. st. saint".split()
 )
+#: Words that end a company's name without telling companies apart.
+CORPORATE_SUFFIXES = frozenset(
+    "group inc incorporated corp corporation co company companies ltd limited llc llp plc "
+    "holdings holding ag sa nv bv gmbh spa se oyj ab asa kk srl pty lp".split()
+)
 _POSSESSIVES = {"'s", "’s", "'", "’"}
 _DETERMINERS = {"the", "a", "an"}
 #: Pronouns that refer to third-person entities, with their number and gender.
@@ -170,6 +175,8 @@ def _trimmed_name(doc: Doc, first: int, last: int, label: str):
     if first > last:
         return
     last = _with_product_number(doc, last)
+    if first < last and doc[last].lower_.rstrip(".") in CORPORATE_SUFFIXES:
+        label = "ORG"  # "Jack Ma’s Ant Group" is one PERSON span to the small model
     titles.extend(_preceding_titles(doc, first))
     yield _mention(doc, first, last, "name", label, titles=tuple(dict.fromkeys(titles)))
 
@@ -196,10 +203,16 @@ def _preceding_titles(doc: Doc, first: int) -> list[str]:
 
 
 def _unlabelled_names(doc: Doc, covered: set[int]):
-    """Runs of proper nouns that no named entity covers ("Douyin", "Tmall")."""
+    """Runs of proper nouns that no named entity covers ("Douyin", "Tmall").
+
+    Not in lines written in title case ("China Shows a Positive Attitude"), where the tagger
+    calls every capitalised word a proper noun.
+    """
+    headline = _title_case_tokens(doc)
     i = 0
     while i < len(doc):
-        if doc[i].pos_ != "PROPN" or i in covered or not doc[i].text[:1].isalnum():
+        if (doc[i].pos_ != "PROPN" or i in covered or i in headline
+                or not doc[i].text[:1].isalnum()):
             i += 1
             continue
         j = i
@@ -212,6 +225,20 @@ def _unlabelled_names(doc: Doc, covered: set[int]):
             yield _mention(doc, first, _with_product_number(doc, j), "name", None,
                            titles=tuple(_preceding_titles(doc, first)))
         i = j + 1
+
+
+def _title_case_tokens(doc: Doc) -> set[int]:
+    """Tokens of headlines: sentences without final punctuation whose words (three or more)
+    nearly all start with a capital."""
+    found: set[int] = set()
+    for sentence in doc.sents:
+        words = [t for t in sentence if t.is_alpha and not t.is_stop]
+        ending = [t for t in sentence if not t.is_space]
+        if ending and ending[-1].text in {".", "!", "?", '"', "”"}:
+            continue
+        if len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words):
+            found.update(range(sentence.start, sentence.end))
+    return found
 
 
 # -- nominals, groups, pronouns ----------------------------------------------------------------
@@ -230,9 +257,11 @@ def _nominals(doc: Doc):
 
 
 def _groups(doc: Doc):
-    """Coordinations of nouns or names: "Alibaba and Tencent", "exports and spending"."""
+    """Coordinations of nouns or names: "Alibaba and Tencent", "exports and spending"; not
+    the coordination inside a name ("National Development and Reform Commission")."""
     for token in doc:
-        if token.dep_ == "conj" or not token.conjuncts or token.pos_ not in {"NOUN", "PROPN"}:
+        if (token.dep_ in {"conj", "compound", "nmod", "amod"} or not token.conjuncts
+                or token.pos_ not in {"NOUN", "PROPN"}):
             continue
         members = sorted((token, *token.conjuncts), key=lambda t: t.i)
         if any(m.pos_ not in {"NOUN", "PROPN"} for m in members):
