@@ -277,9 +277,14 @@ class _Resolver:
 
     def _appositions(self) -> None:
         doc = self.doc
+        by_head: dict[int, int] = {}
         for k, mention in enumerate(self.mentions):
             if mention.kind not in {"name", "nominal"}:
                 continue
+            # "the Xinhua news agency" is the name "Xinhua news agency" with an article.
+            if mention.head in by_head:
+                self.union(by_head[mention.head], k)
+            by_head.setdefault(mention.head, k)
             head = doc[mention.head]
             after = mention.last + 1
             if (mention.is_name and after + 2 < len(doc) + 1 and doc[after].text == "("

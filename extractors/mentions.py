@@ -221,7 +221,9 @@ def _unlabelled_names(doc: Doc, covered: set[int]):
         first = i
         while first <= j and doc[first].lower_.rstrip(".") in TITLES:
             first += 1
-        if first <= j:
+        # A capitalised plural opening a sentence is a common noun ("Regulators fined ...").
+        opening_plural = first == j and doc[j].is_sent_start and doc[j].tag_ == "NNPS"
+        if first <= j and not opening_plural:
             yield _mention(doc, first, _with_product_number(doc, j), "name", None,
                            titles=tuple(_preceding_titles(doc, first)))
         i = j + 1
@@ -280,7 +282,11 @@ def _left_edge(token: Token) -> int:
 
 
 def _pronouns(doc: Doc):
+    """Third-person pronouns; not a capitalised one inside a line ("The Tech Crackdown and
+    Its Impact"), which is a headline's, with nothing before it to refer to."""
     for token in doc:
-        if token.lower_ in PRONOUNS and token.pos_ == "PRON" or token.tag_ == "PRP$" and (
-                token.lower_ in PRONOUNS):
-            yield _mention(doc, token.i, token.i, "pronoun", None)
+        if token.lower_ not in PRONOUNS or (token.pos_ != "PRON" and token.tag_ != "PRP$"):
+            continue
+        if token.text[0].isupper() and not token.is_sent_start:
+            continue
+        yield _mention(doc, token.i, token.i, "pronoun", None)

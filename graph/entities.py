@@ -227,7 +227,19 @@ class EntityIndex:
         forced = self.aliases.lookup(names)
         if forced is not None:
             number = self._canonical.get(normalise_name(forced[0]))
-            return None if number is None else self.entities[number]
+            if number is not None:
+                return self.entities[number]
+            # The canonical entity may be known already under names the file does not list.
+            adopted = self._match_by_rules((forced[0],), entity_type, named)
+            if adopted is None or adopted.canonical is not None:
+                return None
+            adopted.canonical, adopted.same_as = forced
+            self._canonical[normalise_name(forced[0])] = adopted.number
+            return adopted
+        return self._match_by_rules(names, entity_type, named)
+
+    def _match_by_rules(self, names: Sequence[str], entity_type: str | None,
+                        named: bool) -> Entity | None:
         exact = self._candidates(self._exact, (normalise_name(n) for n in names))
         if exact:
             return max(exact, key=lambda e: (sum(e.names.values()) + sum(e.forms.values()),
