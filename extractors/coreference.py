@@ -322,11 +322,17 @@ class _Resolver:
         return opener in {"a", "an", "the"} or described
 
     def _same_names(self) -> None:
+        """The same name, value, or phrase around a name ("the New Zealand government")."""
         first_with: dict[tuple[str, ...], int] = {}
         for k, mention in enumerate(self.mentions):
-            if mention.kind not in {"name", "value"}:
+            if mention.kind == "nominal" and any(
+                    t.pos_ == "PROPN" for t in self.doc[mention.first : mention.last + 1]):
+                words = [w for w in name_words(mention.text) if w not in _DEFINITE]
+                key = ("nominal", *words)
+            elif mention.kind in {"name", "value"}:
+                key = (mention.kind, *name_words(mention.text))
+            else:
                 continue
-            key = (mention.kind, *name_words(mention.text))
             if key in first_with:
                 self.union(first_with[key], k)
             else:

@@ -350,28 +350,57 @@ def document_entities(text: str, aliases: AliasTable | None = None) -> list[dict
 def doc_entities(doc: Doc, aliases: AliasTable | None = None) -> list[dict]:
     """:func:`document_entities` of an already parsed ``Doc``.
 
-    The document's coreference clusters go through an :class:`EntityIndex` as a graph's
-    would, so two clusters that the graph would make one node are one entity here too.
+    Named clusters go through an :class:`EntityIndex` as a graph's would, so two clusters
+    that the graph would make one node are one entity here too. An unnamed entity (a value,
+    a set, a phrase holding a name such as "New Zealand's flag") stays as coreference found
+    it, labelled by its phrase; its id is numbered when another entity has the same one.
     """
     text = doc.text
-    clusters = entity_clusters(doc)
     index = EntityIndex(aliases)
     grouped: dict[int, list[EntityCluster]] = {}
-    for cluster in clusters:
-        ref = EntityRef(cluster.label, cluster.entity_type, cluster.names)
-        entity = index.add(ref, named=cluster.is_named)
-        grouped.setdefault(entity.number, []).append(cluster)
+    unnamed: list[EntityCluster] = []
+    for cluster in entity_clusters(doc):
+        if cluster.is_named:
+            ref = EntityRef(cluster.label, cluster.entity_type, cluster.names)
+            grouped.setdefault(index.add(ref).number, []).append(cluster)
+        else:
+            unnamed.append(cluster)
+    found = [(index.entities[n].key, index.entities[n].label, index.entities[n].entity_type,
+              members) for n, members in grouped.items()]
+    for cluster in unnamed:
+        label = _phrase(cluster)
+        found.append((normalise_name(cluster.label) or label, label, cluster.entity_type,
+                      [cluster]))
     records = []
-    for number, members in grouped.items():
-        entity = index.entities[number]
+    for key, label, entity_type, members in found:
         spans = sorted({(m.start, m.end) for cluster in members for m in cluster.mentions})
         records.append({
-            "id": entity.key,
-            "label": entity.label,
-            "type": schema_type(entity.entity_type),
+            "id": key,
+            "label": label,
+            "type": schema_type(entity_type),
             "mentions": [{"start": s, "end": e, "text": text[s:e]} for s, e in spans],
         })
-    return sorted(records, key=lambda r: (r["mentions"][0]["start"], r["id"]))
+    records.sort(key=lambda r: (r["mentions"][0]["start"], r["id"]))
+    return _unique_ids(records)
+
+
+def _phrase(cluster: EntityCluster) -> str:
+    """An unnamed entity's label: its first set, phrase or value as written, trimmed."""
+    for kind in ("group", "nominal", "value"):
+        for mention in cluster.mentions:
+            if mention.kind == kind:
+                return display_name(mention.text) or mention.text
+    return cluster.label
+
+
+def _unique_ids(records: list[dict]) -> list[dict]:
+    """Number the later of two records that share an id: "flag", "flag (2)"."""
+    seen: Counter[str] = Counter()
+    for record in records:
+        seen[record["id"]] += 1
+        if seen[record["id"]] > 1:
+            record["id"] = f"{record['id']} ({seen[record['id']]})"
+    return records
 
 
 def file_entities(path: str | Path, aliases: AliasTable | None = None) -> list[dict]:
