@@ -12,8 +12,9 @@ exporters:
   (sorted document ids) and ``same_as`` (external IRIs from the alias file, sorted).
   Entities are matched across documents by ``graph.entities.EntityIndex``; an id changes when
   a fuller name of its entity turns up later.
-* edge key: the normalised relation (``Relation.lemma``); attributes ``relation`` (the same
-  lemma), ``label`` (the most frequent surface relation), ``evidence`` (the list of every
+* edge key: the normalised relation (``Relation.lemma``, "fine", "split into"); attributes
+  ``relation`` and ``label`` (the same lemma; the surface words of each sentence, "was fined
+  by", stay in the evidence), ``evidence`` (the list of every
   ``Triple`` that supports the edge, in the order they were added), ``support``
   (``len(evidence)``), ``asserted`` (how many evidence triples are positive, unhedged and
   stated by the article itself) and ``confidence`` (the highest evidence confidence).
@@ -56,12 +57,11 @@ class KnowledgeGraph:
 
     def __init__(self, aliases: AliasTable | None = None) -> None:
         self.nx = nx.MultiDiGraph(documents={})
-        self._relation_forms: dict[tuple[str, str, str], Counter[str]] = {}
         #: Which entity each node is, across documents (and the alias file that steers it).
         self.entities = EntityIndex(aliases)
         self._node_of: dict[int, str] = {}
         #: Triples kept out of the graph because an argument is a pronoun that coreference
-        #: could not resolve.
+        #: could not resolve, or is not a thing (a clause, an adjective).
         self.unattached: list[Triple] = []
 
     # -- building -------------------------------------------------------------------------
@@ -99,7 +99,8 @@ class KnowledgeGraph:
         documents = self.nx.graph["documents"]
         documents.setdefault(triple.provenance.doc_id, {"title": None, "source": None})
         if not _attachable(triple.subject) or not _attachable(triple.object):
-            # "He" or "it" with no antecedent is not an entity.
+            # "He" or "it" with no antecedent is not an entity, and a clause or an
+            # adjective is not a thing.
             self.unattached.append(triple)
             return
         doc_id = triple.provenance.doc_id
@@ -115,15 +116,13 @@ class KnowledgeGraph:
         if self.nx.has_edge(subject, obj, relation):
             edge = self.nx.edges[subject, obj, relation]
         else:
-            self.nx.add_edge(subject, obj, key=relation, relation=relation, evidence=[])
+            self.nx.add_edge(subject, obj, key=relation, relation=relation, label=relation,
+                             evidence=[])
             edge = self.nx.edges[subject, obj, relation]
         edge["evidence"].append(triple)
         edge["support"] = len(edge["evidence"])
         edge["asserted"] = edge.get("asserted", 0) + int(triple.qualifiers.asserted)
         edge["confidence"] = max(edge.get("confidence", 0.0), triple.confidence)
-        forms = self._relation_forms.setdefault((subject, obj, relation), Counter())
-        forms[triple.relation.text] += 1
-        edge["label"] = _most_common(forms)
 
     def _add_entity(self, ref: EntityRef, doc_id: str) -> str:
         entity = self.entities.add(ref, named=bool(ref.names))
@@ -182,15 +181,28 @@ class KnowledgeGraph:
 
         return to_turtle(self, path, base_iri=base_iri)
 
-    def to_html(self, path: str | Path | None = None, *, title: str = "newsgraph") -> str:
-        """Render the graph as a self-contained interactive HTML page."""
+    def to_html(self, path: str | Path | None = None, *, title: str = "newsgraph",
+                max_nodes: int = 500, focus: str | None = None, depth: int = 2) -> str:
+        """Render the graph as a self-contained interactive HTML page.
+
+        The page shows the ``max_nodes`` most mentioned entities, or with ``focus`` (a label
+        or id) the neighbourhood of one entity up to ``depth`` hops.
+        """
         from graph.html import to_html
 
-        return to_html(self, path, title=title)
+        return to_html(self, path, title=title, max_nodes=max_nodes, focus=focus, depth=depth)
+
+    def _repr_html_(self) -> str:
+        """The interactive page inside an iframe, for Jupyter notebooks."""
+        from html import escape
+
+        page = self.to_html()
+        return (f'<iframe srcdoc="{escape(page, quote=True)}" style="width:100%;height:640px;'
+                f'border:0" sandbox="allow-scripts"></iframe>')
 
 
 def _attachable(argument: Argument) -> bool:
-    return bool(argument.entities) or not argument.is_pronoun
+    return argument.nominal and (bool(argument.entities) or not argument.is_pronoun)
 
 
 def _refs(argument: Argument) -> tuple[EntityRef, ...]:
