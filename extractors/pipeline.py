@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extractors.arguments import conjuncts, make_argument, make_extra_argument, resolve_relative
 from extractors.confidence import confidence, features, parse_features
+from extractors.coreference import resolve, resolve_arguments
 from extractors.nlp import load_model
 from extractors.qualifiers import qualifiers_of
 from extractors.rules import RULES, Candidate
@@ -45,13 +46,14 @@ def extract_stream(
 
 
 def extract_doc(doc: Doc, doc_id: str = "doc") -> list[Triple]:
-    """Apply every registered rule to every sentence of a parsed ``Doc``."""
+    """Apply every registered rule to every sentence of a parsed ``Doc``, then point the
+    arguments at the entities coreference found (``He`` -> Li Qiang)."""
     triples: list[Triple] = []
     for index, sentence in enumerate(doc.sents):
         sentence = _without_edge_space(sentence)
         if len(sentence):
             triples.extend(extract_sentence(sentence, index, doc_id))
-    return triples
+    return resolve_arguments(triples, resolve(doc))
 
 
 def _without_edge_space(sentence: Span) -> Span:
