@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-_PRONOUNS = frozenset(
+PRONOUNS = frozenset(
     "i me we us you he him she her it they them this that these those who which what "
     "one ones itself himself herself themselves ourselves".split()
 )
@@ -63,7 +63,7 @@ class Argument:
     @property
     def is_pronoun(self) -> bool:
         """True when the head is a bare pronoun ("he", "it", "they", "this")."""
-        return self.head.casefold() in _PRONOUNS
+        return self.head.casefold() in PRONOUNS
 
 
 @dataclass(frozen=True, slots=True)

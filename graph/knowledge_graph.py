@@ -30,7 +30,7 @@ from typing import Any
 
 import networkx as nx
 
-from extractors.triple import Argument, EntityRef, Triple
+from extractors.triple import PRONOUNS, Argument, EntityRef, Triple
 from graph.entities import AliasTable, EntityIndex, entity_ref
 
 
@@ -106,10 +106,14 @@ class KnowledgeGraph:
         doc_id = triple.provenance.doc_id
         subjects = [self._add_entity(ref, doc_id) for ref in _refs(triple.subject)]
         objects = [self._add_entity(ref, doc_id) for ref in _refs(triple.object)]
-        for subject in subjects:
-            for obj in objects:
-                # "These companies" stands for several entities: one edge for each.
-                self._add_edge(subject, obj, triple)
+        pairs = [(s, o) for s in subjects for o in objects if s != o]
+        if not pairs:
+            # "These companies ... punish them": an entity related to itself through
+            # coreference is a misread clause, not a fact worth an edge.
+            self.unattached.append(triple)
+        for subject, obj in pairs:
+            # "These companies" stands for several entities: one edge for each.
+            self._add_edge(subject, obj, triple)
 
     def _add_edge(self, subject: str, obj: str, triple: Triple) -> None:
         relation = triple.relation.lemma
@@ -202,7 +206,13 @@ class KnowledgeGraph:
 
 
 def _attachable(argument: Argument) -> bool:
-    return argument.nominal and (bool(argument.entities) or not argument.is_pronoun)
+    """Whether an argument names a thing: a resolved entity, or a nominal that is not a bare
+    pronoun (coreference may leave a pronoun in a cluster of its own, named by the pronoun)."""
+    if not argument.nominal:
+        return False
+    if argument.entities:
+        return any(ref.names or ref.label.casefold() not in PRONOUNS for ref in argument.entities)
+    return not argument.is_pronoun
 
 
 def _refs(argument: Argument) -> tuple[EntityRef, ...]:
