@@ -259,3 +259,25 @@ def participial_adverbial(sentence: Span) -> Iterator[Candidate]:
             prep, pobj = pairs[0]
             yield Candidate(verb, subject, (*relation_words(verb), prep), pobj,
                             clause_modifiers(verb, (prep,)), implied="be")
+
+
+def purpose_clause(sentence: Span) -> Iterator[Candidate]:
+    """A "to"-infinitive of purpose, done by the main clause's subject.
+
+    "Arad enrolled at Hofstra University to study industrial management." -> (Arad; to
+    study; industrial management).
+    """
+    for verb in sentence:
+        if verb.dep_ != "advcl" or verb.tag_ != "VB" or not is_predicate(verb.head):
+            continue
+        if not any(c.tag_ == "TO" for c in verb.children) or _has_subject(verb):
+            continue
+        subject = verb_subject(verb.head)
+        obj = object_of(verb)
+        if subject is not None and obj is not None:
+            yield Candidate(verb, subject, tuple(relation_words(verb)), obj,
+                            clause_modifiers(verb, (obj,)))
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children)
