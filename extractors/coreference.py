@@ -242,6 +242,9 @@ class _Resolver:
         self.doc = doc
         self.mentions = find_mentions(doc)
         self.parent = list(range(len(self.mentions)))
+        #: The members of each cluster by its root, kept up to date by ``union`` so that a
+        #: cluster's members cost its size, not the document's mention count.
+        self.groups = {k: [k] for k in range(len(self.mentions))}
         self.sentence_of = _sentence_numbers(doc)
         self.by_span = {(m.first, m.last): k for k, m in enumerate(self.mentions)}
         self.types = [self._mention_type(m) for m in self.mentions]
@@ -256,11 +259,12 @@ class _Resolver:
     def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+            keep, gone = min(ra, rb), max(ra, rb)
+            self.parent[gone] = keep
+            self.groups[keep] = sorted(self.groups[keep] + self.groups.pop(gone))
 
     def members(self, k: int) -> list[int]:
-        root = self.find(k)
-        return [j for j in range(len(self.mentions)) if self.find(j) == root]
+        return self.groups[self.find(k)]
 
     # passes
     def run(self) -> list[EntityCluster]:
