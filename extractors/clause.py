@@ -5,7 +5,9 @@ Dependency labels are those of spaCy's English models (ClearNLP style).
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+from collections.abc import Iterator
+
+from spacy.tokens import Span, Token
 
 NOMINAL_SUBJECT_DEPS = {"nsubj"}
 PASSIVE_SUBJECT_DEPS = {"nsubjpass"}
@@ -135,3 +137,18 @@ def prepositional_objects(verb: Token) -> list[tuple[Token, Token]]:
                 pairs.append((prep, pobj))
                 break
     return pairs
+
+
+def complement_prepositions(token: Token) -> list[tuple[Token, Token]]:
+    """Prepositional objects after the token that are not dates or times ("fined in 2020")."""
+    return [(prep, pobj) for prep, pobj in prepositional_objects(token)
+            if not is_time_expression(pobj)]
+
+
+def predicates_with_subject(sentence: Span) -> Iterator[tuple[Token, Token]]:
+    """Every verb of the sentence that heads a clause and has a subject, with that subject."""
+    for verb in sentence:
+        if is_predicate(verb):
+            subject = verb_subject(verb)
+            if subject is not None:
+                yield verb, subject
