@@ -37,6 +37,9 @@ def subject_of(verb: Token, deps: set[str] = NOMINAL_SUBJECT_DEPS) -> Token | No
         # The shared subject plays the role this verb's own voice gives it: in "Ely Cathedral
         # was never vaulted and retains a wooden ceiling" it is the active subject of "retains".
         shared = verb_subject(verb.head)
+        if shared is None and verb.head.dep_ == "xcomp":
+            # "Li pledged to create a fair environment and reduce compliance costs"
+            shared = verb_subject(verb.head.head)
         role = "nsubjpass" if _is_passive(verb) else "nsubj"
         return shared if shared is not None and role in deps else None
     return None
