@@ -42,7 +42,15 @@ def _parser() -> argparse.ArgumentParser:
                             "merges, splits and external ids (owl:sameAs)")
     build.add_argument("--processes", "-j", type=int, default=1,
                        help="spaCy worker processes (default: 1)")
-    build.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    build.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="extract on the workers of this Dask distributed scheduler "
+                            "(tcp://host:8786); merging and exports stay on this machine")
+    build.add_argument("--no-cache", dest="cache", action="store_false",
+                       help="extract every document again, ignoring and replacing the "
+                            "extraction cache kept in --out")
+    build.add_argument("--quiet", "-q", action="store_true",
+                       help="no progress bar (there is none either when stderr is not a "
+                            "terminal)")
     build.set_defaults(run=_run_build)
 
     entities = commands.add_parser(
@@ -73,12 +81,14 @@ def _run_build(args: argparse.Namespace) -> int:
         base_iri=args.base_iri,
         aliases=args.aliases,
         n_process=args.processes,
+        scheduler=args.scheduler,
+        cache=args.cache,
         progress=not args.quiet,
         on_skip=report_skip,
     )
     written = ", ".join(str(p) for p in report.written)
-    print(f"newsgraph: built {len(report.built)} document(s), {report.triples} triples, "
-          f"skipped {len(report.skipped)}; wrote {written}", file=sys.stderr)
+    print(f"newsgraph: {report.summary()}; skipped {len(report.skipped)}; wrote {written}",
+          file=sys.stderr)
     return EXIT_SKIPPED if report.skipped else EXIT_OK
 
 
