@@ -21,12 +21,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from extractors.triple import Argument, Triple
 from graph.names import display_name, normalise_name
+
+if TYPE_CHECKING:
+    from rdflib.query import Result
 
 
 def _most_common(counts: Counter[str]) -> str:
@@ -145,6 +148,25 @@ class KnowledgeGraph:
 
     def __len__(self) -> int:
         return self.nx.number_of_nodes()
+
+    @classmethod
+    def from_rdf(cls, path: str | Path, rdf_format: str | None = None) -> KnowledgeGraph:
+        """Load a newsgraph RDF export (``.ttl``, ``.nt``, ``.trig``, ``.jsonld``) back into the
+        graph that was exported; exporting it again gives the same bytes."""
+        from graph.rdf import read_rdf
+
+        return read_rdf(path, rdf_format)
+
+    def sparql(self, query: str, *, base_iri: str | None = None) -> Result:
+        """Run a SPARQL query (rdflib) over the RDF export of this graph.
+
+        The export's prefixes (``ng:``, ``rel:``, ``ent:``, ``schema:``, ``nif:`` ...) need no
+        ``PREFIX`` lines. Rows of a SELECT read like tuples: ``[row.label for row in result]``.
+        """
+        from graph.query import sparql
+        from graph.rdf import to_rdf
+
+        return sparql(to_rdf(self, base_iri), query)
 
     # -- exporting ------------------------------------------------------------------------
 

@@ -85,7 +85,7 @@ def test_base_iri_is_configurable():
     text = _kg().to_turtle(base_iri="https://example.org/news")
     rdf = Graph().parse(data=text, format="turtle")
     assert (URIRef("https://example.org/news/entity/regulators"), REL.fine,
-            URIRef("https://example.org/news/entity/ant%20group")) in rdf
+            URIRef("https://example.org/news/entity/ant_group")) in rdf
 
 
 def test_turtle_is_deterministic():
