@@ -7,6 +7,7 @@ more than one batch of parsed ``Doc`` objects is ever held in memory.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -17,7 +18,9 @@ from extractors.qualifiers import qualifiers_of
 from extractors.rules import RULES, Candidate
 from extractors.triple import Provenance, Relation, Triple
 
-_AUXILIARY_DEPS = {"aux", "auxpass"}
+#: Relation words that carry tense, voice, polarity or the agent marker; the lemma form leaves
+#: them out (negation and modality live on as qualifiers).
+_FUNCTION_DEPS = {"aux", "auxpass", "agent", "neg"}
 
 
 def extract(text: str, doc_id: str = "doc") -> list[Triple]:
@@ -80,32 +83,42 @@ def extract_sentence(sentence: Span, index: int, doc_id: str) -> list[Triple]:
 def _triples_from(candidate: Candidate, sentence: Span, index: int, doc_id: str,
                   rule: str) -> Iterator[Triple]:
     """One triple per pair of coordinated subject and object."""
-    relation = relation_of(candidate.relation)
+    relation = relation_of(candidate.relation, candidate.implied)
     provenance = Provenance(doc_id, index, sentence.start_char, sentence.end_char,
                             sentence.text, rule)
     extras = tuple(make_extra_argument(token) for token in candidate.extras)
-    for subject_token in conjuncts(resolve_relative(candidate.subject)):
-        for object_token in conjuncts(candidate.object):
+    split = conjuncts if candidate.split_conjuncts else lambda token: [token]
+    for subject_token in split(resolve_relative(candidate.subject)):
+        for object_token in split(candidate.object):
             if subject_token == object_token:
                 continue
-            subject = make_argument(subject_token)
-            obj = make_argument(object_token)
-            yield Triple(
-                subject=subject,
+            triple = Triple(
+                subject=make_argument(subject_token, inside=object_token),
                 relation=relation,
-                object=obj,
+                object=make_argument(object_token, inside=subject_token),
                 provenance=provenance,
                 qualifiers=qualifiers_of(candidate.predicate, object_token, candidate.extras),
-                confidence=confidence(rule, subject, obj, len(sentence)),
                 extras=extras,
             )
+            yield replace(triple, confidence=confidence(triple))
 
 
-def relation_of(words: tuple[Token, ...]) -> Relation:
+#: Lemmas of the relations that a sentence implies without a verb.
+IMPLIED_LEMMAS = {"is": "be", "has": "have"}
+
+
+def relation_of(words: tuple[Token, ...], implied: str = "") -> Relation:
     """Surface text of the relation words and their lemma form without auxiliaries.
 
-    "were subjected to" -> Relation("were subjected to", "subject to").
+    "were subjected to" -> Relation("were subjected to", "subject to"); "plans to surpass"
+    -> Relation("plans to surpass", "plan to surpass"); "would not benefit" ->
+    Relation("would not benefit", "benefit"). Without words, the implied relation ("is",
+    "has").
     """
-    text = " ".join(token.text for token in words)
-    lemma = " ".join(token.lemma_.lower() for token in words if token.dep_ not in _AUXILIARY_DEPS)
-    return Relation(text, lemma or text.lower())
+    if not words:
+        return Relation(implied, IMPLIED_LEMMAS.get(implied, implied))
+    text = " ".join([implied] * bool(implied) + [token.text for token in words])
+    lemma = " ".join(token.lemma_.lower() for token in words
+                     if token.dep_ not in _FUNCTION_DEPS or token.tag_ == "TO")
+    passive = any(token.dep_ == "agent" for token in words)
+    return Relation(text, lemma or text.lower(), passive)

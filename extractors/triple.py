@@ -21,7 +21,9 @@ class Argument:
 
     ``text`` / ``start`` / ``end`` is the full phrase as the sentence says it (what Open IE
     benchmarks score and what evidence shows); ``head`` / ``head_start`` / ``head_end`` is the
-    compact entity-like core that becomes a graph node.
+    compact entity-like core that becomes a graph node. ``nominal`` is false for arguments
+    that are not things (a clause, an adjective): they are scored and kept as evidence but
+    never become graph nodes.
 
     >>> a = Argument("the country's biggest technology companies", 10, 53,
     ...              "technology companies", 33, 53, None)
@@ -36,6 +38,7 @@ class Argument:
     head_start: int
     head_end: int
     entity_type: str | None = None
+    nominal: bool = True
 
     @property
     def is_pronoun(self) -> bool:
@@ -47,12 +50,21 @@ class Argument:
 class Relation:
     """The predicate: surface words as written and a normalised lemma form.
 
+    ``text`` keeps every word the sentence uses, auxiliaries, modals and negation included
+    ("would not benefit"); ``lemma`` is the normalised relation ("benefit") that names the
+    graph edge, and negation and modality are in the triple's qualifiers. ``passive`` marks
+    a fact the sentence states in the passive with a "by" agent: subject and object are in
+    the active direction ("regulators" / "fine" / "Ant Group") while ``text`` keeps the
+    words as written ("was fined by").
+
     >>> Relation("were subjected to", "subject to").lemma
     'subject to'
     """
 
     text: str
     lemma: str
+    passive: bool = False
+
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,9 @@ exporters:
   ``label`` (the most frequent surface form), ``type`` (NER label or ``None``), ``aliases``
   (sorted surface forms), ``mentions`` (how many triple arguments named it) and ``documents``
   (sorted document ids).
-* edge key: the normalised relation (``Relation.lemma``); attributes ``relation`` (the same
-  lemma), ``label`` (the most frequent surface relation), ``evidence`` (the list of every
+* edge key: the normalised relation (``Relation.lemma``, "fine", "split into"); attributes
+  ``relation`` and ``label`` (the same lemma; the surface words of each sentence, "was fined
+  by", stay in the evidence), ``evidence`` (the list of every
   ``Triple`` that supports the edge, in the order they were added), ``support``
   (``len(evidence)``), ``asserted`` (how many evidence triples are positive, unhedged and
   stated by the article itself) and ``confidence`` (the highest evidence confidence).
@@ -57,7 +58,6 @@ class KnowledgeGraph:
         self.nx = nx.MultiDiGraph(documents={})
         self._surface_forms: dict[str, Counter[str]] = {}
         self._types: dict[str, Counter[str]] = {}
-        self._relation_forms: dict[tuple[str, str, str], Counter[str]] = {}
         #: Triples kept out of the graph because an argument is an unresolved pronoun.
         self.unattached: list[Triple] = []
 
@@ -95,8 +95,9 @@ class KnowledgeGraph:
     def _add_triple(self, triple: Triple) -> None:
         documents = self.nx.graph["documents"]
         documents.setdefault(triple.provenance.doc_id, {"title": None, "source": None})
-        if triple.subject.is_pronoun or triple.object.is_pronoun:
-            # "He" or "it" is not an entity; the triple waits for coreference to name one.
+        if not _attachable(triple.subject) or not _attachable(triple.object):
+            # "He" or "it" is not an entity (the triple waits for coreference to name one),
+            # and a clause or an adjective is not a thing.
             self.unattached.append(triple)
             return
         subject = self._add_entity(triple.subject, triple.provenance.doc_id)
@@ -105,15 +106,13 @@ class KnowledgeGraph:
         if self.nx.has_edge(subject, obj, relation):
             edge = self.nx.edges[subject, obj, relation]
         else:
-            self.nx.add_edge(subject, obj, key=relation, relation=relation, evidence=[])
+            self.nx.add_edge(subject, obj, key=relation, relation=relation, label=relation,
+                             evidence=[])
             edge = self.nx.edges[subject, obj, relation]
         edge["evidence"].append(triple)
         edge["support"] = len(edge["evidence"])
         edge["asserted"] = edge.get("asserted", 0) + int(triple.qualifiers.asserted)
         edge["confidence"] = max(edge.get("confidence", 0.0), triple.confidence)
-        forms = self._relation_forms.setdefault((subject, obj, relation), Counter())
-        forms[triple.relation.text] += 1
-        edge["label"] = _most_common(forms)
 
     def _add_entity(self, argument: Argument, doc_id: str) -> str:
         name = display_name(argument.head) or argument.head
@@ -181,6 +180,10 @@ class KnowledgeGraph:
         from graph.html import to_html
 
         return to_html(self, path, title=title)
+
+
+def _attachable(argument: Argument) -> bool:
+    return argument.nominal and not argument.is_pronoun
 
 
 def _triple_order(triple: Triple) -> tuple:

@@ -9,7 +9,7 @@ from tests.extractors.helpers import facts
 CASES = [
     # subjects
     ("Alibaba and Tencent were fined by regulators.",
-     [("regulators", "fined", "Alibaba"), ("regulators", "fined", "Tencent")]),
+     [("regulators", "were fined by", "Alibaba"), ("regulators", "were fined by", "Tencent")]),
     # objects (seed 000)
     ("Over the past few years, the Chinese government has implemented stringent regulations "
      "and crackdowns on the technology sector.",
