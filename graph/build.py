@@ -18,7 +18,7 @@ from extractors.documents import Document, find_documents, read_document
 from extractors.errors import InputError, NewsgraphError
 from graph.formats import write_exports
 from graph.knowledge_graph import KnowledgeGraph
-from graph.vocabulary import DEFAULT_BASE_IRI, Vocabulary
+from graph.vocabulary import Vocabulary
 
 #: Export formats a build can write, with their file names in the output folder: RDF (Turtle,
 #: N-Triples, TriG, JSON-LD), GraphML for Gephi/Cytoscape, CSV of edges, interactive HTML.
@@ -85,7 +85,7 @@ def build(
     if unknown:
         raise NewsgraphError(f"unknown export format(s) {', '.join(unknown)}; "
                          f"choose from {', '.join(EXPORTS)}")
-    Vocabulary(base_iri or DEFAULT_BASE_IRI)  # a bad base IRI fails before the long part
+    Vocabulary(base_iri)  # a bad base IRI fails before the long part
     report = BuildReport()
     documents = collect_documents((Path(p) for p in paths), report)
     if on_skip:

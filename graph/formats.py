@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from graph.files import write_text_atomic
-from graph.rdf import RDF_FORMATS, rdf_quads, serialise
-from graph.vocabulary import DEFAULT_BASE_IRI, ENTITY_CLASSES, SCHEMA, Vocabulary
+from graph.rdf import RDF_FORMATS, rdf_model, serialise
+from graph.vocabulary import ENTITY_CLASSES, SCHEMA, Vocabulary
 
 if TYPE_CHECKING:
     from graph.knowledge_graph import KnowledgeGraph
 
 #: Columns of the CSV export, one row per edge.
-CSV_COLUMNS = ("subject", "relation", "object", "subject_type", "object_type", "relation_text",
-               "support", "asserted", "confidence", "documents", "example_sentence",
+CSV_COLUMNS = ("subject", "relation", "object", "subject_type", "object_type", "support",
+               "asserted", "confidence", "documents", "example_words", "example_sentence",
                "subject_iri", "relation_iri", "object_iri")
 # Characters XML 1.0 cannot hold, even escaped; GraphML shows them as U+FFFD.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -38,12 +38,12 @@ def write_exports(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
                   base_iri: str | None = None) -> None:
     """Write ``{format: path}`` for every format of :data:`WRITERS`; the RDF model is built
     once for all RDF formats."""
-    vocab = Vocabulary(base_iri or DEFAULT_BASE_IRI)
-    quads = None
+    vocab = Vocabulary(base_iri)
+    model = None
     for name, path in targets.items():
         if name in RDF_FORMATS:
-            quads = quads if quads is not None else rdf_quads(kg, vocab.base_iri)
-            text = serialise(quads, name, vocab.prefixes)
+            model = model if model is not None else rdf_model(kg, vocab.base_iri)
+            text = serialise(model, name, vocab.prefixes)
         else:
             text = WRITERS[name](kg, vocab)
         write_text_atomic(Path(path), text)
@@ -86,14 +86,16 @@ def to_graphml(kg: KnowledgeGraph, vocab: Vocabulary | None = None) -> str:
 
 
 def to_csv(kg: KnowledgeGraph, vocab: Vocabulary | None = None) -> str:
-    """One row per edge, sorted; :data:`CSV_COLUMNS`. Text cells that a spreadsheet would run
-    as a formula (starting ``=``, ``+``, ``-``, ``@``) get a leading apostrophe.
+    """One row per edge, sorted; :data:`CSV_COLUMNS`. The example is the edge's first evidence:
+    its relation words as written and its sentence. Text cells that a spreadsheet would run as
+    a formula (starting ``=``, ``+``, ``-``, ``@``) get a leading apostrophe.
 
     >>> from graph import KnowledgeGraph
     >>> kg = KnowledgeGraph()
     >>> _ = kg.add_document("Regulators fined Ant Group.", doc_id="example")
-    >>> to_csv(kg).splitlines()[1].split(",")[:6]
-    ['Regulators', 'fine', 'Ant Group', '', 'ORG', 'fined']
+    >>> row = to_csv(kg).splitlines()[1].split(",")
+    >>> row[:5], row[9:11]
+    (['Regulators', 'fine', 'Ant Group', '', 'ORG'], ['fined', 'Regulators fined Ant Group.'])
     """
     vocab = vocab or Vocabulary()
     out = io.StringIO()
@@ -102,12 +104,13 @@ def to_csv(kg: KnowledgeGraph, vocab: Vocabulary | None = None) -> str:
     for u, v, relation in sorted(kg.nx.edges(keys=True)):
         edge, subject, obj = kg.nx.edges[u, v, relation], kg.nx.nodes[u], kg.nx.nodes[v]
         documents = sorted({t.provenance.doc_id for t in edge["evidence"]})
+        example = edge["evidence"][0]
         writer.writerow([
             _cell(subject["label"]), _cell(relation), _cell(obj["label"]),
-            subject["type"] or "", obj["type"] or "", _cell(edge["label"]), edge["support"],
-            edge["asserted"], edge["confidence"], _cell(" ".join(documents)),
-            _cell(edge["evidence"][0].provenance.sentence), vocab.entity(u),
-            vocab.relation(relation), vocab.entity(v),
+            subject["type"] or "", obj["type"] or "", edge["support"], edge["asserted"],
+            edge["confidence"], _cell(" ".join(documents)), _cell(example.relation.text),
+            _cell(example.provenance.sentence), vocab.entity(u), vocab.relation(relation),
+            vocab.entity(v),
         ])
     return out.getvalue()
 

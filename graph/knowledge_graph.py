@@ -7,14 +7,16 @@ exporters:
 * node key: the entity's canonical id (``graph.names.normalise_name`` of its name); attributes
   ``label`` (the most frequent surface form), ``type`` (NER label or ``None``), ``aliases``
   (sorted surface forms), ``mentions`` (how many triple arguments named it) and ``documents``
-  (sorted document ids).
+  (sorted document ids); optionally ``same_as`` (IRIs of the same entity elsewhere, e.g.
+  Wikidata, exported as ``owl:sameAs``).
 * edge key: the normalised relation (``Relation.lemma``, "fine", "split into"); attributes
   ``relation`` and ``label`` (the same lemma; the surface words of each sentence, "was fined
   by", stay in the evidence), ``evidence`` (the list of every
   ``Triple`` that supports the edge, in the order they were added), ``support``
   (``len(evidence)``), ``asserted`` (how many evidence triples are positive, unhedged and
   stated by the article itself) and ``confidence`` (the highest evidence confidence).
-* graph attribute ``documents``: ``{doc_id: {"title": ..., "source": ...}}``.
+* graph attribute ``documents``: ``{doc_id: {"title": ..., "source": ...}}``, optionally with
+  ``date`` (``YYYY-MM-DD``) and ``url``.
 """
 
 from __future__ import annotations

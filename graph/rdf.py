@@ -7,24 +7,26 @@ its argument phrases and heads (NIF), relation, qualifiers, confidence, rule and
 object`` is asserted only for facts the article states itself, positively and without hedging.
 A statement holds everything its ``Triple`` holds, so :func:`read_rdf` rebuilds the graph.
 
-Terms are pyoxigraph terms: building and serialising them is some 20 times faster than
-rdflib's (``benchmarks/rdf_serialise.py``). Every subject's triples are written together, in a
-fixed predicate order, and subjects in a fixed order: the same graph always gives the same
-bytes.
+Writing: :func:`rdf_model` describes every subject in N-Triples syntax, in a fixed order
+(subjects sorted, each subject's predicates in the order below); pyoxigraph parses that text
+and writes it as Turtle, TriG, JSON-LD or canonical N-Triples. Making the terms as text and
+letting Rust build them is what makes a 1,000,000-triple export take seconds rather than
+minutes (``benchmarks/rdf_serialise.py``), and the fixed order makes every export
+byte-identical for the same graph.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+import re
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, URIRef
 
 from extractors.errors import InputError
 from extractors.triple import Argument, Provenance, Qualifiers, Relation, Triple
@@ -32,7 +34,6 @@ from graph.amounts import parse_amount
 from graph.files import write_text_atomic
 from graph.vocabulary import (
     DCTERMS,
-    DEFAULT_BASE_IRI,
     ENTITY_CLASSES,
     ITSRDF,
     NG,
@@ -46,8 +47,10 @@ from graph.vocabulary import (
 if TYPE_CHECKING:
     from graph.knowledge_graph import KnowledgeGraph
 
+#: ``(predicate, object)`` in N-Triples syntax.
+Pairs = list[tuple[str, str]]
+#: A term read back from an export.
 Term = ox.NamedNode | ox.Literal
-Pairs = list[tuple[ox.NamedNode, Term]]
 
 #: RDF serialisations, by the format names of ``newsgraph build --format``.
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -62,120 +65,120 @@ SUFFIX_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
                   ".nq": ox.RdfFormat.N_QUADS}
 
 
-def _n(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
+def _iri(iri: str) -> str:
+    return f"<{iri}>"
 
 
-# The terms the writer uses, converted once.
-A, LABEL, ALT_LABEL, SAME_AS = _n(RDF.type), _n(RDFS.label), _n(SKOS.altLabel), _n(OWL.sameAs)
-STATEMENT, SUBJECT, PREDICATE, OBJECT = (_n(RDF.Statement), _n(RDF.subject), _n(RDF.predicate),
-                                         _n(RDF.object))
-PROPERTY = _n(RDF.Property)
-CONTEXT, SENTENCE, PHRASE = _n(NIF.Context), _n(NIF.Sentence), _n(NIF.Phrase)
-ANCHOR, BEGIN, END, REFERENCE = (_n(NIF.anchorOf), _n(NIF.beginIndex), _n(NIF.endIndex),
-                                 _n(NIF.referenceContext))
-IDENTIFIER, TITLE, SOURCE, DATE = (_n(DCTERMS.identifier), _n(DCTERMS.title),
-                                   _n(DCTERMS.source), _n(DCTERMS.date))
-ARTICLE, URL = _n(SCHEMA.NewsArticle), _n(SCHEMA.url)
-MONEY, QUANTITY, VALUE = _n(SCHEMA.MonetaryAmount), _n(SCHEMA.QuantitativeValue), _n(SCHEMA.value)
-CURRENCY, UNIT_CODE, UNIT_TEXT = _n(SCHEMA.currency), _n(SCHEMA.unitCode), _n(SCHEMA.unitText)
-DERIVED_FROM, IDENT_REF = _n(PROV.wasDerivedFrom), _n(ITSRDF.taIdentRef)
-XSD_INTEGER, XSD_INDEX = _n(XSD.integer), _n(XSD.nonNegativeInteger)
-XSD_DECIMAL, XSD_BOOLEAN, XSD_DATE = _n(XSD.decimal), _n(XSD.boolean), _n(XSD.date)
-UNRESOLVED = _n(NG.UnresolvedExtraction)
-NG_TERMS = {name: _n(NG[name]) for name in (
-    "nerLabel", "mentionCount", "mentionedIn", "relationText", "relationLemma",
-    "subjectPhrase", "objectPhrase", "extraPhrase", "head", "position", "confidence",
-    "asserted", "negated", "modality", "attributedTo", "time", "location", "amount", "rule",
-    "evidenceIndex", "sentenceIndex",
+# The terms the writer uses, in N-Triples syntax.
+A, LABEL, ALT_LABEL, SAME_AS = map(_iri, (RDF.type, RDFS.label, SKOS.altLabel, OWL.sameAs))
+STATEMENT, SUBJECT, PREDICATE, OBJECT, PROPERTY = map(_iri, (
+    RDF.Statement, RDF.subject, RDF.predicate, RDF.object, RDF.Property))
+CONTEXT, SENTENCE, PHRASE, ANCHOR, BEGIN, END, REFERENCE = map(_iri, (
+    NIF.Context, NIF.Sentence, NIF.Phrase, NIF.anchorOf, NIF.beginIndex, NIF.endIndex,
+    NIF.referenceContext))
+IDENTIFIER, TITLE, SOURCE, DATE = map(_iri, (DCTERMS.identifier, DCTERMS.title,
+                                             DCTERMS.source, DCTERMS.date))
+ARTICLE, URL, MONEY, QUANTITY, VALUE, CURRENCY, UNIT_CODE, UNIT_TEXT = map(_iri, (
+    SCHEMA.NewsArticle, SCHEMA.url, SCHEMA.MonetaryAmount, SCHEMA.QuantitativeValue,
+    SCHEMA.value, SCHEMA.currency, SCHEMA.unitCode, SCHEMA.unitText))
+DERIVED_FROM, IDENT_REF, UNATTACHED = map(_iri, (PROV.wasDerivedFrom, ITSRDF.taIdentRef,
+                                                 NG.UnattachedExtraction))
+XSD_INTEGER, XSD_INDEX, XSD_DECIMAL, XSD_BOOLEAN, XSD_DATE = map(_iri, (
+    XSD.integer, XSD.nonNegativeInteger, XSD.decimal, XSD.boolean, XSD.date))
+#: The project's own properties (``graph/ontology.ttl``), by local name.
+NG_TERMS = {name: _iri(NG[name]) for name in (
+    "nerLabel", "mentionCount", "mentionedIn", "relationText", "relationLemma", "passive",
+    "subjectPhrase", "objectPhrase", "extraPhrase", "head", "position", "nominal",
+    "confidence", "asserted", "negated", "modality", "attributedTo", "time", "location",
+    "amount", "rule", "evidenceIndex", "sentenceIndex",
 )}
-#: Qualifiers written as plain literals, by their ``Qualifiers`` field.
+#: Qualifiers written as plain literals: ontology term -> ``Qualifiers`` field.
 TEXT_QUALIFIERS = {"modality": "modality", "attributedTo": "attribution", "time": "time",
                    "location": "location"}
+TRUE, FALSE = f'"true"^^{XSD_BOOLEAN}', f'"false"^^{XSD_BOOLEAN}'
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _text(value: str) -> ox.Literal:
-    return ox.Literal(portable_text(value))
+def _text(value: str) -> str:
+    """A plain literal; the four characters N-Triples cannot hold raw are escaped."""
+    escaped = (portable_text(value).replace("\\", "\\\\").replace('"', '\\"')
+               .replace("\n", "\\n").replace("\r", "\\r"))
+    return f'"{escaped}"'
 
 
-def _integer(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=XSD_INTEGER)
+def _integer(value: int) -> str:
+    return f'"{value}"^^{XSD_INTEGER}'
 
 
-def _index(value: int) -> ox.Literal:
+def _index(value: int) -> str:
     """A character offset: NIF types them ``xsd:nonNegativeInteger``."""
-    return ox.Literal(str(value), datatype=XSD_INDEX)
+    return f'"{value}"^^{XSD_INDEX}'
 
 
-def _decimal(value: Decimal | float) -> ox.Literal:
+def _decimal(value: Decimal | float) -> str:
     """``xsd:decimal`` in canonical form ("0.85", "1000000000.0"): exact, and readable Turtle."""
     text = format(Decimal(str(value)), "f")
-    return ox.Literal(text if "." in text else text + ".0", datatype=XSD_DECIMAL)
+    return f'"{text if "." in text else text + ".0"}"^^{XSD_DECIMAL}'
 
 
-def _boolean(value: bool) -> ox.Literal:
-    return ox.Literal("true" if value else "false", datatype=XSD_BOOLEAN)
+def _boolean(value: bool) -> str:
+    return TRUE if value else FALSE
 
 
-def _date(value: str) -> ox.Literal:
+def _date(value: str) -> str:
     """A ``YYYY-MM-DD`` date as ``xsd:date``; any other date text stays a plain string."""
-    try:
-        return ox.Literal(value, datatype=XSD_DATE) if len(value) == 10 else _text(value)
-    except ValueError:
-        return _text(value)
+    return f'"{value}"^^{XSD_DATE}' if _DATE.fullmatch(value) else _text(value)
 
 
 @dataclass(slots=True)
-class _Subject:
+class Described:
     """The triples of one subject, and where they go: named graph (TriG) and sort position."""
 
-    graph: str
-    order: tuple[str, int, int, str]
+    subject: str
     pairs: Pairs
+    graph: str = ""
+    order: tuple[str, int, int, str] = ("", 0, 0, "")
 
 
-def rdf_quads(kg: KnowledgeGraph, base_iri: str | None = None) -> list[ox.Quad]:
-    """Every triple of the export, in writing order.
+def rdf_model(kg: KnowledgeGraph, base_iri: str | None = None) -> list[Described]:
+    """Every subject of the export with its triples, in writing order.
 
     Documents, entities and relations are in the default graph; each document's statements,
-    their phrases and its sentences in a named graph named after the document (what TriG
-    shows; the other formats ignore graph names).
+    their parts and its sentences in a named graph named after the document (what TriG shows;
+    the other formats ignore graph names).
     """
-    vocab = Vocabulary(base_iri or DEFAULT_BASE_IRI)
-    subjects: dict[str, _Subject] = {}
+    vocab = Vocabulary(base_iri)
+    described: dict[str, Described] = {}
 
-    def describe(subject: str, pairs: Pairs, graph: str = "",
-                 order: tuple[str, int, int, str] | None = None) -> None:
-        if subject not in subjects:
-            subjects[subject] = _Subject(graph, order or (subject, 0, 0, ""), pairs)
+    def describe(item: Described) -> None:
+        described.setdefault(item.subject, item)
 
     for doc_id, meta in kg.documents.items():
-        describe(vocab.document(doc_id), _document_pairs(doc_id, meta))
+        document = _iri(vocab.document(doc_id))
+        describe(Described(document, _document_pairs(doc_id, meta), order=(document, 0, 0, "")))
+    entities = {key: _iri(vocab.entity(key)) for key in kg.nx}
     direct: dict[str, Pairs] = defaultdict(list)
     for subject_id, object_id, relation, edge in kg.nx.edges(keys=True, data=True):
         if edge["asserted"]:
-            direct[subject_id].append((_n(vocab.relation(relation)),
-                                       _n(vocab.entity(object_id))))
-    for entity_id, node in kg.nx.nodes(data=True):
-        facts = sorted(direct[entity_id], key=lambda pair: (pair[0].value, pair[1].value))
-        describe(vocab.entity(entity_id), _entity_pairs(vocab, node) + facts)
+            direct[subject_id].append((_iri(vocab.relation(relation)), entities[object_id]))
+    for key, node in kg.nx.nodes(data=True):
+        pairs = _entity_pairs(vocab, node) + sorted(direct[key])
+        describe(Described(entities[key], pairs, order=(entities[key], 0, 0, "")))
     for lemma in sorted({relation for _, _, relation in kg.nx.edges(keys=True)}):
-        describe(vocab.relation(lemma), [(A, PROPERTY), (LABEL, _text(lemma))])
+        relation = _iri(vocab.relation(lemma))
+        describe(Described(relation, [(A, PROPERTY), (LABEL, _text(lemma))],
+                           order=(relation, 0, 0, "")))
     for statement, triple, index, ends in _statements(kg, vocab):
         p = triple.provenance
-        document = vocab.document(p.doc_id)
-        sentence = vocab.sentence(p.doc_id, p.sentence_start, p.sentence_end)
-        describe(sentence, _sentence_pairs(p, document), document,
-                 (document, p.sentence_start, p.sentence_end, ""))
-        for part, pairs in _statement_parts(vocab, statement, triple, index, ends, sentence):
-            describe(part, pairs, document, (document, p.sentence_start, p.sentence_end, part))
-    quads = []
-    for subject in sorted(subjects, key=lambda s: (subjects[s].graph, subjects[s].order)):
-        described = subjects[subject]
-        graph = _n(described.graph) if described.graph else ox.DefaultGraph()
-        node = _n(subject)
-        quads.extend(ox.Quad(node, predicate, obj, graph) for predicate, obj in described.pairs)
-    return quads
+        document = _iri(vocab.document(p.doc_id))
+        sentence = _iri(vocab.sentence(p.doc_id, p.sentence_start, p.sentence_end))
+        place = (document, p.sentence_start, p.sentence_end)
+        describe(Described(sentence, _sentence_pairs(p, document), document, (*place, "")))
+        ends_iris = ends and (entities[ends[0]], entities[ends[1]])
+        for part, pairs in _statement_parts(vocab, statement, triple, index, ends_iris,
+                                            document, sentence):
+            describe(Described(part, pairs, document, (*place, part)))
+    return sorted(described.values(), key=lambda item: (item.graph, item.order))
 
 
 def _document_pairs(doc_id: str, meta: dict[str, Any]) -> Pairs:
@@ -187,40 +190,41 @@ def _document_pairs(doc_id: str, meta: dict[str, Any]) -> Pairs:
     if meta.get("date") is not None:
         pairs.append((DATE, _date(meta["date"])))
     if meta.get("url") is not None:
-        try:
-            pairs.append((URL, _n(meta["url"])))
-        except ValueError:  # not an IRI: keep the text
-            pairs.append((URL, _text(meta["url"])))
+        # an IRI when it is one; any other text stays a literal
+        pairs.append((URL, _iri(meta["url"]) if Vocabulary.is_iri(meta["url"])
+                      else _text(meta["url"])))
     return pairs
 
 
 def _entity_pairs(vocab: Vocabulary, node: dict[str, Any]) -> Pairs:
-    pairs: Pairs = [(A, _n(ENTITY_CLASSES.get(node["type"], SCHEMA.Thing))),
+    pairs: Pairs = [(A, _iri(ENTITY_CLASSES.get(node["type"], SCHEMA.Thing))),
                     (LABEL, _text(node["label"]))]
     pairs += [(ALT_LABEL, _text(alias)) for alias in node["aliases"] if alias != node["label"]]
-    pairs += [(SAME_AS, _n(iri)) for iri in sorted(node.get("same_as", ()))]
+    pairs += [(SAME_AS, _iri(iri)) for iri in sorted(node.get("same_as", ()))]
     if node["type"]:
         pairs.append((NG_TERMS["nerLabel"], _text(node["type"])))
     pairs.append((NG_TERMS["mentionCount"], _integer(node["mentions"])))
-    pairs += [(NG_TERMS["mentionedIn"], _n(vocab.document(d))) for d in node["documents"]]
+    pairs += [(NG_TERMS["mentionedIn"], _iri(vocab.document(d))) for d in node["documents"]]
     return pairs
 
 
 def _statements(kg: KnowledgeGraph, vocab: Vocabulary):
-    """``(statement IRI, triple, evidence index, (subject IRI, object IRI) or None)`` for
+    """``(statement IRI, triple, evidence index, (subject key, object key) or None)`` for
     every extraction: the evidence of each edge, then the unattached ones."""
     found: list[tuple[Triple, int, tuple[str, str] | None]] = []
     for subject_id, object_id, edge in kg.nx.edges(data=True):
-        ends = (vocab.entity(subject_id), vocab.entity(object_id))
-        found += [(triple, index, ends) for index, triple in enumerate(edge["evidence"])]
+        found += [(triple, index, (subject_id, object_id))
+                  for index, triple in enumerate(edge["evidence"])]
     found += [(triple, index, None) for index, triple in enumerate(kg.unattached)]
     iris = [vocab.statement(triple) for triple, _, _ in found]
     # Extractions that agree on place and content share a hash; number them in an order that
     # does not depend on how the graph was built, so that a re-import gives the same IRIs.
-    for iri, count in Counter(iris).items():
-        if count > 1:
-            clashing = sorted((i for i, other in enumerate(iris) if other == iri),
-                              key=lambda i: (repr(found[i][0]), found[i][1]))
+    clashes: dict[str, list[int]] = defaultdict(list)
+    for i, iri in enumerate(iris):
+        clashes[iri].append(i)
+    for clashing in clashes.values():
+        if len(clashing) > 1:
+            clashing.sort(key=lambda i: (repr(found[i][0]), found[i][1]))
             for ordinal, i in enumerate(clashing):
                 iris[i] = vocab.statement(found[i][0], ordinal)
     for iri, (triple, index, ends) in zip(iris, found, strict=True):
@@ -229,31 +233,33 @@ def _statements(kg: KnowledgeGraph, vocab: Vocabulary):
 
 def _sentence_pairs(p: Provenance, document: str) -> Pairs:
     return [(A, SENTENCE), (ANCHOR, _text(p.sentence)), (BEGIN, _index(p.sentence_start)),
-            (END, _index(p.sentence_end)), (REFERENCE, _n(document)),
+            (END, _index(p.sentence_end)), (REFERENCE, document),
             (NG_TERMS["sentenceIndex"], _integer(p.sentence_index))]
 
 
 def _statement_parts(vocab: Vocabulary, statement: str, triple: Triple, index: int,
-                     ends: tuple[str, str] | None, sentence: str):
+                     ends: tuple[str, str] | None, document: str, sentence: str):
     """The statement node and the nodes of its phrases and amount, as ``(IRI, pairs)``."""
     q = triple.qualifiers
-    document = _n(vocab.document(triple.provenance.doc_id))
+    node = _iri(statement)
     pairs: Pairs = []
     if ends is None:
-        pairs.append((A, UNRESOLVED))
+        pairs.append((A, UNATTACHED))
     else:
-        pairs += [(A, STATEMENT), (SUBJECT, _n(ends[0])),
-                  (PREDICATE, _n(vocab.relation(triple.relation.lemma))), (OBJECT, _n(ends[1]))]
+        pairs += [(A, STATEMENT), (SUBJECT, ends[0]),
+                  (PREDICATE, _iri(vocab.relation(triple.relation.lemma))), (OBJECT, ends[1])]
     pairs += [(NG_TERMS["relationText"], _text(triple.relation.text)),
               (NG_TERMS["relationLemma"], _text(triple.relation.lemma))]
+    if triple.relation.passive:
+        pairs.append((NG_TERMS["passive"], TRUE))
     parts = []
     roles = [("subject", "subjectPhrase", triple.subject, ends and ends[0], None),
              ("object", "objectPhrase", triple.object, ends and ends[1], None)]
     roles += [(f"extra{i}", "extraPhrase", extra, None, i)
               for i, extra in enumerate(triple.extras, start=1)]
     for name, link, argument, entity, position in roles:
-        phrase = vocab.part(statement, name)
-        pairs.append((NG_TERMS[link], _n(phrase)))
+        phrase = _iri(vocab.part(statement, name))
+        pairs.append((NG_TERMS[link], phrase))
         parts += _phrase_parts(phrase, argument, document, entity, position)
     pairs += [(NG_TERMS["confidence"], _decimal(triple.confidence)),
               (NG_TERMS["asserted"], _boolean(q.asserted)),
@@ -262,30 +268,32 @@ def _statement_parts(vocab: Vocabulary, statement: str, triple: Triple, index: i
         if getattr(q, field) is not None:
             pairs.append((NG_TERMS[term], _text(getattr(q, field))))
     if q.amount is not None:
-        amount = vocab.part(statement, "amount")
-        pairs.append((NG_TERMS["amount"], _n(amount)))
+        amount = _iri(vocab.part(statement, "amount"))
+        pairs.append((NG_TERMS["amount"], amount))
         parts.append((amount, _amount_pairs(q.amount)))
     pairs += [(NG_TERMS["rule"], _text(triple.provenance.rule)),
-              (NG_TERMS["evidenceIndex"], _integer(index)), (DERIVED_FROM, _n(sentence))]
-    return [(statement, pairs), *parts]
+              (NG_TERMS["evidenceIndex"], _integer(index)), (DERIVED_FROM, sentence)]
+    return [(node, pairs), *parts]
 
 
-def _phrase_parts(phrase: str, argument: Argument, document: ox.NamedNode, entity: str | None,
+def _phrase_parts(phrase: str, argument: Argument, document: str, entity: str | None,
                   position: int | None) -> list[tuple[str, Pairs]]:
-    head = phrase + "-head"
+    head = phrase[:-1] + "-head>"
     pairs = _span(argument.text, argument.start, argument.end, document)
-    pairs.append((NG_TERMS["head"], _n(head)))
+    pairs.append((NG_TERMS["head"], head))
+    if not argument.nominal:
+        pairs.append((NG_TERMS["nominal"], FALSE))
     if position is not None:
         pairs.append((NG_TERMS["position"], _integer(position)))
     head_pairs = _span(argument.head, argument.head_start, argument.head_end, document)
     if argument.entity_type is not None:
         head_pairs.append((NG_TERMS["nerLabel"], _text(argument.entity_type)))
     if entity is not None:
-        head_pairs.append((IDENT_REF, _n(entity)))
+        head_pairs.append((IDENT_REF, entity))
     return [(phrase, pairs), (head, head_pairs)]
 
 
-def _span(text: str, start: int, end: int, document: ox.NamedNode) -> Pairs:
+def _span(text: str, start: int, end: int, document: str) -> Pairs:
     return [(A, PHRASE), (ANCHOR, _text(text)), (BEGIN, _index(start)), (END, _index(end)),
             (REFERENCE, document)]
 
@@ -308,14 +316,26 @@ def _amount_pairs(text: str) -> Pairs:
 # -- writing ----------------------------------------------------------------------------------
 
 
-def serialise(quads: Iterable[ox.Quad], rdf_format: str, prefixes: dict[str, str]) -> str:
-    """Write quads (from :func:`rdf_quads`) in one of :data:`RDF_FORMATS`."""
-    oxformat = RDF_FORMATS[rdf_format]
-    # Only TriG shows the named graphs; JSON-LD could, but readers that expect one graph
-    # (rdflib's ``Graph``) would then see only the default graph.
-    items = quads if oxformat is ox.RdfFormat.TRIG else (quad.triple for quad in quads)
-    text = ox.serialize(items, format=oxformat, prefixes=prefixes).decode("utf-8")
-    if oxformat is ox.RdfFormat.JSON_LD:
+def n_triples(model: list[Described], *, with_graphs: bool = False) -> str:
+    """The model as N-Triples text (N-Quads, with the named graphs, if ``with_graphs``)."""
+    lines = []
+    for item in model:
+        end = f" {item.graph} .\n" if with_graphs and item.graph else " .\n"
+        lines += [f"{item.subject} {predicate} {obj}{end}" for predicate, obj in item.pairs]
+    return "".join(lines)
+
+
+def serialise(model: list[Described], rdf_format: str, prefixes: dict[str, str]) -> str:
+    """Write the model (from :func:`rdf_model`) in one of :data:`RDF_FORMATS`.
+
+    Only TriG shows the named graphs; JSON-LD could, but readers that expect one graph
+    (rdflib's ``Graph``) would then see only the default graph.
+    """
+    trig = rdf_format == "trig"
+    parsed = ox.parse(n_triples(model, with_graphs=trig),
+                      format=ox.RdfFormat.N_QUADS if trig else ox.RdfFormat.N_TRIPLES)
+    text = ox.serialize(parsed, format=RDF_FORMATS[rdf_format], prefixes=prefixes).decode()
+    if rdf_format == "jsonld":
         # pyoxigraph writes expanded JSON-LD on one line; indent it for people.
         text = json.dumps(json.loads(text), indent=1, ensure_ascii=False) + "\n"
     return text
@@ -324,8 +344,8 @@ def serialise(quads: Iterable[ox.Quad], rdf_format: str, prefixes: dict[str, str
 def to_rdf_text(kg: KnowledgeGraph, rdf_format: str = "ttl", *,
                 base_iri: str | None = None) -> str:
     """The export as text in one of :data:`RDF_FORMATS` (deterministic for the same graph)."""
-    vocab = Vocabulary(base_iri or DEFAULT_BASE_IRI)
-    return serialise(rdf_quads(kg, vocab.base_iri), rdf_format, vocab.prefixes)
+    vocab = Vocabulary(base_iri)
+    return serialise(rdf_model(kg, vocab.base_iri), rdf_format, vocab.prefixes)
 
 
 def to_turtle(kg: KnowledgeGraph, path: str | Path | None = None, *,
@@ -339,20 +359,11 @@ def to_turtle(kg: KnowledgeGraph, path: str | Path | None = None, *,
 
 def to_rdf(kg: KnowledgeGraph, base_iri: str | None = None) -> Graph:
     """The export as an rdflib ``Graph`` (for SPARQL and rdflib users), prefixes bound."""
-    vocab = Vocabulary(base_iri or DEFAULT_BASE_IRI)
+    vocab = Vocabulary(base_iri)
     rdf = Graph()
     for prefix, namespace in vocab.prefixes.items():
         rdf.bind(prefix, namespace, replace=True)
-    for quad in rdf_quads(kg, vocab.base_iri):
-        rdf.add((URIRef(quad.subject.value), URIRef(quad.predicate.value),
-                 _rdflib_term(quad.object)))
-    return rdf
-
-
-def _rdflib_term(term: Term) -> URIRef | Literal:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+    return rdf.parse(data=to_rdf_text(kg, "nt", base_iri=vocab.base_iri), format="nt")
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -456,7 +467,7 @@ class _ExportIndex:
     def statements(self):
         """``(triple, evidence index, (subject IRI, object IRI) or None)`` per statement."""
         doc_ids = {d: self._text(d, DCTERMS.identifier) for d in self._of_type(NIF.Context)}
-        for statement in (*self._of_type(RDF.Statement), *self._of_type(NG.UnresolvedExtraction)):
+        for statement in (*self._of_type(RDF.Statement), *self._of_type(NG.UnattachedExtraction)):
             yield (self._triple(statement, doc_ids), int(self._text(statement, NG.evidenceIndex)),
                    self._ends(statement))
 
@@ -489,7 +500,8 @@ class _ExportIndex:
         return Triple(
             subject=self._argument(self._text(statement, NG.subjectPhrase)),
             relation=Relation(self._text(statement, NG.relationText),
-                              self._text(statement, NG.relationLemma)),
+                              self._text(statement, NG.relationLemma),
+                              passive=self._optional(statement, NG.passive) == "true"),
             object=self._argument(self._text(statement, NG.objectPhrase)),
             provenance=provenance,
             qualifiers=qualifiers,
@@ -504,6 +516,7 @@ class _ExportIndex:
             int(self._text(phrase, NIF.endIndex)), self._text(head, NIF.anchorOf),
             int(self._text(head, NIF.beginIndex)), int(self._text(head, NIF.endIndex)),
             self._optional(head, NG.nerLabel),
+            nominal=self._optional(phrase, NG.nominal) != "false",
         )
 
     def restore_same_as(self, kg: KnowledgeGraph, ends: dict[Triple, tuple[str, str]]) -> None:
@@ -514,4 +527,3 @@ class _ExportIndex:
                 same_as = sorted(t.value for t in self._values(entity, OWL.sameAs))
                 if same_as:
                     kg.nx.nodes[node_id]["same_as"] = same_as
-

@@ -74,10 +74,16 @@ def portable_text(text: str) -> str:
 def segment(text: str) -> str:
     """Percent-encode text as one IRI path segment, valid whatever characters it holds.
 
+    A final "." is encoded too: Turtle writers must escape it in a prefixed name (``\\.``),
+    and rdflib's parser cannot read that escape.
+
     >>> segment('Ant "Group" <#1> 100%')
     'Ant%20%22Group%22%20%3C%231%3E%20100%25'
+    >>> segment("u.s.")
+    'u.s%2E'
     """
-    return quote(portable_text(text), safe="")
+    encoded = quote(portable_text(text), safe="")
+    return encoded[:-1] + "%2E" if encoded.endswith(".") else encoded
 
 
 def name_segment(name: str) -> str:
@@ -102,8 +108,9 @@ class Vocabulary:
     rdflib.term.URIRef('https://example.org/news/document/wikinews_047#char=0,62')
     """
 
-    def __init__(self, base_iri: str = DEFAULT_BASE_IRI) -> None:
-        if not _ABSOLUTE_IRI.fullmatch(base_iri):
+    def __init__(self, base_iri: str | None = None) -> None:
+        base_iri = DEFAULT_BASE_IRI if base_iri is None else base_iri
+        if not self.is_iri(base_iri):
             raise NewsgraphError(f"base IRI {base_iri!r} is not an absolute IRI "
                                  "(e.g. https://example.org/news/)")
         if not base_iri.endswith(("/", "#")):
@@ -112,6 +119,18 @@ class Vocabulary:
         self.entities = Namespace(base_iri + "entity/")
         self.statements = Namespace(base_iri + "statement/")
         self.documents = Namespace(base_iri + "document/")
+        # Percent-encoding is slow next to everything else an export does; names repeat.
+        self._entity_iris: dict[str, URIRef] = {}
+        self._document_iris: dict[str, URIRef] = {}
+
+    @staticmethod
+    def is_iri(text: str) -> bool:
+        """True for an absolute IRI that every RDF syntax can write.
+
+        >>> Vocabulary.is_iri("https://en.wikinews.org/wiki/X"), Vocabulary.is_iri("a b")
+        (True, False)
+        """
+        return _ABSOLUTE_IRI.fullmatch(text) is not None
 
     @property
     def prefixes(self) -> dict[str, str]:
@@ -120,10 +139,16 @@ class Vocabulary:
                 "doc": str(self.documents)}
 
     def entity(self, entity_id: str) -> URIRef:
-        return self.entities[name_segment(entity_id)]
+        iri = self._entity_iris.get(entity_id)
+        if iri is None:
+            iri = self._entity_iris[entity_id] = self.entities[name_segment(entity_id)]
+        return iri
 
     def document(self, doc_id: str) -> URIRef:
-        return self.documents[segment(doc_id)]
+        iri = self._document_iris.get(doc_id)
+        if iri is None:
+            iri = self._document_iris[doc_id] = self.documents[segment(doc_id)]
+        return iri
 
     def sentence(self, doc_id: str, start: int, end: int) -> URIRef:
         """The NIF string IRI of a character span (RFC 5147): ``<document>#char=start,end``."""
