@@ -18,6 +18,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.query import Result
 
 from extractors.errors import InputError, NewsgraphError
+from graph.vocabulary import Vocabulary
 
 #: rdflib parser names by file suffix.
 PARSERS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".jsonld": "json-ld",
@@ -45,9 +46,11 @@ def load_rdf(path: str | Path) -> Graph:
 
 
 def sparql(graph: Graph, query: str) -> Result:
-    """Run a SPARQL query; every prefix bound in ``graph`` may be used without declaring it."""
+    """Run a SPARQL query; the prefixes of a newsgraph export and every prefix bound in
+    ``graph`` may be used without declaring them (a file without prefixes, like JSON-LD, gets
+    ``ent:``, ``stmt:`` and ``doc:`` of the default base IRI)."""
     try:
-        return graph.query(query, initNs=dict(graph.namespaces()))
+        return graph.query(query, initNs=_prefixes(graph))
     except ParseException as exc:
         raise NewsgraphError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: "
                              f"{exc.msg}") from exc
@@ -55,7 +58,8 @@ def sparql(graph: Graph, query: str) -> Result:
 
 def format_result(result: Result, style: str = "table", graph: Graph | None = None) -> str:
     """Text of a query result: ``table`` is one tab-separated line per row (IRIs shortened
-    with the prefixes of ``graph``, tabs and line breaks in values escaped); the other styles
+    with the export's prefixes and those of ``graph``, tabs and line breaks in values
+    escaped); the other styles
     are the W3C SPARQL result formats. ASK gives ``true``/``false``, CONSTRUCT Turtle."""
     if style not in RESULT_STYLES:
         raise NewsgraphError(f"unknown result style {style!r}; choose from "
@@ -66,12 +70,18 @@ def format_result(result: Result, style: str = "table", graph: Graph | None = No
         return "true\n" if result.askAnswer else "false\n"
     if style != "table":
         return result.serialize(format=style).decode("utf-8")
-    namespaces = sorted(((str(ns), prefix) for prefix, ns in (graph or Graph()).namespaces()),
+    namespaces = sorted(((str(ns), prefix) for prefix, ns in _prefixes(graph).items()),
                         key=lambda item: -len(item[0]))
     lines = ["\t".join(str(v) for v in result.vars)]
     for row in result:
         lines.append("\t".join(_cell(value, namespaces) for value in row))
     return "\n".join(lines) + "\n"
+
+
+def _prefixes(graph: Graph | None) -> dict[str, str]:
+    """The prefixes of a newsgraph export, overridden by those bound in ``graph``."""
+    bound = {prefix: str(ns) for prefix, ns in graph.namespaces()} if graph is not None else {}
+    return {**Vocabulary().prefixes, **bound}
 
 
 def _cell(value: object, namespaces: list[tuple[str, str]]) -> str:

@@ -155,3 +155,13 @@ def test_cli_refuses_a_bad_base_iri_before_reading(tmp_path):
          "example.org kg"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1
     assert "base IRI 'example.org kg' is not an absolute IRI" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["nt", "trig", "jsonld"])
+def test_every_rdf_format_answers_queries_like_the_turtle(name, written):
+    from graph.query import load_rdf, sparql
+
+    query = "SELECT (COUNT(?s) AS ?n) WHERE { ?s a rdf:Statement ; ng:asserted true }"
+    counts = [int(next(iter(sparql(load_rdf(path), query)))[0])
+              for path in (EXPORT, written[name])]
+    assert counts[0] == counts[1] > 100
