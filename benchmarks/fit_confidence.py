@@ -1,12 +1,13 @@
 """Fit the weights of ``extractors.confidence`` on the CaRB development split.
 
-Every triple the extractor finds on a dev sentence is labelled correct when its best CaRB
-precision against the gold tuples of its sentence is at least 0.5; an L2-regularised logistic
-regression (plain batch gradient descent, no extra dependencies) is fitted on the features of
-``extractors.confidence.features``. The script prints the weights to paste into
-``extractors/confidence.py`` and a two-fold cross-validated CaRB score (weights fitted on the
-odd sentences score the even ones and vice versa) next to the in-sample score, so that the
-gain from fitting can be told apart from memorising dev.
+Every triple the extractor finds on a dev sentence is labelled with its best CaRB precision
+against the gold tuples of its sentence (a soft label in [0, 1]); an L2-regularised logistic
+regression (cross-entropy on the soft labels, plain batch gradient descent, no extra
+dependencies) is fitted on the features of ``extractors.confidence.features``. The script
+prints the weights to paste into ``extractors/confidence.py`` and a two-fold
+cross-validated CaRB score (weights fitted on the odd sentences score the even ones and vice
+versa) next to the in-sample score, so that the gain from fitting can be told apart from
+memorising dev.
 
 Usage::
 
@@ -24,7 +25,6 @@ from pathlib import Path
 from benchmarks import carb
 
 DEFAULT_CARB = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "carb"
-CORRECT_PRECISION = 0.5
 L2 = 0.5
 STEPS = 3000
 LEARNING_RATE = 0.5
@@ -42,20 +42,20 @@ def collect(sentences: Sequence[str], gold: carb.Corpus) -> list[Sample]:
     """Extract every dev sentence and label each triple against its sentence's gold."""
     from spacy.tokens import Doc
 
-    from extractors import extract_doc, load_model
-    from extractors.confidence import features
+    from extractors import load_model
+    from extractors.pipeline import scored_triples
 
     nlp = load_model()
     samples = []
     docs = nlp.pipe((Doc(nlp.vocab, words=s.split()) for s in sentences), batch_size=64)
     for sentence, doc in zip(sentences, docs, strict=True):
         golds = gold.get(carb.normalise_key(sentence), [])
-        for triple in extract_doc(doc, doc_id="carb"):
-            row = carb.carb_row(sentence, triple)
-            predicted = carb.Extraction(row[2], tuple(row[3:]))
-            best = max((carb.match(g, predicted)[0] for g in golds), default=0.0)
-            samples.append(Sample(sentence, row, features(triple),
-                                  float(best >= CORRECT_PRECISION)))
+        for index, span in enumerate(doc.sents):
+            for triple, values in scored_triples(span, index, "carb"):
+                row = carb.carb_row(sentence, triple)
+                predicted = carb.Extraction(row[2], tuple(row[3:]))
+                best = max((carb.match(g, predicted)[0] for g in golds), default=0.0)
+                samples.append(Sample(sentence, row, values, best))
     return samples
 
 
@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cross = [score(halves[1 - part], fit(halves[part]), gold) for part in (0, 1)]
     weights = fit(samples)
     full = score(samples, weights, gold)
-    print(f"{len(samples)} triples, {sum(s.label for s in samples):.0f} labelled correct")
+    print(f"{len(samples)} triples, mean label {sum(s.label for s in samples) / len(samples):.3f}")
     for name, result in (("in-sample", full), ("fold A->B", cross[0]), ("fold B->A", cross[1])):
         print(f"{name:10} P {result.precision:.4f} R {result.recall:.4f} "
               f"F1 {result.f1:.4f} AUC {result.auc:.4f}")

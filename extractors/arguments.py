@@ -12,7 +12,7 @@ from spacy.tokens import Span, Token
 from extractors.triple import Argument
 
 #: Children that end a phrase: coordination is split off, clauses are facts of their own.
-_PHRASE_CUT_DEPS = {"conj", "cc", "preconj", "relcl", "advcl", "parataxis", "mark"}
+_PHRASE_CUT_DEPS = {"conj", "cc", "preconj", "relcl", "advcl", "parataxis", "mark", "appos"}
 #: Words that may open a phrase but never its entity head.
 _HEAD_DROP_DEPS = {"det", "predet", "poss", "case", "amod", "nummod", "quantmod", "advmod",
                    "punct", "prep", "acl", "appos", "neg", "aux", "cc", "conj", "relcl"}
@@ -176,7 +176,10 @@ def make_extra_argument(token: Token) -> Argument:
     objects = [c for c in token.children if c.dep_ in {"pobj", "pcomp"}]
     head = objects[0] if objects else token
     first, last, label = entity_head(head)
-    tokens = [token, *phrase_tokens(head)] if objects else phrase_tokens(token)
+    if token.pos_ in {"VERB", "AUX"}:
+        tokens = _contiguous_around(list(token.subtree), token)  # a time clause, whole
+    else:
+        tokens = [token, *phrase_tokens(head)] if objects else phrase_tokens(token)
     tokens.sort(key=lambda t: t.i)
     doc = token.doc
     return Argument(

@@ -13,6 +13,8 @@ OBJECT_DEPS = {"dobj"}
 AUXILIARY_DEPS = {"aux", "auxpass"}
 PARTICLE_DEPS = {"prt"}
 TIME_ENTITY_LABELS = {"DATE", "TIME"}
+#: Conjunctions that make a clause a time frame: "after leaving", "before passing out".
+TEMPORAL_MARKS = {"after", "before", "until", "since", "while", "when", "once"}
 
 
 def is_predicate(token: Token) -> bool:
@@ -82,6 +84,10 @@ def relation_words(verb: Token) -> list[Token]:
     for child in verb.children:
         if child.dep_ in PARTICLE_DEPS | AUXILIARY_DEPS | {"neg"}:
             words.append(child)
+    first = min(words, key=lambda t: t.i)
+    # Adverbs inside the verb group belong to how it is said: "has effectively addressed".
+    words.extend(c for c in verb.children
+                 if c.dep_ == "advmod" and c.pos_ == "ADV" and first.i <= c.i + 1 and c.i < verb.i)
     return sorted(words, key=lambda t: t.i)
 
 
@@ -93,9 +99,10 @@ def is_time_expression(token: Token) -> bool:
 def clause_modifiers(verb: Token, used: tuple[Token, ...] = ()) -> tuple[Token, ...]:
     """Heads of the verb's adjunct phrases, both sides, in sentence order.
 
-    Prepositional phrases ("to the Flemish Community", "In October 2008") and bare time
-    phrases ("last week") become further arguments of an n-ary fact; ``used`` are the tokens
-    a rule already turned into the object or relation.
+    Prepositional phrases ("to the Flemish Community", "In October 2008"), bare time
+    phrases ("last week") and time clauses ("after leaving the band") become further
+    arguments of an n-ary fact; ``used`` are the tokens a rule already turned into the object
+    or relation.
     """
     found = []
     for child in verb.children:
@@ -106,6 +113,9 @@ def clause_modifiers(verb: Token, used: tuple[Token, ...] = ()) -> tuple[Token, 
             found.append(child)
         elif child.dep_ in {"npadvmod", "tmod", "advmod"} and any(
                 is_time_expression(t) for t in child.subtree):
+            found.append(child)
+        elif child.dep_ == "advcl" and any(
+                c.dep_ == "mark" and c.lower_ in TEMPORAL_MARKS for c in child.children):
             found.append(child)
     return tuple(found)
 

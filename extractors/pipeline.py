@@ -12,7 +12,8 @@ from dataclasses import replace
 from spacy.tokens import Doc, Span, Token
 
 from extractors.arguments import conjuncts, make_argument, make_extra_argument, resolve_relative
-from extractors.confidence import confidence
+from extractors.confidence import confidence, features, parse_features
+from extractors.coreference import resolve, resolve_arguments
 from extractors.nlp import load_model
 from extractors.qualifiers import qualifiers_of
 from extractors.rules import RULES, Candidate
@@ -20,7 +21,7 @@ from extractors.triple import Provenance, Relation, Triple
 
 #: Relation words that carry tense, voice, polarity or the agent marker; the lemma form leaves
 #: them out (negation and modality live on as qualifiers).
-_FUNCTION_DEPS = {"aux", "auxpass", "agent", "neg"}
+_FUNCTION_DEPS = {"aux", "auxpass", "agent", "neg", "advmod"}
 
 
 def extract(text: str, doc_id: str = "doc") -> list[Triple]:
@@ -45,13 +46,14 @@ def extract_stream(
 
 
 def extract_doc(doc: Doc, doc_id: str = "doc") -> list[Triple]:
-    """Apply every registered rule to every sentence of a parsed ``Doc``."""
+    """Apply every registered rule to every sentence of a parsed ``Doc``, then point the
+    arguments at the entities coreference found (``He`` -> Li Qiang)."""
     triples: list[Triple] = []
     for index, sentence in enumerate(doc.sents):
         sentence = _without_edge_space(sentence)
         if len(sentence):
             triples.extend(extract_sentence(sentence, index, doc_id))
-    return triples
+    return resolve_arguments(triples, resolve(doc))
 
 
 def _without_edge_space(sentence: Span) -> Span:
@@ -67,22 +69,36 @@ def _without_edge_space(sentence: Span) -> Span:
 
 def extract_sentence(sentence: Span, index: int, doc_id: str) -> list[Triple]:
     """The triples of one sentence; a fact found by two rules is kept once (first rule wins)."""
+    return [triple for triple, _ in scored_triples(sentence, index, doc_id)]
+
+
+def scored_triples(sentence: Span, index: int,
+                   doc_id: str) -> list[tuple[Triple, dict[str, float]]]:
+    """The sentence's triples with the features their confidence was computed from.
+
+    Confidence needs the whole sentence's extractions (how many facts compete for it), so it
+    is set once every rule has run. ``benchmarks.fit_confidence`` fits on these features.
+    """
     seen: set[tuple[int, int, str, int, int]] = set()
-    found: list[Triple] = []
+    found: list[tuple[Triple, dict[str, float]]] = []
     for name, rule in RULES.items():
         for candidate in rule(sentence):
-            for triple in _triples_from(candidate, sentence, index, doc_id, name):
+            for triple, parse in _triples_from(candidate, sentence, index, doc_id, name):
                 key = (triple.subject.start, triple.subject.end, triple.relation.lemma,
                        triple.object.start, triple.object.end)
                 if key not in seen:
                     seen.add(key)
-                    found.append(triple)
-    return found
+                    found.append((triple, parse))
+    scored = []
+    for triple, parse in found:
+        values = features(triple, parse, len(found))
+        scored.append((replace(triple, confidence=confidence(values)), values))
+    return scored
 
 
 def _triples_from(candidate: Candidate, sentence: Span, index: int, doc_id: str,
-                  rule: str) -> Iterator[Triple]:
-    """One triple per pair of coordinated subject and object."""
+                  rule: str) -> Iterator[tuple[Triple, dict[str, float]]]:
+    """One triple per pair of coordinated subject and object, with its parse features."""
     relation = relation_of(candidate.relation, candidate.implied)
     provenance = Provenance(doc_id, index, sentence.start_char, sentence.end_char,
                             sentence.text, rule)
@@ -100,11 +116,11 @@ def _triples_from(candidate: Candidate, sentence: Span, index: int, doc_id: str,
                 qualifiers=qualifiers_of(candidate.predicate, object_token, candidate.extras),
                 extras=extras,
             )
-            yield replace(triple, confidence=confidence(triple))
+            yield triple, parse_features(candidate.predicate, subject_token, object_token)
 
 
 #: Lemmas of the relations that a sentence implies without a verb.
-IMPLIED_LEMMAS = {"is": "be", "has": "have"}
+IMPLIED_LEMMAS = {"be": "be", "has": "have", "had": "have"}
 
 
 def relation_of(words: tuple[Token, ...], implied: str = "") -> Relation:
@@ -112,7 +128,7 @@ def relation_of(words: tuple[Token, ...], implied: str = "") -> Relation:
 
     "were subjected to" -> Relation("were subjected to", "subject to"); "plans to surpass"
     -> Relation("plans to surpass", "plan to surpass"); "would not benefit" ->
-    Relation("would not benefit", "benefit"). Without words, the implied relation ("is",
+    Relation("would not benefit", "benefit"). Without words, the implied relation ("be",
     "has").
     """
     if not words:

@@ -9,10 +9,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-_PRONOUNS = frozenset(
+PRONOUNS = frozenset(
     "i me we us you he him she her it they them this that these those who which what "
     "one ones itself himself herself themselves ourselves".split()
 )
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRef:
+    """The entity an argument names, as coreference resolved it within its document.
+
+    ``label`` is the entity's most complete name in the document, ``entity_type`` its NER
+    label and ``names`` every name the document gives it; the graph merges entities of
+    different documents from these.
+
+    >>> EntityRef("Li Qiang", "PERSON", ("Li Qiang", "Li")).names
+    ('Li Qiang', 'Li')
+    """
+
+    label: str
+    entity_type: str | None = None
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +40,9 @@ class Argument:
     benchmarks score and what evidence shows); ``head`` / ``head_start`` / ``head_end`` is the
     compact entity-like core that becomes a graph node. ``nominal`` is false for arguments
     that are not things (a clause, an adjective): they are scored and kept as evidence but
-    never become graph nodes.
+    never become graph nodes. ``entities`` is what coreference resolved the argument to: one
+    entity for "He" or "the company", several for "these companies", none when the argument
+    names no known entity (the head is the node then).
 
     >>> a = Argument("the country's biggest technology companies", 10, 53,
     ...              "technology companies", 33, 53, None)
@@ -39,11 +58,12 @@ class Argument:
     head_end: int
     entity_type: str | None = None
     nominal: bool = True
+    entities: tuple[EntityRef, ...] = ()
 
     @property
     def is_pronoun(self) -> bool:
         """True when the head is a bare pronoun ("he", "it", "they", "this")."""
-        return self.head.casefold() in _PRONOUNS
+        return self.head.casefold() in PRONOUNS
 
 
 @dataclass(frozen=True, slots=True)

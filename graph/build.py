@@ -16,6 +16,7 @@ from tqdm import tqdm
 from extractors import extract_stream
 from extractors.documents import Document, find_documents, read_document
 from extractors.errors import InputError, NewsgraphError
+from graph.entities import AliasTable
 from graph.formats import write_exports
 from graph.knowledge_graph import KnowledgeGraph
 from graph.vocabulary import Vocabulary
@@ -71,6 +72,7 @@ def build(
     *,
     formats: Iterable[str] = DEFAULT_FORMATS,
     base_iri: str | None = None,
+    aliases: str | Path | None = None,
     n_process: int = 1,
     progress: bool = True,
     on_skip: Callable[[InputError], None] | None = None,
@@ -78,7 +80,8 @@ def build(
     """Build the graph of every article under ``paths`` and write the exports to ``out_dir``.
 
     Documents are merged in id order whatever order they are found in, so the same inputs
-    always give byte-identical exports.
+    always give byte-identical exports. ``aliases`` is an optional alias CSV
+    (``graph.entities.AliasTable``) that forces entity merges, splits and external ids.
     """
     formats = list(formats)
     unknown = [f for f in formats if f not in EXPORTS]
@@ -91,7 +94,7 @@ def build(
     if on_skip:
         for error in report.skipped:
             on_skip(error)
-    kg = KnowledgeGraph()
+    kg = KnowledgeGraph(AliasTable.read(aliases) if aliases else None)
     meta = {d.doc_id: d for d in documents}
     stream = extract_stream(((d.doc_id, d.text) for d in documents), n_process=n_process)
     bar = tqdm(stream, total=len(documents), unit="doc", file=sys.stderr,

@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--base-iri", default=None,
                        help="base IRI for entities, statements and documents in the RDF "
                             f"(default: {DEFAULT_BASE_IRI})")
+    build.add_argument("--aliases", type=Path, default=None, metavar="CSV",
+                       help="alias file: rows 'alias,canonical name[,IRI]' that force entity "
+                            "merges, splits and external ids (owl:sameAs)")
     build.add_argument("--processes", "-j", type=int, default=1,
                        help="spaCy worker processes (default: 1)")
     build.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
@@ -64,6 +67,19 @@ def _parser() -> argparse.ArgumentParser:
                        help="table (tab-separated, prefixed IRIs; the default) or a W3C "
                             "SPARQL results format: csv, tsv, json, xml")
     query.set_defaults(run=_run_query)
+
+    entities = commands.add_parser(
+        "entities", help="list the entities of one article and every mention of each",
+        description="Find the entities of one article: names, descriptions and pronouns "
+                    "grouped by coreference, with character offsets into the file's text.",
+    )
+    entities.add_argument("file", type=Path, metavar="FILE", help="article file (UTF-8)")
+    entities.add_argument("--json", action="store_true",
+                          help='print JSON: [{"id", "label", "type", "mentions": '
+                               '[{"start", "end", "text"}]}]')
+    entities.add_argument("--aliases", type=Path, default=None, metavar="CSV",
+                          help="alias file, as for build")
+    entities.set_defaults(run=_run_entities)
     return parser
 
 
@@ -78,6 +94,7 @@ def _run_build(args: argparse.Namespace) -> int:
         args.out,
         formats=[f.strip() for f in args.format.split(",") if f.strip()],
         base_iri=args.base_iri,
+        aliases=args.aliases,
         n_process=args.processes,
         progress=not args.quiet,
         on_skip=report_skip,
@@ -99,6 +116,22 @@ def _run_query(args: argparse.Namespace) -> int:
             raise InputError(text[1:], f"cannot be read ({exc.strerror or exc})") from exc
     graph = load_rdf(args.graph)
     sys.stdout.write(format_result(sparql(graph, text), args.results, graph))
+    return EXIT_OK
+
+
+def _run_entities(args: argparse.Namespace) -> int:
+    import json
+
+    from graph.entities import AliasTable, file_entities
+
+    records = file_entities(args.file, AliasTable.read(args.aliases) if args.aliases else None)
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=1))
+    else:
+        for record in records:
+            forms = sorted({m["text"] for m in record["mentions"]})
+            print(f"{record['id']}\t{record['type']}\t{record['label']}\t"
+                  f"{len(record['mentions'])} mention(s): {'; '.join(forms)}")
     return EXIT_OK
 
 

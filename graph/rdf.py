@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, URIRef
 
 from extractors.errors import InputError
-from extractors.triple import Argument, Provenance, Qualifiers, Relation, Triple
+from extractors.triple import Argument, EntityRef, Provenance, Qualifiers, Relation, Triple
 from graph.amounts import parse_amount
 from graph.files import write_text_atomic
 from graph.vocabulary import (
@@ -45,6 +45,7 @@ from graph.vocabulary import (
 )
 
 if TYPE_CHECKING:
+    from graph.entities import AliasTable
     from graph.knowledge_graph import KnowledgeGraph
 
 #: ``(predicate, object)`` in N-Triples syntax.
@@ -81,8 +82,9 @@ IDENTIFIER, TITLE, SOURCE, DATE = map(_iri, (DCTERMS.identifier, DCTERMS.title,
 ARTICLE, URL, MONEY, QUANTITY, VALUE, CURRENCY, UNIT_CODE, UNIT_TEXT = map(_iri, (
     SCHEMA.NewsArticle, SCHEMA.url, SCHEMA.MonetaryAmount, SCHEMA.QuantitativeValue,
     SCHEMA.value, SCHEMA.currency, SCHEMA.unitCode, SCHEMA.unitText))
-DERIVED_FROM, IDENT_REF, UNATTACHED = map(_iri, (PROV.wasDerivedFrom, ITSRDF.taIdentRef,
-                                                 NG.UnattachedExtraction))
+DERIVED_FROM, IDENT_REF, UNATTACHED, REFERENCE_CLASS, SEQ = map(_iri, (
+    PROV.wasDerivedFrom, ITSRDF.taIdentRef, NG.UnattachedExtraction, NG.EntityReference,
+    RDF.Seq))
 XSD_INTEGER, XSD_INDEX, XSD_DECIMAL, XSD_BOOLEAN, XSD_DATE = map(_iri, (
     XSD.integer, XSD.nonNegativeInteger, XSD.decimal, XSD.boolean, XSD.date))
 #: The project's own properties (``graph/ontology.ttl``), by local name.
@@ -90,7 +92,7 @@ NG_TERMS = {name: _iri(NG[name]) for name in (
     "nerLabel", "mentionCount", "mentionedIn", "relationText", "relationLemma", "passive",
     "subjectPhrase", "objectPhrase", "extraPhrase", "head", "position", "nominal",
     "confidence", "asserted", "negated", "modality", "attributedTo", "time", "location",
-    "amount", "rule", "evidenceIndex", "sentenceIndex",
+    "amount", "rule", "sequence", "sentenceIndex", "refersTo",
 )}
 #: Qualifiers written as plain literals: ontology term -> ``Qualifiers`` field.
 TEXT_QUALIFIERS = {"modality": "modality", "attributedTo": "attribution", "time": "time",
@@ -168,14 +170,14 @@ def rdf_model(kg: KnowledgeGraph, base_iri: str | None = None) -> list[Described
         relation = _iri(vocab.relation(lemma))
         describe(Described(relation, [(A, PROPERTY), (LABEL, _text(lemma))],
                            order=(relation, 0, 0, "")))
-    for statement, triple, index, ends in _statements(kg, vocab):
+    for statement, triple, sequence, ends in _statements(kg, vocab):
         p = triple.provenance
         document = _iri(vocab.document(p.doc_id))
         sentence = _iri(vocab.sentence(p.doc_id, p.sentence_start, p.sentence_end))
         place = (document, p.sentence_start, p.sentence_end)
         describe(Described(sentence, _sentence_pairs(p, document), document, (*place, "")))
         ends_iris = ends and (entities[ends[0]], entities[ends[1]])
-        for part, pairs in _statement_parts(vocab, statement, triple, index, ends_iris,
+        for part, pairs in _statement_parts(vocab, statement, triple, sequence, ends_iris,
                                             document, sentence):
             describe(Described(part, pairs, document, (*place, part)))
     return sorted(described.values(), key=lambda item: (item.graph, item.order))
@@ -209,26 +211,28 @@ def _entity_pairs(vocab: Vocabulary, node: dict[str, Any]) -> Pairs:
 
 
 def _statements(kg: KnowledgeGraph, vocab: Vocabulary):
-    """``(statement IRI, triple, evidence index, (subject key, object key) or None)`` for
-    every extraction: the evidence of each edge, then the unattached ones."""
-    found: list[tuple[Triple, int, tuple[str, str] | None]] = []
+    """``(statement IRI, triple, sequence, (subject key, object key) or None)``: for every
+    triple in the order the graph merged it, one statement per edge it supports ("these
+    companies were fined" supports one edge per company), or one unattached extraction."""
+    edges_of: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for subject_id, object_id, edge in kg.nx.edges(data=True):
-        found += [(triple, index, (subject_id, object_id))
-                  for index, triple in enumerate(edge["evidence"])]
-    found += [(triple, index, None) for index, triple in enumerate(kg.unattached)]
+        for triple in dict.fromkeys(map(id, edge["evidence"])):
+            edges_of[triple].append((subject_id, object_id))
+    found: list[tuple[Triple, int, tuple[str, str] | None]] = []
+    for sequence, triple in enumerate(kg.merged):
+        ends = sorted(edges_of.get(id(triple), ())) or [None]
+        found += [(triple, sequence, pair) for pair in ends]
     iris = [vocab.statement(triple) for triple, _, _ in found]
-    # Extractions that agree on place and content share a hash; number them in an order that
-    # does not depend on how the graph was built, so that a re-import gives the same IRIs.
+    # Statements of one extraction, or of an extraction merged twice, share a hash: number
+    # them in the merge order, which a re-import repeats, so the IRIs come out the same.
     clashes: dict[str, list[int]] = defaultdict(list)
     for i, iri in enumerate(iris):
         clashes[iri].append(i)
     for clashing in clashes.values():
-        if len(clashing) > 1:
-            clashing.sort(key=lambda i: (repr(found[i][0]), found[i][1]))
-            for ordinal, i in enumerate(clashing):
-                iris[i] = vocab.statement(found[i][0], ordinal)
-    for iri, (triple, index, ends) in zip(iris, found, strict=True):
-        yield iri, triple, index, ends
+        for ordinal, i in enumerate(clashing[1:], start=1):
+            iris[i] = vocab.statement(found[i][0], ordinal)
+    for iri, (triple, sequence, ends) in zip(iris, found, strict=True):
+        yield iri, triple, sequence, ends
 
 
 def _sentence_pairs(p: Provenance, document: str) -> Pairs:
@@ -237,7 +241,7 @@ def _sentence_pairs(p: Provenance, document: str) -> Pairs:
             (NG_TERMS["sentenceIndex"], _integer(p.sentence_index))]
 
 
-def _statement_parts(vocab: Vocabulary, statement: str, triple: Triple, index: int,
+def _statement_parts(vocab: Vocabulary, statement: str, triple: Triple, sequence: int,
                      ends: tuple[str, str] | None, document: str, sentence: str):
     """The statement node and the nodes of its phrases and amount, as ``(IRI, pairs)``."""
     q = triple.qualifiers
@@ -272,7 +276,7 @@ def _statement_parts(vocab: Vocabulary, statement: str, triple: Triple, index: i
         pairs.append((NG_TERMS["amount"], amount))
         parts.append((amount, _amount_pairs(q.amount)))
     pairs += [(NG_TERMS["rule"], _text(triple.provenance.rule)),
-              (NG_TERMS["evidenceIndex"], _integer(index)), (DERIVED_FROM, sentence)]
+              (NG_TERMS["sequence"], _integer(sequence)), (DERIVED_FROM, sentence)]
     return [(node, pairs), *parts]
 
 
@@ -285,12 +289,28 @@ def _phrase_parts(phrase: str, argument: Argument, document: str, entity: str | 
         pairs.append((NG_TERMS["nominal"], FALSE))
     if position is not None:
         pairs.append((NG_TERMS["position"], _integer(position)))
+    references = []
+    for number, ref in enumerate(argument.entities, start=1):
+        reference = f"{phrase[:-1]}-ref{number}>"
+        pairs.append((NG_TERMS["refersTo"], reference))
+        references.append((reference, _reference_pairs(ref, number)))
     head_pairs = _span(argument.head, argument.head_start, argument.head_end, document)
     if argument.entity_type is not None:
         head_pairs.append((NG_TERMS["nerLabel"], _text(argument.entity_type)))
     if entity is not None:
         head_pairs.append((IDENT_REF, entity))
-    return [(phrase, pairs), (head, head_pairs)]
+    return [(phrase, pairs), (head, head_pairs), *references]
+
+
+def _reference_pairs(ref: EntityRef, position: int) -> Pairs:
+    """What coreference resolved an argument to: label, type and the document's names for
+    the entity, in order, as the members of an ``rdf:Seq``."""
+    pairs: Pairs = [(A, REFERENCE_CLASS), (A, SEQ), (LABEL, _text(ref.label))]
+    if ref.entity_type is not None:
+        pairs.append((NG_TERMS["nerLabel"], _text(ref.entity_type)))
+    pairs.append((NG_TERMS["position"], _integer(position)))
+    pairs += [(_iri(RDF[f"_{i}"]), _text(name)) for i, name in enumerate(ref.names, start=1)]
+    return pairs
 
 
 def _span(text: str, start: int, end: int, document: str) -> Pairs:
@@ -369,13 +389,15 @@ def to_rdf(kg: KnowledgeGraph, base_iri: str | None = None) -> Graph:
 # -- reading ----------------------------------------------------------------------------------
 
 
-def read_rdf(path: str | Path, rdf_format: str | None = None) -> KnowledgeGraph:
+def read_rdf(path: str | Path, rdf_format: str | None = None, *,
+             aliases: AliasTable | None = None) -> KnowledgeGraph:
     """Rebuild the ``KnowledgeGraph`` of a newsgraph export (Turtle, N-Triples, TriG, JSON-LD).
 
-    Every extraction is rebuilt from its statement and merged again in its evidence order, so
-    the result equals the graph that was exported, and exporting it again gives the same
-    bytes. The format is guessed from the suffix unless ``rdf_format`` (a key of
-    :data:`RDF_FORMATS`) is given.
+    Every extraction is rebuilt from its statement and merged again in the order the exported
+    graph merged it (``ng:sequence``), with the alias table the build used, so the result
+    equals the graph that was exported and exporting it again gives the same bytes. The
+    format is guessed from the suffix unless ``rdf_format`` (a key of :data:`RDF_FORMATS`) is
+    given.
     """
     from graph.knowledge_graph import KnowledgeGraph
 
@@ -385,32 +407,11 @@ def read_rdf(path: str | Path, rdf_format: str | None = None) -> KnowledgeGraph:
         raise InputError(str(path), f"has an unknown RDF suffix {path.suffix!r}; expected one "
                                     f"of {', '.join(SUFFIX_FORMATS)}")
     described = _ExportIndex.parse(path, oxformat)
-    kg = KnowledgeGraph()
+    kg = KnowledgeGraph(aliases)
     for doc_id, meta in sorted(described.documents().items()):
         kg.documents[doc_id] = meta
-    edges: dict[tuple[str, str, str], list[tuple[int, Triple]]] = defaultdict(list)
-    unattached: list[tuple[int, Triple]] = []
-    ends: dict[Triple, tuple[str, str]] = {}
-    for triple, index, statement_ends in described.statements():
-        if statement_ends is None:
-            unattached.append((index, triple))
-            continue
-        edges[(statement_ends[0], triple.relation.lemma, statement_ends[1])].append(
-            (index, triple))
-        ends[triple] = statement_ends
-    # Any order that keeps each edge's evidence in its order rebuilds the same graph.
-    for evidence in sorted((sorted(e, key=lambda item: item[0]) for e in edges.values()),
-                           key=lambda e: _replay_order(e[0][1])):
-        kg.add_triples(triple for _, triple in evidence)
-    kg.add_triples(triple for _, triple in sorted(unattached, key=lambda item: item[0]))
-    described.restore_same_as(kg, ends)
+    kg.add_triples(triple for _, triple in sorted(described.extractions().items()))
     return kg
-
-
-def _replay_order(triple: Triple) -> tuple:
-    p = triple.provenance
-    return (p.doc_id, p.sentence_start, triple.subject.start, triple.relation.lemma,
-            triple.object.start, p.rule, repr(triple))
 
 
 class _ExportIndex:
@@ -464,17 +465,16 @@ class _ExportIndex:
             found[self._text(document, DCTERMS.identifier)] = meta
         return found
 
-    def statements(self):
-        """``(triple, evidence index, (subject IRI, object IRI) or None)`` per statement."""
+    def extractions(self) -> dict[int, Triple]:
+        """Every extraction by its place in the merge order; the statements of one extraction
+        (one per edge it supports) share that place and hold the same triple."""
         doc_ids = {d: self._text(d, DCTERMS.identifier) for d in self._of_type(NIF.Context)}
+        found: dict[int, Triple] = {}
         for statement in (*self._of_type(RDF.Statement), *self._of_type(NG.UnattachedExtraction)):
-            yield (self._triple(statement, doc_ids), int(self._text(statement, NG.evidenceIndex)),
-                   self._ends(statement))
-
-    def _ends(self, statement: str) -> tuple[str, str] | None:
-        if not self._values(statement, RDF.subject):
-            return None
-        return self._text(statement, RDF.subject), self._text(statement, RDF.object)
+            sequence = int(self._text(statement, NG.sequence))
+            if sequence not in found:
+                found[sequence] = self._triple(statement, doc_ids)
+        return found
 
     def _triple(self, statement: str, doc_ids: dict[str, str]) -> Triple:
         sentence = self._text(statement, PROV.wasDerivedFrom)
@@ -517,13 +517,15 @@ class _ExportIndex:
             int(self._text(head, NIF.beginIndex)), int(self._text(head, NIF.endIndex)),
             self._optional(head, NG.nerLabel),
             nominal=self._optional(phrase, NG.nominal) != "false",
+            entities=tuple(ref for _, ref in sorted(
+                (int(self._text(r.value, NG.position)), self._reference(r.value))
+                for r in self._values(phrase, NG.refersTo))),
         )
 
-    def restore_same_as(self, kg: KnowledgeGraph, ends: dict[Triple, tuple[str, str]]) -> None:
-        """Give each rebuilt node the ``owl:sameAs`` identifiers its entity had."""
-        for subject_id, object_id, edge in kg.nx.edges(data=True):
-            for node_id, entity in ((subject_id, ends[edge["evidence"][0]][0]),
-                                    (object_id, ends[edge["evidence"][0]][1])):
-                same_as = sorted(t.value for t in self._values(entity, OWL.sameAs))
-                if same_as:
-                    kg.nx.nodes[node_id]["same_as"] = same_as
+    def _reference(self, reference: str) -> EntityRef:
+        members = sorted((int(p.rsplit("_", 1)[1]), v[0].value)
+                         for p, v in self.by_subject[reference].items()
+                         if p.startswith(str(RDF) + "_"))
+        return EntityRef(self._text(reference, RDFS.label),
+                         self._optional(reference, NG.nerLabel),
+                         tuple(name for _, name in members))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ def newsgraph(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=600)
 
 
-@pytest.mark.parametrize("command", [[], ["build"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["entities"]])
 def test_help_on_every_command(command):
     result = newsgraph(*command, "--help")
     assert result.returncode == 0
@@ -68,3 +69,35 @@ def test_unknown_format_is_an_error(tmp_path):
     result = newsgraph("build", str(tmp_path), "--out", str(tmp_path), "--format", "pdf")
     assert result.returncode == 1
     assert "unknown export format(s) pdf" in result.stderr
+
+
+def test_entities_json_offsets_index_the_file_text():
+    path = ROOT / "inputs" / "000_78550d0996ebba57.txt"
+    result = newsgraph("entities", str(path), "--json")
+    assert result.returncode == 0, result.stderr
+    entities = json.loads(result.stdout)
+    text = path.read_bytes().decode("utf-8")
+    for entity in entities:
+        assert set(entity) == {"id", "label", "type", "mentions"}
+        for mention in entity["mentions"]:
+            assert set(mention) == {"start", "end", "text"}
+            assert text[mention["start"]:mention["end"]] == mention["text"]
+    li = next(e for e in entities if e["id"] == "li qiang")
+    assert (li["label"], li["type"]) == ("Li Qiang", "Person")
+    assert [m["text"] for m in li["mentions"]] == ["Li Qiang", "Li Qiang", "Li", "He", "Li"]
+    assert len({e["id"] for e in entities}) == len(entities)
+
+
+def test_entities_with_aliases_and_plain_output(tmp_path):
+    (tmp_path / "a.txt").write_text("Regulators fined Ant. Ant Group paid.", encoding="utf-8")
+    (tmp_path / "aliases.csv").write_text("Ant,Ant Group,Q28154640\n", encoding="utf-8")
+    result = newsgraph("entities", str(tmp_path / "a.txt"), "--aliases",
+                       str(tmp_path / "aliases.csv"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "ant group\tOrganization\tAnt Group\t2 mention(s): Ant; Ant Group\n"
+
+
+def test_entities_of_a_missing_file_is_an_error(tmp_path):
+    result = newsgraph("entities", str(tmp_path / "missing.txt"))
+    assert result.returncode == 1
+    assert "missing.txt: cannot be read" in result.stderr

@@ -43,10 +43,46 @@ def active_clause(sentence: Span) -> Iterator[Candidate]:
             continue
         subject = verb_subject(verb)
         obj = object_of(verb)
-        if subject is None or obj is None:
+        if subject is None or obj is None or _light_verb_phrase(verb, obj):
             continue
+        # "urged local governments to provide further support": what the object is urged to
+        # do completes the fact.
+        controlled = tuple(c for c in verb.children if c.dep_ == "xcomp")
         yield Candidate(verb, subject, tuple(relation_words(verb)), obj,
-                        clause_modifiers(verb, (obj,)))
+                        controlled + clause_modifiers(verb, (obj,)))
+
+
+#: Verbs whose meaning lies in their object noun: "have linkages with", "made an offer on".
+LIGHT_VERBS = {"have", "make", "take", "give", "gain", "hold", "play", "pay", "reach",
+               "receive", "raise", "express", "place", "launch", "sign", "win", "lose"}
+
+
+def light_verb_object(sentence: Span) -> Iterator[Candidate]:
+    """A light verb whose object noun carries the relation to a prepositional object.
+
+    "the Maoists of Nepal have well-established linkages with Indian revolutionary
+    communist organizations" -> (the Maoists of Nepal; have well-established linkages with;
+    Indian revolutionary communist organizations).
+    """
+    for verb in sentence:
+        if not is_predicate(verb):
+            continue
+        subject = verb_subject(verb)
+        noun = object_of(verb)
+        if subject is None or noun is None or not _light_verb_phrase(verb, noun):
+            continue
+        prep, pobj = _light_verb_phrase(verb, noun)[0]
+        modifiers = [t for t in noun.subtree if noun.left_edge.i <= t.i < noun.i]
+        words = [*relation_words(verb), *modifiers, noun, prep]
+        yield Candidate(verb, subject, tuple(sorted(words, key=lambda t: t.i)), pobj,
+                        clause_modifiers(verb, (noun,)))
+
+
+def _light_verb_phrase(verb: Token, noun: Token) -> list[tuple[Token, Token]]:
+    """The preposition and object that a light verb's object noun relates to, if any."""
+    if verb.lemma_ not in LIGHT_VERBS or noun.dep_ != "dobj":
+        return []
+    return [(p, o) for p, o in prepositional_objects(noun) if not is_time_expression(o)]
 
 
 def passive_with_agent(sentence: Span) -> Iterator[Candidate]:
@@ -83,13 +119,15 @@ def copular_clause(sentence: Span) -> Iterator[Candidate]:
         for complement in (c for c in verb.children if c.dep_ in COPULAR_COMPLEMENT_DEPS):
             if any(c.dep_ == "xcomp" for c in complement.children):
                 continue  # "were able to reinforce the hotel": an infinitival chain
-            pairs = prepositional_objects(complement) if complement.pos_ == "ADJ" else []
+            pairs = [(p, o) for p, o in prepositional_objects(complement)
+                     if not is_time_expression(o)] if complement.pos_ == "ADJ" else []
             if pairs:
-                # "is responsible for the fine": the adjective and its preposition relate
-                # the subject to the preposition's object.
+                # "is related to the Internet": the adjective and its preposition relate the
+                # subject to the preposition's object.
                 prep, pobj = pairs[0]
                 words = sorted([*relation_words(verb), complement, prep], key=lambda t: t.i)
-                yield Candidate(verb, subject, tuple(words), pobj, clause_modifiers(verb))
+                yield Candidate(verb, subject, tuple(words), pobj,
+                                clause_modifiers(verb, (complement,)))
             else:
                 yield Candidate(verb, subject, tuple(relation_words(verb)), complement,
                                 clause_modifiers(verb))
@@ -195,3 +233,29 @@ def _has_complement(verb: Token) -> bool:
     if any(c.dep_ in COPULAR_COMPLEMENT_DEPS | {"xcomp", "ccomp", "agent"} for c in verb.children):
         return True
     return any(not is_time_expression(pobj) for _, pobj in prepositional_objects(verb))
+
+
+def participial_adverbial(sentence: Span) -> Iterator[Candidate]:
+    """A participle clause that shares the main clause's subject.
+
+    "Necro became a regular member of the PWG roster, teaming with Chris Hero" -> (Necro;
+    be teaming with; Chris Hero). The participle has no subject or conjunction of its own.
+    """
+    for verb in sentence:
+        if verb.dep_ != "advcl" or verb.tag_ != "VBG" or not is_predicate(verb.head):
+            continue
+        if any(c.dep_ in {"nsubj", "nsubjpass", "mark"} for c in verb.children):
+            continue
+        subject = verb_subject(verb.head)
+        if subject is None:
+            continue
+        obj = object_of(verb)
+        if obj is not None:
+            yield Candidate(verb, subject, tuple(relation_words(verb)), obj,
+                            clause_modifiers(verb, (obj,)), implied="be")
+            continue
+        pairs = [(p, o) for p, o in prepositional_objects(verb) if not is_time_expression(o)]
+        if pairs:
+            prep, pobj = pairs[0]
+            yield Candidate(verb, subject, (*relation_words(verb), prep), pobj,
+                            clause_modifiers(verb, (prep,)), implied="be")

@@ -19,9 +19,9 @@ _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
 
 def apposition(sentence: Span) -> Iterator[Candidate]:
-    """A noun phrase and its apposition, linked by an implied "is".
+    """A noun phrase and its apposition, linked by an implied "be".
 
-    "Jack Ma, co-founder of Alibaba, expressed concerns" -> (Jack Ma; is; co-founder of
+    "Jack Ma, co-founder of Alibaba, expressed concerns" -> (Jack Ma; be; co-founder of
     Alibaba).
     """
     for token in sentence:
@@ -33,8 +33,8 @@ def apposition(sentence: Span) -> Iterator[Candidate]:
         if noun.ent_type_ in _PLACE_LABELS and token.ent_type_ in _PLACE_LABELS:
             continue  # "Hoboken, New Jersey": a place and where it lies, not an identity
         if token.pos_ == "PROPN" and noun.pos_ != "PROPN":
-            noun, token = token, noun  # the name is the subject: (Mazzolini; is; his brother)
-        yield Candidate(noun, noun, (), token, implied="is", split_conjuncts=False)
+            noun, token = token, noun  # the name is the subject: (Mazzolini; be; his brother)
+        yield Candidate(noun, noun, (), token, implied="be", split_conjuncts=False)
 
 
 def _in_list(token: Token) -> bool:
@@ -45,7 +45,7 @@ def participial_modifier(sentence: Span) -> Iterator[Candidate]:
     """A noun modified by a participle: passive ones with an agent, active ones with an object.
 
     "prominent tech giants targeted by Chinese regulators" -> (Chinese regulators; targeted
-    by; prominent tech giants), marked passive; "units based at NAS Glenview" -> (units; is
+    by; prominent tech giants), marked passive; "units based at NAS Glenview" -> (units; be
     based at; NAS Glenview); "companies providing cloud services" -> (companies; providing;
     cloud services).
     """
@@ -61,10 +61,10 @@ def participial_modifier(sentence: Span) -> Iterator[Candidate]:
                                     split_conjuncts=False)
             pairs = prepositional_objects(verb)
             if not agents and pairs:
-                # "units based at NAS Glenview" -> (units; is based at; NAS Glenview)
+                # "units based at NAS Glenview" -> (units; be based at; NAS Glenview)
                 prep, pobj = pairs[0]
                 yield Candidate(verb, noun, (verb, prep), pobj, clause_modifiers(verb, (prep,)),
-                                implied="is", split_conjuncts=False)
+                                implied="be", split_conjuncts=False)
         elif verb.tag_ == "VBG":
             obj = object_of(verb)
             if obj is not None:
@@ -79,14 +79,14 @@ def possessive(sentence: Span) -> Iterator[Candidate]:
     """
     for token in sentence:
         if token.dep_ == "poss" and token.pos_ in _NOUN_POS and token.head.pos_ in _NOUN_POS:
-            yield Candidate(token.head, token, (), token.head, implied="has",
+            yield Candidate(token.head, token, (), token.head, implied=_have(sentence),
                             split_conjuncts=False)
 
 
 def title_before_name(sentence: Span) -> Iterator[Candidate]:
     """A person's name and the title or role written before it.
 
-    "Chinese Premier Li Qiang convened a meeting" -> (Li Qiang; is; Chinese Premier).
+    "Chinese Premier Li Qiang convened a meeting" -> (Li Qiang; be; Chinese Premier).
     """
     for token in sentence:
         if token.ent_type_ != "PERSON" or token.ent_iob_ != "B":
@@ -95,7 +95,7 @@ def title_before_name(sentence: Span) -> Iterator[Candidate]:
         head = name.root
         title = [c for c in head.lefts if c.i < name.start and c.dep_ in {"compound", "amod"}]
         if title and title[-1].i == name.start - 1 and title[-1].pos_ in _NOUN_POS:
-            yield Candidate(head, head, (), title[-1], implied="is", split_conjuncts=False)
+            yield Candidate(head, head, (), title[-1], implied="be", split_conjuncts=False)
 
 
 def _entity_at(token: Token) -> Span:
@@ -105,15 +105,42 @@ def _entity_at(token: Token) -> Span:
     return token.doc[token.i : token.i + 1]
 
 
-def adjective_modifier(sentence: Span) -> Iterator[Candidate]:
-    """A noun and an adjective that describes it, linked by an implied "is".
+def _have(sentence: Span) -> str:
+    """The form of "have" that matches the sentence's tense: a past sentence implies "had"."""
+    return "had" if sentence.root.tag_ == "VBD" else "has"
 
-    "a circular world map" -> (world map; is; circular). Ordinals, numbers, comparatives
+
+def adjective_modifier(sentence: Span) -> Iterator[Candidate]:
+    """A noun and an adjective that describes it, linked by an implied "be".
+
+    "a circular world map" -> (world map; be; circular). Ordinals, numbers, comparatives
     and words inside named entities or dates ("the past few years") are not descriptions.
     """
     for token in sentence:
         if (token.dep_ == "amod" and token.pos_ == "ADJ" and token.tag_ == "JJ"
                 and token.head.pos_ == "NOUN" and token.i < token.head.i
                 and not token.ent_type_ and not token.head.ent_type_):
-            yield Candidate(token.head, token.head, (), token, implied="is",
+            yield Candidate(token.head, token.head, (), token, implied="be",
                             split_conjuncts=False)
+
+
+#: Prepositions that place a thing: "a think tank at the University of South Florida".
+_PLACING_PREPOSITIONS = {"in", "at", "near"}
+
+
+def noun_in_place(sentence: Span) -> Iterator[Candidate]:
+    """A noun placed by a prepositional phrase: implied "be in".
+
+    "the University of South Florida in Tampa, Florida" -> (the University of South Florida;
+    be in; Tampa, Florida). The place is a place entity after in/at/near, or any common noun
+    after "in" ("monuments in the old city").
+    """
+    for prep in sentence:
+        if (prep.dep_ != "prep" or prep.lower_ not in _PLACING_PREPOSITIONS
+                or prep.head.pos_ not in _NOUN_POS):
+            continue
+        for place in (c for c in prep.children if c.dep_ == "pobj"):
+            if place.ent_type_ in _PLACE_LABELS or (prep.lower_ == "in" and place.pos_ == "NOUN"
+                                                    and not place.ent_type_):
+                yield Candidate(prep.head, prep.head, (prep,), place, implied="be",
+                                split_conjuncts=False)

@@ -269,7 +269,7 @@ def test_extract_command_keeps_tokens_and_sentences(
     assert [(r[0], r[2], r[3], r[4]) for r in rows] == [
         ("Regulators did n't fine Ant Group .", "did n't fine", "Regulators", "Ant Group"),
         ("Pittsburgh 's team won the game . ", "won", "Pittsburgh 's team", "the game"),
-        ("Pittsburgh 's team won the game . ", "has", "Pittsburgh", "team"),
+        ("Pittsburgh 's team won the game . ", "had", "Pittsburgh", "team"),
     ]
     assert "sentences/s" in capsys.readouterr().err
 

@@ -20,13 +20,13 @@ ACTIVE = [
     # coordinated verbs share subject and object (seed 000)
     ("Throughout the clampdown, regulators consistently criticized and penalized these "
      "companies for various violations.",
-     [("regulators", "criticized", "these companies"),
+     [("regulators", "consistently criticized", "these companies"),
       ("regulators", "penalized", "these companies")]),
     # Wikinews 051: a verb in a subordinate clause
     ("Ford said in a financial filing to the U.S. Securities and Exchange Commission that the "
      "criminal investigation started on some unspecified date after Ford voluntarily disclosed "
      "the matter to the federal government on February 21.",
-     [("Ford", "disclosed", "the matter")]),
+     [("Ford", "voluntarily disclosed", "the matter")]),
 ]
 
 
@@ -139,3 +139,40 @@ ADJUNCT = [
 @pytest.mark.parametrize(("sentence", "expected"), ADJUNCT)
 def test_verb_with_adjunct(nlp, sentence, expected):
     assert rule_facts(nlp, sentence, "verb_with_adjunct") == expected
+
+
+LIGHT_VERBS = [
+    # seed 000
+    ("This has caused significant disruptions within the industry and raised concerns among "
+     "global investors.",
+     [("This", "raised concerns among", "global investors")]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), LIGHT_VERBS)
+def test_light_verb_object(nlp, sentence, expected):
+    assert rule_facts(nlp, sentence, "light_verb_object") == expected
+
+
+PARTICIPIAL_ADVERBIAL = [
+    # seed 000
+    ("Since late 2020, Chinese regulators have tightened their grip on the tech industry, "
+     "targeting prominent tech giants such as Alibaba and Tencent.",
+     [("Chinese regulators", "be targeting", "prominent tech giants such as Alibaba and Tencent")]),
+    # Wikinews 131
+    ("As a result, the Supreme Court of Justice of Austria brought the case before the ECJ, "
+     "asking for clarifications of EU law.",
+     [("the Supreme Court of Justice of Austria", "be asking for", "clarifications of EU law")]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), PARTICIPIAL_ADVERBIAL)
+def test_participial_adverbial(nlp, sentence, expected):
+    assert rule_facts(nlp, sentence, "participial_adverbial") == expected
+
+
+def test_light_verb_phrase_replaces_the_plain_object_reading(nlp):
+    sentence = ("This has caused significant disruptions within the industry and raised concerns "
+                "among global investors.")
+    assert ("This", "raised", "concerns among global investors") not in rule_facts(
+        nlp, sentence, "active_clause")

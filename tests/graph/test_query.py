@@ -53,11 +53,11 @@ def test_documented_rows_are_in_the_result(title, query, documented, export_grap
     assert rows
 
 
-def test_regulators_query_finds_the_penalised_companies(export_graph):
+def test_regulators_query_finds_the_fined_organisations(export_graph):
     _, query, _ = EXAMPLES[0]
-    rows = [tuple(map(str, row)) for row in sparql(export_graph, query)]
-    assert ("companies", "penalized", "Throughout the clampdown, regulators consistently "
-            "criticized and penalized these companies for various violations.") in rows
+    rows = {(str(row.target), str(row["class"])) for row in sparql(export_graph, query)}
+    organisations = {target for target, kind in rows if kind == "https://schema.org/Organization"}
+    assert organisations == {"Alibaba Group", "Tencent"}
 
 
 def test_ant_group_query_gives_each_fact_with_its_sentence(export_graph):
