@@ -73,6 +73,10 @@ def test_ant_group_query_gives_each_fact_with_its_sentence(export_graph):
 def test_negated_facts_are_never_direct_triples(export_graph):
     query = """ASK { ?fact ng:negated true ; ng:asserted true }"""
     assert format_result(sparql(export_graph, query)) == "false\n"
+    # the example the documentation gives: denied, so only a statement node
+    assert sparql(export_graph, """ASK { ?fact rdf:subject ent:orders ; rdf:predicate rel:leave ;
+                                         rdf:object ent:capacity ; ng:negated true }""").askAnswer
+    assert not sparql(export_graph, "ASK { ent:orders rel:leave ent:capacity }").askAnswer
     direct = """SELECT ?s WHERE { ?fact ng:negated true ; rdf:subject ?s ; rdf:predicate ?p ;
                 rdf:object ?o . ?s ?p ?o .
                 FILTER NOT EXISTS { ?other rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
