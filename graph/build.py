@@ -17,10 +17,23 @@ from extractors import extract_stream
 from extractors.documents import Document, find_documents, read_document
 from extractors.errors import InputError, NewsgraphError
 from graph.entities import AliasTable
+from graph.formats import write_exports
 from graph.knowledge_graph import KnowledgeGraph
+from graph.vocabulary import Vocabulary
 
-#: Export formats a build can write, with their file names in the output folder.
-EXPORTS: dict[str, str] = {"ttl": "graph.ttl", "html": "graph.html"}
+#: Export formats a build can write, with their file names in the output folder: RDF (Turtle,
+#: N-Triples, TriG, JSON-LD), GraphML for Gephi/Cytoscape, CSV of edges, interactive HTML.
+EXPORTS: dict[str, str] = {
+    "ttl": "graph.ttl",
+    "nt": "graph.nt",
+    "trig": "graph.trig",
+    "jsonld": "graph.jsonld",
+    "graphml": "graph.graphml",
+    "csv": "edges.csv",
+    "html": "graph.html",
+}
+#: What ``newsgraph build`` writes unless told otherwise.
+DEFAULT_FORMATS = ("ttl", "html")
 
 
 @dataclass
@@ -57,7 +70,7 @@ def build(
     paths: Iterable[str | Path],
     out_dir: str | Path,
     *,
-    formats: Iterable[str] = ("ttl", "html"),
+    formats: Iterable[str] = DEFAULT_FORMATS,
     base_iri: str | None = None,
     aliases: str | Path | None = None,
     n_process: int = 1,
@@ -75,6 +88,7 @@ def build(
     if unknown:
         raise NewsgraphError(f"unknown export format(s) {', '.join(unknown)}; "
                          f"choose from {', '.join(EXPORTS)}")
+    Vocabulary(base_iri)  # a bad base IRI fails before the long part
     report = BuildReport()
     documents = collect_documents((Path(p) for p in paths), report)
     if on_skip:
@@ -94,11 +108,10 @@ def build(
         # Writing an empty graph would replace a good previous build with nothing.
         raise NewsgraphError("no document could be built; the previous exports are untouched")
     out = Path(out_dir)
-    for name in formats:
-        target = out / EXPORTS[name]
-        if name == "ttl":
-            kg.to_turtle(target, base_iri=base_iri)
-        else:
-            kg.to_html(target, title=f"newsgraph: {len(report.built)} articles")
-        report.written.append(target)
+    targets = {name: out / EXPORTS[name] for name in formats}
+    write_exports(kg, {name: path for name, path in targets.items() if name != "html"},
+                  base_iri=base_iri)
+    if "html" in targets:
+        kg.to_html(targets["html"], title=f"newsgraph: {len(report.built)} articles")
+    report.written.extend(targets.values())
     return report
