@@ -20,10 +20,23 @@ from extractors.triple import Triple
 from graph.cache import ExtractionCache
 from graph.distributed import extract_texts
 from graph.entities import AliasTable
+from graph.formats import write_exports
 from graph.knowledge_graph import KnowledgeGraph
+from graph.vocabulary import Vocabulary
 
-#: Export formats a build can write, with their file names in the output folder.
-EXPORTS: dict[str, str] = {"ttl": "graph.ttl", "html": "graph.html"}
+#: Export formats a build can write, with their file names in the output folder: RDF (Turtle,
+#: N-Triples, TriG, JSON-LD), GraphML for Gephi/Cytoscape, CSV of edges, interactive HTML.
+EXPORTS: dict[str, str] = {
+    "ttl": "graph.ttl",
+    "nt": "graph.nt",
+    "trig": "graph.trig",
+    "jsonld": "graph.jsonld",
+    "graphml": "graph.graphml",
+    "csv": "edges.csv",
+    "html": "graph.html",
+}
+#: What ``newsgraph build`` writes unless told otherwise.
+DEFAULT_FORMATS = ("ttl", "html")
 
 
 @dataclass
@@ -80,7 +93,7 @@ def build(
     paths: Iterable[str | Path],
     out_dir: str | Path,
     *,
-    formats: Iterable[str] = ("ttl", "html"),
+    formats: Iterable[str] = DEFAULT_FORMATS,
     base_iri: str | None = None,
     aliases: str | Path | None = None,
     n_process: int = 1,
@@ -106,6 +119,7 @@ def build(
     if unknown:
         raise NewsgraphError(f"unknown export format(s) {', '.join(unknown)}; "
                          f"choose from {', '.join(EXPORTS)}")
+    Vocabulary(base_iri)  # a bad base IRI fails before the long part
     report = BuildReport()
     documents = collect_documents((Path(p) for p in paths), report)
     if on_skip:
@@ -128,15 +142,18 @@ def build(
         # Writing an empty graph would replace a good previous build with nothing.
         raise NewsgraphError("no document could be built; the previous exports are untouched")
     report.entities, report.facts = kg.nx.number_of_nodes(), kg.nx.number_of_edges()
-    for name in formats:
+    targets = {name: out / EXPORTS[name] for name in formats}
+    # The RDF formats share one model, so they are written (and timed) together.
+    files = {name: path for name, path in targets.items() if name != "html"}
+    if files:
         begun = time.perf_counter()
-        target = out / EXPORTS[name]
-        if name == "ttl":
-            kg.to_turtle(target, base_iri=base_iri)
-        else:
-            kg.to_html(target, title=f"newsgraph: {len(report.built)} articles")
-        report.written.append(target)
-        report.seconds[f"export {name}"] = time.perf_counter() - begun
+        write_exports(kg, files, base_iri=base_iri)
+        report.seconds["export " + "+".join(files)] = time.perf_counter() - begun
+    if "html" in targets:
+        begun = time.perf_counter()
+        kg.to_html(targets["html"], title=f"newsgraph: {len(report.built)} articles")
+        report.seconds["export html"] = time.perf_counter() - begun
+    report.written.extend(targets.values())
     report.seconds["total"] = time.perf_counter() - started
     return report
 

@@ -52,7 +52,7 @@ def test_bad_file_is_skipped_named_and_reported_in_exit_status(tmp_path):
     assert result.returncode == 3
     assert f"skipped {tmp_path / 'bad.txt'}: is not valid UTF-8" in result.stderr
     assert "built 1 document(s)" in result.stderr
-    assert "ent:ant%20group" in (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
+    assert "ent:ant_group" in (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
 
 
 def test_failed_build_keeps_previous_exports(tmp_path):
