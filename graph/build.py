@@ -6,6 +6,7 @@ directly.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -198,6 +199,16 @@ def merge_stream(kg: KnowledgeGraph, stream: Iterable[tuple[str, list[Triple]]],
     report.seconds["merge"] = merging
 
 
+def _terminal_size() -> tuple[int, int]:
+    """Columns and lines of the terminal on stderr; 80 x 24 where it does not say (a bare
+    pseudo-terminal reports 0 x 0, and tqdm hides a bar outside 0 lines)."""
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+    except OSError:
+        return 80, 24
+    return size.columns or 80, size.lines or 24
+
+
 def _progress(stream: Iterable[tuple[str, list[Triple]]], pairs: list[tuple[str, str]],
               show: bool) -> Iterator[tuple[str, list[Triple]]]:
     """``stream``, with a progress bar on stderr (documents, words/s, ETA) when ``show`` and
@@ -206,7 +217,9 @@ def _progress(stream: Iterable[tuple[str, list[Triple]]], pairs: list[tuple[str,
         yield from stream
         return
     words = {doc_id: len(text.split()) for doc_id, text in pairs}
+    width, height = _terminal_size()
     bar = tqdm(total=len(pairs), unit="doc", file=sys.stderr, desc="building",
+               ncols=width, nrows=height,
                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} documents "
                           "[{elapsed}<{remaining}, {postfix}]")
     done = 0
