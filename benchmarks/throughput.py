@@ -201,7 +201,7 @@ def _in_subprocess(*args: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def run(corpus: Path, subset: int | None, processes: list[int]) -> dict:
+def run(corpus: Path, subset: int | None, processes: list[int], stages: bool = True) -> dict:
     files = articles(corpus, subset)
     words = sum(len(path.read_text(encoding="utf-8").split()) for path in files)
     results: dict = {"documents": len(files), "words": words, "runs": {}}
@@ -214,9 +214,10 @@ def run(corpus: Path, subset: int | None, processes: list[int]) -> dict:
             results["runs"][count] = {"parse": parse, "build": build,
                                       "ratio": parse["seconds"] / build["seconds"]}
             _print_run(count, words, parse, build)
-        if 1 in processes:
+        if 1 in processes and stages:
             results["stages"] = _in_subprocess("stages", str(folder))["stages"]
             _print_stages(results["stages"])
+        if 1 in processes:
             results["incremental"] = _in_subprocess("incremental", str(folder),
                                                     str(root / "incremental"), str(root / "out1"))
             _print_incremental(results["incremental"], results["runs"][1]["build"])
@@ -256,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--subset", type=int, default=None,
                         help="use this many articles spread over the topics (quick run: 200)")
     parser.add_argument("--processes", default="1,2", help="process counts, comma-separated")
+    parser.add_argument("--no-stages", dest="stages", action="store_false",
+                        help="skip the stage-by-stage run (the build's own split remains)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument("--measure", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -277,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     processes = [int(n) for n in args.processes.split(",")]
     print(f"corpus {args.corpus}, subset {args.subset or 'all'}, processes {processes}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    results = run(args.corpus, args.subset, processes)
+    results = run(args.corpus, args.subset, processes, args.stages)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     return 0

@@ -30,6 +30,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
@@ -124,6 +125,7 @@ class EntityCluster:
 # -- comparing names ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)  # asked again and again for the same names; the answer is a tuple
 def name_words(name: str) -> tuple[str, ...]:
     """The words of a name, case-folded, without dots, articles or a possessive.
 

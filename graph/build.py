@@ -221,7 +221,7 @@ def _progress(stream: Iterable[tuple[str, list[Triple]]], pairs: list[tuple[str,
     bar = tqdm(total=len(pairs), unit="doc", file=sys.stderr, desc="building",
                ncols=width, nrows=height,
                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} documents "
-                          "[{elapsed}<{remaining}, {postfix}]")
+                          "[{elapsed}<{remaining}{postfix}]")
     done = 0
     begun = time.perf_counter()
     with bar:
