@@ -13,7 +13,9 @@ exporters:
   ``Triple`` that supports the edge, in the order they were added), ``support``
   (``len(evidence)``), ``asserted`` (how many evidence triples are positive, unhedged and
   stated by the article itself) and ``confidence`` (the highest evidence confidence).
-* graph attribute ``documents``: ``{doc_id: {"title": ..., "source": ...}}``.
+* graph attribute ``documents``: ``{doc_id: {"title": ..., "source": ..., "date": ...,
+  "url": ..., "encoding": ...}}`` (see ``extractors.documents.Document``; ``None`` where
+  unknown).
 """
 
 from __future__ import annotations
@@ -82,16 +84,21 @@ class KnowledgeGraph:
         doc_id: str | None = None,
         title: str | None = None,
         source: str | None = None,
+        date: str | None = None,
+        url: str | None = None,
+        encoding: str | None = None,
     ) -> None:
         """Merge triples into the graph; the same fact again adds evidence, not an edge."""
         if doc_id is not None:
-            self.nx.graph["documents"][doc_id] = {"title": title, "source": source}
+            self.nx.graph["documents"][doc_id] = {"title": title, "source": source, "date": date,
+                                                  "url": url, "encoding": encoding}
         for triple in triples:
             self._add_triple(triple)
 
     def _add_triple(self, triple: Triple) -> None:
         documents = self.nx.graph["documents"]
-        documents.setdefault(triple.provenance.doc_id, {"title": None, "source": None})
+        documents.setdefault(triple.provenance.doc_id, dict.fromkeys(
+            ("title", "source", "date", "url", "encoding")))
         if triple.subject.is_pronoun or triple.object.is_pronoun:
             # "He" or "it" is not an entity; the triple waits for coreference to name one.
             self.unattached.append(triple)

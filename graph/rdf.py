@@ -8,14 +8,16 @@ is asserted only for facts the article states itself, positively and without hed
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, plugin
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef, plugin
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.serializer import Serializer
 
+from extractors.documents import web_address
 from extractors.triple import Triple
 from graph.files import write_text_atomic
 from graph.vocabulary import (
@@ -51,6 +53,10 @@ def to_rdf(kg: KnowledgeGraph, base_iri: str | None = None) -> Graph:
             rdf.add((document, DCTERMS.title, Literal(meta["title"])))
         if meta.get("source"):
             rdf.add((document, DCTERMS.source, Literal(meta["source"])))
+        if meta.get("date"):
+            rdf.add((document, DCTERMS.date, _date_literal(meta["date"])))
+        if address := web_address(meta.get("url")):
+            rdf.add((document, SCHEMA.url, URIRef(address)))
     for entity_id, node in kg.nx.nodes(data=True):
         entity = vocab.entity(entity_id)
         rdf.add((entity, RDF.type, ENTITY_CLASSES.get(node["type"], SCHEMA.Thing)))
@@ -69,6 +75,14 @@ def to_rdf(kg: KnowledgeGraph, base_iri: str | None = None) -> Graph:
         for triple in edge["evidence"]:
             _add_statement(rdf, vocab, triple, subject, predicate, obj)
     return rdf
+
+
+def _date_literal(value: str) -> Literal:
+    """An ``xsd:date`` for an ISO day (``2023-07-13``), a plain literal for any other date text."""
+    try:
+        return Literal(date.fromisoformat(value).isoformat(), datatype=XSD.date)
+    except ValueError:
+        return Literal(value)
 
 
 def _add_statement(rdf: Graph, vocab: Vocabulary, triple: Triple, subject, predicate,

@@ -64,4 +64,5 @@ def test_add_document_extracts_and_merges():
     assert len(triples) == 2
     assert set(kg.nx.edges(keys=True)) == {("regulators", "alibaba", "fine"),
                                            ("regulators", "tencent", "fine")}
-    assert kg.documents == {"d": {"title": "Fines", "source": None}}
+    assert kg.documents == {"d": {"title": "Fines", "source": None, "date": None, "url": None,
+                                  "encoding": None}}
