@@ -74,9 +74,19 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-#: The legacy encoding English news files are most often in; preferred among equally good
-#: guesses of the detector (which otherwise picks e.g. cp1250 and turns "naïve" into "naďve").
+#: The legacy encoding English news files are most often in; preferred among the detector's
+#: least messy guesses (it otherwise picks e.g. cp1250 and turns "naïve" into "naďve").
 _WESTERN_LEGACY = "cp1252"
+#: Legacy single-byte encodings considered when a file is not UTF-8. Multi-byte legacy codecs
+#: (Shift-JIS, Big5, GB18030) are left out: they "decode" any Western text with a few accents.
+_SINGLE_BYTE = [
+    "cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp1251", "koi8_r", "koi8_u",
+    "iso8859_5", "cp1253", "iso8859_7", "cp1254", "iso8859_9", "cp1257", "iso8859_13",
+    "mac_roman", "cp437", "cp850",
+]
+#: A well-formed multi-byte UTF-8 character; unlikely by chance in a legacy single-byte file.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                            rb"|[\xf0-\xf4][\x80-\xbf]{3}")
 #: Characters no article text contains: C0 controls other than tab, line feed, vertical tab,
 #: form feed and carriage return; DEL; C1 controls; unpaired surrogates (from JSON escapes).
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -225,14 +235,19 @@ def _decode_utf16_without_bom(data: bytes, name: str) -> tuple[str, str]:
 def _detect_legacy(data: bytes, name: str, utf8_error: UnicodeDecodeError) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
-    matches = from_bytes(data)
+    if _UTF8_SEQUENCE.search(data):
+        raise InputError(name, f"is not valid UTF-8 at byte {utf8_error.start}, yet holds UTF-8 "
+                               "characters elsewhere (mixed encodings); save it as UTF-8",
+                         kind="encoding")
+    matches = from_bytes(data, cp_isolation=_SINGLE_BYTE)
     best = matches.best()
     if best is None:
         raise InputError(name, f"is neither UTF-8 (byte {utf8_error.start}) nor text in any "
                                "encoding charset-normalizer knows", kind="encoding")
-    tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    # Coherence (a language guess) is unreliable on a short article; mess is not.
+    least_mess = min(m.chaos for m in matches)
     codec = best.encoding
-    if any(_WESTERN_LEGACY in m.could_be_from_charset for m in tied):
+    if any(_WESTERN_LEGACY in m.could_be_from_charset for m in matches if m.chaos == least_mess):
         codec = _WESTERN_LEGACY
     try:
         return data.decode(codec), codec
