@@ -75,6 +75,7 @@ AD_WORDS = re.compile(
     r"\b(?:meme ?coin|presale|pre-sale|airdrop|staking|sponsored|advertisement|promoted"
     r"|casino|buy now|limited offer|token sale|ico)\b", re.IGNORECASE)
 
+_NOT_LINE_BREAK = re.compile(r"[^\r\n]")
 _LIST_ITEM = re.compile(r"\s*(?:[-*•·–—]|\d{1,2}[.)])\s+\S.*")
 #: An advertising list is short items without sentence punctuation.
 _AD_ITEM = re.compile(r"\s*(?:[-*•·–—]|\d{1,2}[.)])\s+\S[^.!?]{0,80}")
@@ -124,12 +125,17 @@ def blank(text: str, spans: list[tuple[int, int]]) -> str:
     >>> blank("one\\ntwo", [(1, 6)])
     'o  \\n  o'
     """
-    characters = list(text)
-    for start, end in spans:
-        for index in range(start, end):
-            if characters[index] not in "\r\n":
-                characters[index] = " "
-    return "".join(characters)
+    pieces = []
+    position = 0
+    for start, end in sorted(spans):
+        start = max(start, position)
+        if end <= start:
+            continue
+        pieces.append(text[position:start])
+        pieces.append(_NOT_LINE_BREAK.sub(" ", text[start:end]))
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def _lines(text: str) -> list[tuple[int, int, str]]:

@@ -1,9 +1,9 @@
 """Text in, triples out: parse with spaCy, run the rule registry, build triples.
 
 ``extract`` handles one text; ``extract_stream`` streams many through ``nlp.pipe`` so that no
-more than one batch of parsed ``Doc`` objects is ever held in memory. A text longer than the
-model's ``max_length`` is parsed in paragraph-aligned chunks; its triples' offsets and sentence
-numbers still count from the start of the whole text.
+more than one batch of parsed ``Doc`` objects is ever held in memory. A text longer than
+:data:`CHUNK_CHARS` (or the model's ``max_length``, if smaller) is parsed in paragraph-aligned
+chunks; its triples' offsets and sentence numbers still count from the start of the whole text.
 """
 
 from __future__ import annotations
@@ -21,6 +21,12 @@ from extractors.rules import RULES, Candidate
 from extractors.triple import Argument, Provenance, Relation, Triple
 
 _AUXILIARY_DEPS = {"aux", "auxpass"}
+#: The longest piece of text parsed at once. spaCy's ``max_length`` (1,000,000) is where it
+#: refuses a text, not a good working size: ``nlp.pipe`` holds a batch of 16 pieces, and peak
+#: memory grows with their total length (a 1 MB article in 100,000-character pieces peaked at
+#: 2.8 GB; in 10,000-character pieces at 0.63 GB, the same as a 300 KB one). See
+#: ``benchmarks/large_document.py``.
+CHUNK_CHARS = 10_000
 
 
 def extract(text: str, doc_id: str = "doc") -> list[Triple]:
@@ -39,11 +45,12 @@ def extract_stream(
 ) -> Iterator[tuple[str, list[Triple]]]:
     """Extract ``(doc_id, text)`` pairs lazily, yielding ``(doc_id, triples)`` in input order.
 
-    Texts longer than ``max_chars`` (default: the model's ``max_length``) are split with
-    :func:`paragraph_chunks`; the triples of every chunk are shifted back into the whole text.
+    Texts longer than ``max_chars`` (default: :data:`CHUNK_CHARS` or the model's
+    ``max_length``, whichever is smaller) are split with :func:`paragraph_chunks`; the triples
+    of every chunk are shifted back into the whole text.
     """
     nlp = load_model()
-    limit = max_chars or nlp.max_length
+    limit = max_chars or min(CHUNK_CHARS, nlp.max_length)
     pieces = ((chunk, (doc_id, offset, last))
               for doc_id, text in texts
               for offset, chunk, last in paragraph_chunks(text, limit))

@@ -149,8 +149,8 @@ def build(
     with output_lock(out, wait=wait, on_wait=note):
         for stale in remove_stale_temporaries(out, [EXPORTS[name] for name in EXPORTS]):
             note(f"removed {stale}, left by a build that was killed")
-        kg = _merge(documents, report, n_process=n_process, progress=progress,
-                    on_skip=on_skip)
+        kg = merge_documents(documents, report, n_process=n_process, progress=progress,
+                             on_skip=on_skip)
         if not report.built:
             # Writing an empty graph would replace a good previous build with nothing.
             raise NewsgraphError("no document could be built; the previous exports are untouched")
@@ -166,9 +166,14 @@ def build(
     return report
 
 
-def _merge(documents: list[Document], report: BuildReport, *, n_process: int, progress: bool,
-           on_skip: Callable[[InputError], None] | None) -> KnowledgeGraph:
-    """Clean, extract and merge every document, in order."""
+def merge_documents(
+    documents: list[Document], report: BuildReport, *, n_process: int = 1, progress: bool = False,
+    on_skip: Callable[[InputError], None] | None = None,
+) -> KnowledgeGraph:
+    """Blank the boilerplate of every document, extract its triples and merge them, in order.
+
+    A document that is nothing but boilerplate is skipped (added to ``report.skipped``).
+    """
     meta = {d.doc_id: d for d in documents}
 
     def cleaned() -> Iterator[tuple[str, str]]:
