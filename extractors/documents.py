@@ -39,7 +39,8 @@ JSONL_SUFFIXES = {".jsonl"}
 ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 #: Files in an input folder that document the folder rather than being articles.
 NOT_ARTICLES = {"readme", "sources", "license", "licence", "changelog"}
-#: Refuse single files larger than this: almost certainly not one article or one export.
+#: Refuse text and HTML files larger than this: almost certainly not one article. JSON-lines
+#: files are streamed line by line and may be of any size.
 MAX_BYTES = 50_000_000
 _TITLE_MAX_CHARS = 200
 
@@ -200,9 +201,7 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     """
     if not data:
         raise InputError(name, "is empty", kind="empty")
-    for signature, offset, what in _SIGNATURES:
-        if data[offset:offset + len(signature)] == signature:
-            raise InputError(name, f"is {what}, not text", kind="binary")
+    _check_signature(data, name)
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
@@ -277,11 +276,7 @@ column 17; not plain text
 
 
 def _read_text(path: Path) -> tuple[str, str]:
-    name = str(path)
-    if path.is_symlink() and not path.exists():
-        raise InputError(name, _broken_link_reason(path), kind="broken link")
-    if path.is_dir():
-        raise InputError(name, "is a folder where a file was expected", kind="unreadable")
+    name = _check_file(path)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -289,10 +284,32 @@ def _read_text(path: Path) -> tuple[str, str]:
                              kind="too large")
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(name, f"cannot be read ({exc.strerror or exc})",
-                         kind="unreadable") from exc
+        raise _unreadable(name, exc) from exc
     text, encoding = decode(data, name)
     return check_text(text, name), encoding
+
+
+def _check_file(path: Path) -> str:
+    """Refuse what is not a regular file before opening it; return the name to report."""
+    name = str(path)
+    if path.is_symlink() and not path.exists():
+        raise InputError(name, _broken_link_reason(path), kind="broken link")
+    if path.is_dir():
+        raise InputError(name, "is a folder where a file was expected", kind="unreadable")
+    if not path.is_file():
+        raise InputError(name, "is not a regular file (a device, pipe or socket)",
+                         kind="unreadable")
+    return name
+
+
+def _unreadable(name: str, exc: OSError) -> InputError:
+    return InputError(name, f"cannot be read ({exc.strerror or exc})", kind="unreadable")
+
+
+def _check_signature(data: bytes, name: str) -> None:
+    for signature, offset, what in _SIGNATURES:
+        if data[offset:offset + len(signature)] == signature:
+            raise InputError(name, f"is {what}, not text", kind="binary")
 
 
 def _broken_link_reason(path: Path) -> str:
@@ -338,25 +355,47 @@ def _from_html(page: str, name: str, **common: str) -> Document:
 
 def _read_jsonl(path: Path, root: Path | None,
                 on_error: Callable[[InputError], None] | None) -> Iterator[Document]:
-    text, encoding = _read_text(path)
+    """Stream a JSON-lines file: UTF-8 as JSON requires (RFC 8259), any size, line by line.
+
+    Lines are split at line feeds only: a JSON string may hold U+2028 or a form feed.
+    """
+    name = _check_file(path)
     relative = _relative(path, root)
     stem = relative.with_suffix("").as_posix()
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        source = f"{relative.as_posix()}:{number}"
-        try:
-            yield _from_json_line(line, f"{path}:{number}", stem, number, source, encoding)
-        except InputError as error:
-            if on_error is None:
-                raise
-            on_error(error)
-
-
-def _from_json_line(line: str, name: str, stem: str, number: int, source: str,
-                    encoding: str) -> Document:
+    found = False
     try:
-        record = json.loads(line)
+        with path.open("rb") as file:
+            head = file.read(512)
+            _check_signature(head, name)
+            if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                raise InputError(name, "is UTF-16 or UTF-32; JSON lines must be UTF-8",
+                                 kind="encoding")
+            file.seek(len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0)
+            for number, raw in enumerate(file, start=1):
+                if not raw.strip():
+                    continue
+                found = True
+                try:
+                    yield _from_json_line(raw, f"{path}:{number}", stem, number,
+                                          f"{relative.as_posix()}:{number}")
+                except InputError as error:
+                    if on_error is None:
+                        raise
+                    on_error(error)
+    except OSError as exc:
+        raise _unreadable(name, exc) from exc
+    if not found:
+        raise InputError(name, "is empty", kind="empty")
+
+
+def _from_json_line(raw: bytes, name: str, stem: str, number: int, source: str) -> Document:
+    try:
+        # Lenient on raw tabs and line breaks inside strings, as many exporters write them;
+        # control characters are refused on the text itself.
+        record = json.loads(raw.rstrip(b"\r\n").decode("utf-8"), strict=False)
+    except UnicodeDecodeError as exc:
+        raise InputError(name, f"is not valid UTF-8 (byte {exc.start} of the line)",
+                         kind="encoding") from exc
     except json.JSONDecodeError as exc:
         raise InputError(name, f"is not valid JSON ({exc.msg} at column {exc.colno})",
                          kind="invalid JSON") from exc
@@ -379,7 +418,6 @@ def _from_json_line(line: str, name: str, stem: str, number: int, source: str,
         source=source,
         date=iso_date(_field(record.get("date"))),
         url=web_address(_field(record.get("url"))),
-        encoding=encoding,
     )
 
 

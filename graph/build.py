@@ -71,13 +71,16 @@ class BuildReport:
 
 def collect_documents(
     paths: Iterable[Path], report: BuildReport,
-    on_skip: Callable[[InputError], None] | None = None,
+    on_skip: Callable[[InputError], None] | None = None, *, exclude: Path | None = None,
 ) -> list[Document]:
     """Read every article under ``paths``, in document-id order; bad inputs are skipped.
 
     Each skipped input is added to ``report.skipped`` and passed to ``on_skip`` as soon as it
-    is found. Two inputs with the same document id keep the first path given.
+    is found. Two inputs with the same document id keep the first path given. Files under
+    ``exclude`` (the output folder, whose ``graph.html`` would read as an article) are passed
+    over.
     """
+    excluded = exclude.resolve() if exclude else None
     def skip(error: InputError) -> None:
         report.skipped.append(error)
         if on_skip:
@@ -93,6 +96,8 @@ def collect_documents(
             continue
         root = path if path.is_dir() else path.parent
         for file in files:
+            if excluded and file.resolve().is_relative_to(excluded):
+                continue
             try:
                 found = read_file(file, root, on_error=skip)
             except InputError as error:
@@ -138,14 +143,14 @@ def build(
                              f"choose from {', '.join(EXPORTS)}")
     note = on_note or (lambda message: None)
     report = BuildReport()
-    documents = collect_documents((Path(p) for p in paths), report, on_skip)
+    out = Path(out_dir)
+    documents = collect_documents((Path(p) for p in paths), report, on_skip, exclude=out)
     if not documents:
         raise NewsgraphError("no document could be read; the previous exports are untouched")
     for document in documents:
         if document.encoding not in _PLAIN_ENCODINGS:
             report.encodings[document.source or document.doc_id] = document.encoding
             note(f"{document.source}: not UTF-8; decoded as {document.encoding}")
-    out = Path(out_dir)
     with output_lock(out, wait=wait, on_wait=note):
         for stale in remove_stale_temporaries(out, [EXPORTS[name] for name in EXPORTS]):
             note(f"removed {stale}, left by a build that was killed")

@@ -204,6 +204,16 @@ def test_only_boilerplate_is_skipped(tmp_path):
             "credits); no article text") in result.stderr
 
 
+def test_exports_inside_an_input_folder_are_not_read_back(tmp_path):
+    (tmp_path / "a.txt").write_text(GOOD_SENTENCE, encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "graph.html").write_text("<html><body><p>Li Qiang met executives "
+                                                 "of Alibaba.</p></body></html>")
+    result = newsgraph("build", str(tmp_path), "--out", str(tmp_path / "out"), "--format", "ttl")
+    assert result.returncode == 0, result.stderr
+    assert "built 1 document(s)" in result.stderr
+
+
 def test_failed_build_keeps_previous_exports(tmp_path):
     out = tmp_path / "out"
     out.mkdir()

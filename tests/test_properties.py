@@ -90,7 +90,7 @@ RECORDS = st.fixed_dictionaries({}, optional={
 @given(st.one_of(RECORDS.map(json.dumps), ANY_TEXT))
 def test_any_jsonl_line_gives_a_document_or_one_clear_error(line):
     try:
-        document = _from_json_line(line, "f.jsonl:1", "f", 1, "f.jsonl:1", "utf-8")
+        document = _from_json_line(line.encode("utf-8"), "f.jsonl:1", "f", 1, "f.jsonl:1")
     except InputError as error:
         assert str(error).startswith("f.jsonl:1: ")
         return

@@ -216,3 +216,29 @@ def test_bad_jsonl_lines_are_reported_and_the_rest_is_read(tmp_path, line, reaso
     assert reason in errors[0].reason
     with pytest.raises(InputError, match=f"{path}:2"):
         read_file(path, tmp_path)
+
+
+@pytest.mark.parametrize(("content", "reason", "kind"), [
+    (b"", "is empty", "empty"),
+    (b"\n  \n", "is empty", "empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is a PNG image, not text", "binary"),
+    ('{"text": "Li Qiang met executives."}\n'.encode("utf-16"),
+     "is UTF-16 or UTF-32; JSON lines must be UTF-8", "encoding"),
+])
+def test_jsonl_files_that_hold_no_line_to_read(tmp_path, content, reason, kind):
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as caught:
+        read_file(path, tmp_path, on_error=pytest.fail)
+    assert (str(caught.value), caught.value.kind) == (f"{path}: {reason}", kind)
+
+
+def test_jsonl_is_split_at_line_feeds_only_and_decoded_per_line(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(codecs.BOM_UTF8
+                     + '{"text": "Ant Group was fined.\u2028Alibaba split.\x0c"}\r\n'.encode()
+                     + b'{"text": "caf\xe9"}\n')
+    errors: list[InputError] = []
+    documents = read_file(path, tmp_path, on_error=errors.append)
+    assert [d.text for d in documents] == ["Ant Group was fined.\u2028Alibaba split.\x0c"]
+    assert [str(e) for e in errors] == [f"{path}:2: is not valid UTF-8 (byte 13 of the line)"]
