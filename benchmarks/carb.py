@@ -457,15 +457,14 @@ def carb_row(sentence: str, triple: Any) -> list[str]:
     """Fields of one CaRB system row for a triple: sentence, confidence, relation, args.
 
     The one place that decides how a ``Triple`` maps to CaRB: subject is arg1, object is arg2
-    and ``extra_args`` follow. The confidence keeps full float precision so that distinct
-    confidences stay distinct thresholds.
+    and ``extra_args`` follow. A passive fact is written in the sentence's own order, as CaRB's
+    annotators do ("Ant Group | was fined by | regulators"). The confidence keeps full float
+    precision so that distinct confidences stay distinct thresholds.
     """
-    fields = [
-        triple.relation.text,
-        triple.subject.text,
-        triple.object.text,
-        *triple.extra_args,
-    ]
+    first, second = triple.subject.text, triple.object.text
+    if triple.relation.passive:
+        first, second = second, first
+    fields = [triple.relation.text, first, second, *triple.extra_args]
     return [
         clean_field(sentence),
         repr(float(triple.confidence)),

@@ -12,7 +12,7 @@ from spacy.tokens import Span, Token
 from extractors.triple import Argument
 
 #: Children that end a phrase: coordination is split off, clauses are facts of their own.
-_PHRASE_CUT_DEPS = {"conj", "cc", "preconj", "relcl", "advcl", "parataxis"}
+_PHRASE_CUT_DEPS = {"conj", "cc", "preconj", "relcl", "advcl", "parataxis", "mark", "appos"}
 #: Words that may open a phrase but never its entity head.
 _HEAD_DROP_DEPS = {"det", "predet", "poss", "case", "amod", "nummod", "quantmod", "advmod",
                    "punct", "prep", "acl", "appos", "neg", "aux", "cc", "conj", "relcl"}
@@ -20,6 +20,9 @@ _HEAD_KEEP_DEPS = {"compound", "flat", "nmod"}
 #: NER labels that name things (graph nodes); numeric labels are qualifiers, not entities.
 ENTITY_LABELS = {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
                  "WORK_OF_ART", "LAW", "LANGUAGE"}
+#: Parts of speech that can head an entity-like argument (a graph node).
+NOMINAL_POS = {"NOUN", "PROPN", "PRON", "NUM", "X", "SYM"}
+_TIME_LABELS = {"DATE", "TIME"}
 _RELATIVE_PRONOUN_TAGS = {"WDT", "WP", "WP$"}
 _EDGE_PUNCT = {"punct"}
 
@@ -33,20 +36,32 @@ def conjuncts(token: Token) -> list[Token]:
 
 
 def resolve_relative(token: Token) -> Token:
-    """Replace a relative pronoun subject by the noun its clause modifies.
+    """Replace a relative pronoun by the noun its clause modifies.
 
-    In "Ant Group, which canceled its IPO," the subject "which" stands for "Ant Group".
+    In "Ant Group, which canceled its IPO," the subject "which" stands for "Ant Group". When
+    that noun is itself the complement of "is" ("Celeski is an Australian footballer who
+    plays for the Newcastle Jets"), the pronoun stands for the copula's subject, "Celeski".
     """
-    if token.tag_ in _RELATIVE_PRONOUN_TAGS and token.head.dep_ == "relcl":
-        return token.head.head
-    return token
+    if token.tag_ not in _RELATIVE_PRONOUN_TAGS or token.head.dep_ != "relcl":
+        return token
+    noun = token.head.head
+    if noun.dep_ == "attr" and noun.head.lemma_ == "be":
+        for child in noun.head.children:
+            if child.dep_ == "nsubj":
+                return child
+    return noun
 
 
-def phrase_tokens(head: Token) -> list[Token]:
-    """The tokens of the phrase headed by ``head``, without coordinated or clausal parts."""
+def phrase_tokens(head: Token, inside: Token | None = None) -> list[Token]:
+    """The tokens of the phrase headed by ``head``, without coordinated or clausal parts.
+
+    ``inside`` is the other argument of the fact: when it sits inside this phrase ("Jack Ma,
+    co-founder of Alibaba" for the apposition, "Alibaba's cloud division" for the possessor),
+    its words are left out, so that no argument repeats the other.
+    """
     kept = [head]
     for child in head.children:
-        if child.dep_ in _PHRASE_CUT_DEPS:
+        if child.dep_ in _PHRASE_CUT_DEPS or (inside is not None and inside in child.subtree):
             continue
         kept.extend(_subtree_without_cuts(child))
     kept.sort(key=lambda t: t.i)
@@ -76,11 +91,29 @@ def _contiguous_around(tokens: list[Token], head: Token) -> list[Token]:
         run.pop(0)
     while len(run) > 1 and _is_edge_filler(run[-1]) and run[-1] != head:
         run.pop()
+    return _balanced(run)
+
+
+_CLOSERS = {"(": ")", "[": "]", "{": "}", "“": "”", "‘": "’", "``": "''", '"': '"'}
+
+
+def _balanced(run: list[Token]) -> list[Token]:
+    """Close a bracket or quote the phrase opens: "Douyin (owned by ByteDance)" keeps ")"."""
+    doc = run[0].doc
+    texts = [t.text for t in run]
+    for opener, closer in _CLOSERS.items():
+        opened = texts.count(opener) - (texts.count(closer) if opener != closer else 0)
+        if opener == closer:
+            opened = texts.count(opener) % 2
+        end = run[-1].i + 1
+        if opened > 0 and end < len(doc) and doc[end].text == closer:
+            run = [*run, doc[end]]
+            texts.append(closer)
     return run
 
 
 def _is_edge_filler(token: Token) -> bool:
-    return token.dep_ in _EDGE_PUNCT or token.dep_ == "cc" or token.is_space
+    return token.dep_ in _EDGE_PUNCT or token.dep_ == "cc" or token.is_space or token.tag_ == "POS"
 
 
 def entity_head(head: Token) -> tuple[Token, Token, str | None]:
@@ -111,10 +144,16 @@ def _entity_span(token: Token) -> Span:
     return token.doc[token.i : token.i + 1]
 
 
-def make_argument(head: Token) -> Argument:
+def make_argument(head: Token, inside: Token | None = None) -> Argument:
     """Build the two-view ``Argument`` for the phrase headed by ``head``."""
     head = resolve_relative(head)
-    tokens = phrase_tokens(head)
+    if head.pos_ in {"VERB", "AUX"}:
+        # A clause is an argument whole ("that he is moving aggressively to negotiate ..."),
+        # without its complementiser, which belongs to the relation.
+        tokens = [t for t in head.subtree if not (t.dep_ == "mark" and t.head == head)]
+        tokens = _contiguous_around(tokens, head)
+    else:
+        tokens = phrase_tokens(head, inside)
     first, last, label = entity_head(head)
     doc = head.doc
     return Argument(
@@ -125,6 +164,7 @@ def make_argument(head: Token) -> Argument:
         head_start=first.idx,
         head_end=last.idx + len(last.text),
         entity_type=label,
+        nominal=head.pos_ in NOMINAL_POS and head.ent_type_ not in _TIME_LABELS,
     )
 
 
@@ -136,7 +176,10 @@ def make_extra_argument(token: Token) -> Argument:
     objects = [c for c in token.children if c.dep_ in {"pobj", "pcomp"}]
     head = objects[0] if objects else token
     first, last, label = entity_head(head)
-    tokens = [token, *phrase_tokens(head)] if objects else phrase_tokens(token)
+    if token.pos_ in {"VERB", "AUX"}:
+        tokens = _contiguous_around(list(token.subtree), token)  # a time clause, whole
+    else:
+        tokens = [token, *phrase_tokens(head)] if objects else phrase_tokens(token)
     tokens.sort(key=lambda t: t.i)
     doc = token.doc
     return Argument(

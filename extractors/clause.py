@@ -12,8 +12,9 @@ PASSIVE_SUBJECT_DEPS = {"nsubjpass"}
 OBJECT_DEPS = {"dobj"}
 AUXILIARY_DEPS = {"aux", "auxpass"}
 PARTICLE_DEPS = {"prt"}
-MODAL_TAG = "MD"
 TIME_ENTITY_LABELS = {"DATE", "TIME"}
+#: Conjunctions that make a clause a time frame: "after leaving", "before passing out".
+TEMPORAL_MARKS = {"after", "before", "until", "since", "while", "when", "once"}
 
 
 def is_predicate(token: Token) -> bool:
@@ -31,8 +32,19 @@ def subject_of(verb: Token, deps: set[str] = NOMINAL_SUBJECT_DEPS) -> Token | No
         if child.dep_ in deps:
             return child
     if verb.dep_ == "conj" and is_predicate(verb.head) and not _has_own_subject(verb):
-        return subject_of(verb.head, deps)
+        # The shared subject plays the role this verb's own voice gives it: in "Ely Cathedral
+        # was never vaulted and retains a wooden ceiling" it is the active subject of "retains".
+        shared = verb_subject(verb.head)
+        role = "nsubjpass" if _is_passive(verb) else "nsubj"
+        return shared if shared is not None and role in deps else None
     return None
+
+
+def _is_passive(verb: Token) -> bool:
+    if any(c.dep_ == "auxpass" for c in verb.children):
+        return True
+    return verb.tag_ == "VBN" and not any(c.dep_ == "aux" for c in verb.children) and (
+        _is_passive(verb.head) if verb.dep_ == "conj" and verb.head != verb else False)
 
 
 def object_of(verb: Token) -> Token | None:
@@ -62,23 +74,50 @@ def verb_subject(verb: Token) -> Token | None:
     return subject_of(verb, NOMINAL_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS)
 
 
-def relation_words(verb: Token, *, auxiliaries: bool = True) -> list[Token]:
-    """The verb with its auxiliaries and particles, without negation and modal verbs.
+def relation_words(verb: Token) -> list[Token]:
+    """The verb with its auxiliaries, negation and particles, as the sentence writes them.
 
-    Negation and modality are qualifiers of the triple, not part of its relation.
+    "would not benefit" keeps all three words in the surface relation; the normalised lemma
+    drops the auxiliaries and negation, which become qualifiers of the triple.
     """
     words = [verb]
     for child in verb.children:
-        if child.dep_ in PARTICLE_DEPS:
+        if child.dep_ in PARTICLE_DEPS | AUXILIARY_DEPS | {"neg"}:
             words.append(child)
-        elif auxiliaries and child.dep_ in AUXILIARY_DEPS and child.tag_ != MODAL_TAG:
-            words.append(child)
+    first = min(words, key=lambda t: t.i)
+    # Adverbs inside the verb group belong to how it is said: "has effectively addressed".
+    words.extend(c for c in verb.children
+                 if c.dep_ == "advmod" and c.pos_ == "ADV" and first.i <= c.i + 1 and c.i < verb.i)
     return sorted(words, key=lambda t: t.i)
 
 
 def is_time_expression(token: Token) -> bool:
     """A date or time phrase ("in 2020", "on Thursday"): a qualifier, never an object."""
     return token.ent_type_ in TIME_ENTITY_LABELS
+
+
+def clause_modifiers(verb: Token, used: tuple[Token, ...] = ()) -> tuple[Token, ...]:
+    """Heads of the verb's adjunct phrases, both sides, in sentence order.
+
+    Prepositional phrases ("to the Flemish Community", "In October 2008"), bare time
+    phrases ("last week") and time clauses ("after leaving the band") become further
+    arguments of an n-ary fact; ``used`` are the tokens a rule already turned into the object
+    or relation.
+    """
+    found = []
+    for child in verb.children:
+        if child in used:
+            continue
+        if child.dep_ in {"prep", "dative"} and child.pos_ == "ADP" and any(
+                c.dep_ in {"pobj", "pcomp"} for c in child.children):
+            found.append(child)
+        elif child.dep_ in {"npadvmod", "tmod", "advmod"} and any(
+                is_time_expression(t) for t in child.subtree):
+            found.append(child)
+        elif child.dep_ == "advcl" and any(
+                c.dep_ == "mark" and c.lower_ in TEMPORAL_MARKS for c in child.children):
+            found.append(child)
+    return tuple(found)
 
 
 def prepositional_objects(verb: Token) -> list[tuple[Token, Token]]:

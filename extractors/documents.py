@@ -296,7 +296,7 @@ def _check_file(path: Path) -> str:
         raise InputError(name, _broken_link_reason(path), kind="broken link")
     if path.is_dir():
         raise InputError(name, "is a folder where a file was expected", kind="unreadable")
-    if not path.is_file():
+    if path.exists() and not path.is_file():
         raise InputError(name, "is not a regular file (a device, pipe or socket)",
                          kind="unreadable")
     return name

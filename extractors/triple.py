@@ -9,10 +9,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-_PRONOUNS = frozenset(
+PRONOUNS = frozenset(
     "i me we us you he him she her it they them this that these those who which what "
     "one ones itself himself herself themselves ourselves".split()
 )
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRef:
+    """The entity an argument names, as coreference resolved it within its document.
+
+    ``label`` is the entity's most complete name in the document, ``entity_type`` its NER
+    label and ``names`` every name the document gives it; the graph merges entities of
+    different documents from these.
+
+    >>> EntityRef("Li Qiang", "PERSON", ("Li Qiang", "Li")).names
+    ('Li Qiang', 'Li')
+    """
+
+    label: str
+    entity_type: str | None = None
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +38,11 @@ class Argument:
 
     ``text`` / ``start`` / ``end`` is the full phrase as the sentence says it (what Open IE
     benchmarks score and what evidence shows); ``head`` / ``head_start`` / ``head_end`` is the
-    compact entity-like core that becomes a graph node.
+    compact entity-like core that becomes a graph node. ``nominal`` is false for arguments
+    that are not things (a clause, an adjective): they are scored and kept as evidence but
+    never become graph nodes. ``entities`` is what coreference resolved the argument to: one
+    entity for "He" or "the company", several for "these companies", none when the argument
+    names no known entity (the head is the node then).
 
     >>> a = Argument("the country's biggest technology companies", 10, 53,
     ...              "technology companies", 33, 53, None)
@@ -36,16 +57,25 @@ class Argument:
     head_start: int
     head_end: int
     entity_type: str | None = None
+    nominal: bool = True
+    entities: tuple[EntityRef, ...] = ()
 
     @property
     def is_pronoun(self) -> bool:
         """True when the head is a bare pronoun ("he", "it", "they", "this")."""
-        return self.head.casefold() in _PRONOUNS
+        return self.head.casefold() in PRONOUNS
 
 
 @dataclass(frozen=True, slots=True)
 class Relation:
     """The predicate: surface words as written and a normalised lemma form.
+
+    ``text`` keeps every word the sentence uses, auxiliaries, modals and negation included
+    ("would not benefit"); ``lemma`` is the normalised relation ("benefit") that names the
+    graph edge, and negation and modality are in the triple's qualifiers. ``passive`` marks
+    a fact the sentence states in the passive with a "by" agent: subject and object are in
+    the active direction ("regulators" / "fine" / "Ant Group") while ``text`` keeps the
+    words as written ("was fined by").
 
     >>> Relation("were subjected to", "subject to").lemma
     'subject to'
@@ -53,6 +83,8 @@ class Relation:
 
     text: str
     lemma: str
+    passive: bool = False
+
 
 
 @dataclass(frozen=True, slots=True)

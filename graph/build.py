@@ -22,6 +22,7 @@ from extractors import extract_stream
 from extractors.cleaning import clean
 from extractors.documents import Document, find_documents, read_file
 from extractors.errors import InputError, NewsgraphError
+from graph.entities import AliasTable
 from graph.files import output_lock, remove_stale_temporaries, write_texts_atomic
 from graph.knowledge_graph import KnowledgeGraph
 
@@ -121,6 +122,7 @@ def build(
     *,
     formats: Iterable[str] = ("ttl", "html"),
     base_iri: str | None = None,
+    aliases: str | Path | None = None,
     n_process: int = 1,
     progress: bool = True,
     wait: bool = True,
@@ -130,11 +132,12 @@ def build(
     """Build the graph of every article under ``paths`` and write the exports to ``out_dir``.
 
     Documents are merged in id order whatever order they are found in, so the same inputs
-    always give byte-identical exports. ``on_skip`` hears of every skipped input as it is
-    found, ``on_note`` of everything else worth saying (encodings assumed, waiting for another
-    build). With ``wait=False`` a build refuses to start while another writes to ``out_dir``.
-    Raises ``NewsgraphError`` when no document could be built; the previous exports are then
-    untouched.
+    always give byte-identical exports. ``aliases`` is an optional alias CSV
+    (``graph.entities.AliasTable``) that forces entity merges, splits and external ids.
+    ``on_skip`` hears of every skipped input as it is found, ``on_note`` of everything else
+    worth saying (encodings assumed, waiting for another build). With ``wait=False`` a build
+    refuses to start while another writes to ``out_dir``. Raises ``NewsgraphError`` when no
+    document could be built; the previous exports are then untouched.
     """
     formats = list(formats)
     unknown = [f for f in formats if f not in EXPORTS]
@@ -143,6 +146,7 @@ def build(
                              f"choose from {', '.join(EXPORTS)}")
     note = on_note or (lambda message: None)
     report = BuildReport()
+    table = AliasTable.read(aliases) if aliases else None
     out = Path(out_dir)
     documents = collect_documents((Path(p) for p in paths), report, on_skip, exclude=out)
     if not documents:
@@ -154,8 +158,8 @@ def build(
     with output_lock(out, wait=wait, on_wait=note):
         for stale in remove_stale_temporaries(out, [EXPORTS[name] for name in EXPORTS]):
             note(f"removed {stale}, left by a build that was killed")
-        kg = merge_documents(documents, report, n_process=n_process, progress=progress,
-                             on_skip=on_skip)
+        kg = merge_documents(documents, report, aliases=table, n_process=n_process,
+                             progress=progress, on_skip=on_skip)
         if not report.built:
             # Writing an empty graph would replace a good previous build with nothing.
             raise NewsgraphError("no document could be built; the previous exports are untouched")
@@ -172,7 +176,8 @@ def build(
 
 
 def merge_documents(
-    documents: list[Document], report: BuildReport, *, n_process: int = 1, progress: bool = False,
+    documents: list[Document], report: BuildReport, *, aliases: AliasTable | None = None,
+    n_process: int = 1, progress: bool = False,
     on_skip: Callable[[InputError], None] | None = None,
 ) -> KnowledgeGraph:
     """Blank the boilerplate of every document, extract its triples and merge them, in order.
@@ -196,7 +201,7 @@ def merge_documents(
             report.noise += len(result.noise)
             yield document.doc_id, result.text
 
-    kg = KnowledgeGraph()
+    kg = KnowledgeGraph(aliases)
     stream = extract_stream(cleaned(), n_process=n_process)
     bar = tqdm(stream, total=len(documents), unit="doc", file=sys.stderr,
                disable=not progress or len(documents) < 2, desc="building")

@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="comma-separated export formats: ttl, html (default: ttl,html)")
     build.add_argument("--base-iri", default=None,
                        help="base IRI for entities, statements and documents in the RDF")
+    build.add_argument("--aliases", type=Path, default=None, metavar="CSV",
+                       help="alias file: rows 'alias,canonical name[,IRI]' that force entity "
+                            "merges, splits and external ids (owl:sameAs)")
     build.add_argument("--processes", "-j", type=int, default=1,
                        help="spaCy worker processes (default: 1)")
     build.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
@@ -55,6 +58,19 @@ def _parser() -> argparse.ArgumentParser:
                        help="refuse (exit 1) instead of waiting when another build is writing "
                             "to --out")
     build.set_defaults(run=_run_build)
+
+    entities = commands.add_parser(
+        "entities", help="list the entities of one article and every mention of each",
+        description="Find the entities of one article: names, descriptions and pronouns "
+                    "grouped by coreference, with character offsets into the file's text.",
+    )
+    entities.add_argument("file", type=Path, metavar="FILE", help="article file (UTF-8)")
+    entities.add_argument("--json", action="store_true",
+                          help='print JSON: [{"id", "label", "type", "mentions": '
+                               '[{"start", "end", "text"}]}]')
+    entities.add_argument("--aliases", type=Path, default=None, metavar="CSV",
+                          help="alias file, as for build")
+    entities.set_defaults(run=_run_entities)
     return parser
 
 
@@ -72,6 +88,7 @@ def _run_build(args: argparse.Namespace) -> int:
         args.out,
         formats=[f.strip() for f in args.format.split(",") if f.strip()],
         base_iri=args.base_iri,
+        aliases=args.aliases,
         n_process=args.processes,
         progress=not args.quiet,
         wait=args.wait,
@@ -80,6 +97,22 @@ def _run_build(args: argparse.Namespace) -> int:
     )
     print(f"newsgraph: {report.summary()}", file=sys.stderr)
     return EXIT_SKIPPED if report.skipped else EXIT_OK
+
+
+def _run_entities(args: argparse.Namespace) -> int:
+    import json
+
+    from graph.entities import AliasTable, file_entities
+
+    records = file_entities(args.file, AliasTable.read(args.aliases) if args.aliases else None)
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=1))
+    else:
+        for record in records:
+            forms = sorted({m["text"] for m in record["mentions"]})
+            print(f"{record['id']}\t{record['type']}\t{record['label']}\t"
+                  f"{len(record['mentions'])} mention(s): {'; '.join(forms)}")
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,12 +4,17 @@
 query and exporter reads that graph. Its layout is the contract between the graph and the
 exporters:
 
-* node key: the entity's canonical id (``graph.names.normalise_name`` of its name); attributes
-  ``label`` (the most frequent surface form), ``type`` (NER label or ``None``), ``aliases``
-  (sorted surface forms), ``mentions`` (how many triple arguments named it) and ``documents``
-  (sorted document ids).
-* edge key: the normalised relation (``Relation.lemma``); attributes ``relation`` (the same
-  lemma), ``label`` (the most frequent surface relation), ``evidence`` (the list of every
+* node key: the entity's canonical id (``graph.names.normalise_name`` of its label); attributes
+  ``label`` (the most complete proper name, or for an unnamed entity its most frequent
+  surface form; an alias file's canonical name wins), ``type`` (NER label or ``None``, one per
+  entity), ``aliases`` (sorted names and surface forms), ``mentions`` (how many triple
+  arguments named it, pronouns and descriptions resolved to it included), ``documents``
+  (sorted document ids) and ``same_as`` (external IRIs from the alias file, sorted).
+  Entities are matched across documents by ``graph.entities.EntityIndex``; an id changes when
+  a fuller name of its entity turns up later.
+* edge key: the normalised relation (``Relation.lemma``, "fine", "split into"); attributes
+  ``relation`` and ``label`` (the same lemma; the surface words of each sentence, "was fined
+  by", stay in the evidence), ``evidence`` (the list of every
   ``Triple`` that supports the edge, in the order they were added), ``support``
   (``len(evidence)``), ``asserted`` (how many evidence triples are positive, unhedged and
   stated by the article itself) and ``confidence`` (the highest evidence confidence).
@@ -27,8 +32,8 @@ from typing import Any
 
 import networkx as nx
 
-from extractors.triple import Argument, Triple
-from graph.names import display_name, normalise_name
+from extractors.triple import PRONOUNS, Argument, EntityRef, Triple
+from graph.entities import AliasTable, EntityIndex, entity_ref
 
 
 def _most_common(counts: Counter[str]) -> str:
@@ -52,12 +57,13 @@ class KnowledgeGraph:
     2
     """
 
-    def __init__(self) -> None:
+    def __init__(self, aliases: AliasTable | None = None) -> None:
         self.nx = nx.MultiDiGraph(documents={})
-        self._surface_forms: dict[str, Counter[str]] = {}
-        self._types: dict[str, Counter[str]] = {}
-        self._relation_forms: dict[tuple[str, str, str], Counter[str]] = {}
-        #: Triples kept out of the graph because an argument is an unresolved pronoun.
+        #: Which entity each node is, across documents (and the alias file that steers it).
+        self.entities = EntityIndex(aliases)
+        self._node_of: dict[int, str] = {}
+        #: Triples kept out of the graph because an argument is a pronoun that coreference
+        #: could not resolve, or is not a thing (a clause, an adjective).
         self.unattached: list[Triple] = []
 
     # -- building -------------------------------------------------------------------------
@@ -99,44 +105,69 @@ class KnowledgeGraph:
         documents = self.nx.graph["documents"]
         documents.setdefault(triple.provenance.doc_id, dict.fromkeys(
             ("title", "source", "date", "url", "encoding")))
-        if triple.subject.is_pronoun or triple.object.is_pronoun:
-            # "He" or "it" is not an entity; the triple waits for coreference to name one.
+        if not _attachable(triple.subject) or not _attachable(triple.object):
+            # "He" or "it" with no antecedent is not an entity, and a clause or an
+            # adjective is not a thing.
             self.unattached.append(triple)
             return
-        subject = self._add_entity(triple.subject, triple.provenance.doc_id)
-        obj = self._add_entity(triple.object, triple.provenance.doc_id)
+        doc_id = triple.provenance.doc_id
+        subjects = [self._add_entity(ref, doc_id) for ref in _refs(triple.subject)]
+        objects = [self._add_entity(ref, doc_id) for ref in _refs(triple.object)]
+        pairs = [(s, o) for s in subjects for o in objects if s != o]
+        if not pairs:
+            # "These companies ... punish them": an entity related to itself through
+            # coreference is a misread clause, not a fact worth an edge.
+            self.unattached.append(triple)
+        for subject, obj in pairs:
+            # "These companies" stands for several entities: one edge for each.
+            self._add_edge(subject, obj, triple)
+
+    def _add_edge(self, subject: str, obj: str, triple: Triple) -> None:
         relation = triple.relation.lemma
         if self.nx.has_edge(subject, obj, relation):
             edge = self.nx.edges[subject, obj, relation]
         else:
-            self.nx.add_edge(subject, obj, key=relation, relation=relation, evidence=[])
+            self.nx.add_edge(subject, obj, key=relation, relation=relation, label=relation,
+                             evidence=[])
             edge = self.nx.edges[subject, obj, relation]
         edge["evidence"].append(triple)
         edge["support"] = len(edge["evidence"])
         edge["asserted"] = edge.get("asserted", 0) + int(triple.qualifiers.asserted)
         edge["confidence"] = max(edge.get("confidence", 0.0), triple.confidence)
-        forms = self._relation_forms.setdefault((subject, obj, relation), Counter())
-        forms[triple.relation.text] += 1
-        edge["label"] = _most_common(forms)
 
-    def _add_entity(self, argument: Argument, doc_id: str) -> str:
-        name = display_name(argument.head) or argument.head
-        key = normalise_name(argument.head) or argument.head
-        if key not in self.nx:
-            self.nx.add_node(key, label=name, type=None, aliases=[], mentions=0, documents=[])
+    def _add_entity(self, ref: EntityRef, doc_id: str) -> str:
+        entity = self.entities.add(ref, named=bool(ref.names))
+        key = entity.key
+        previous = self._node_of.get(entity.number)
+        if previous is None:
+            if key in self.nx:
+                key = self._free_key(key, entity.number)
+            self.nx.add_node(key, mentions=0, documents=[])
+        elif previous != key:
+            if key in self.nx:
+                key = self._free_key(key, entity.number)
+            nx.relabel_nodes(self.nx, {previous: key}, copy=False)
+        self._node_of[entity.number] = key
         node = self.nx.nodes[key]
-        forms = self._surface_forms.setdefault(key, Counter())
-        forms[name] += 1
-        node["label"] = _most_common(forms)
-        node["aliases"] = sorted(forms)
+        node["label"] = entity.label
+        node["type"] = entity.entity_type
+        node["aliases"] = sorted({*entity.names, *entity.forms})
+        node["same_as"] = [entity.same_as] if entity.same_as else []
         node["mentions"] += 1
         if doc_id not in node["documents"]:
             node["documents"] = sorted([*node["documents"], doc_id])
-        if argument.entity_type:
-            types = self._types.setdefault(key, Counter())
-            types[argument.entity_type] += 1
-            node["type"] = _most_common(types)
         return key
+
+    def _free_key(self, key: str, number: int) -> str:
+        """``key``, or ``key`` numbered when another entity already holds it (two people of
+        one name that the index keeps apart)."""
+        taken = set(self.nx)
+        if key not in taken:
+            return key
+        suffix = 2
+        while f"{key} ({suffix})" in taken:
+            suffix += 1
+        return f"{key} ({suffix})"
 
     # -- reading --------------------------------------------------------------------------
 
@@ -161,11 +192,39 @@ class KnowledgeGraph:
 
         return to_turtle(self, path, base_iri=base_iri)
 
-    def to_html(self, path: str | Path | None = None, *, title: str = "newsgraph") -> str:
-        """Render the graph as a self-contained interactive HTML page."""
+    def to_html(self, path: str | Path | None = None, *, title: str = "newsgraph",
+                max_nodes: int = 500, focus: str | None = None, depth: int = 2) -> str:
+        """Render the graph as a self-contained interactive HTML page.
+
+        The page shows the ``max_nodes`` most mentioned entities, or with ``focus`` (a label
+        or id) the neighbourhood of one entity up to ``depth`` hops.
+        """
         from graph.html import to_html
 
-        return to_html(self, path, title=title)
+        return to_html(self, path, title=title, max_nodes=max_nodes, focus=focus, depth=depth)
+
+    def _repr_html_(self) -> str:
+        """The interactive page inside an iframe, for Jupyter notebooks."""
+        from html import escape
+
+        page = self.to_html()
+        return (f'<iframe srcdoc="{escape(page, quote=True)}" style="width:100%;height:640px;'
+                f'border:0" sandbox="allow-scripts"></iframe>')
+
+
+def _attachable(argument: Argument) -> bool:
+    """Whether an argument names a thing: a resolved entity, or a nominal that is not a bare
+    pronoun (coreference may leave a pronoun in a cluster of its own, named by the pronoun)."""
+    if not argument.nominal:
+        return False
+    if argument.entities:
+        return any(ref.names or ref.label.casefold() not in PRONOUNS for ref in argument.entities)
+    return not argument.is_pronoun
+
+
+def _refs(argument: Argument) -> tuple[EntityRef, ...]:
+    """The entities an argument stands for: as resolved, or its head as a name of its own."""
+    return argument.entities or (entity_ref(argument.head, argument.entity_type),)
 
 
 def _triple_order(triple: Triple) -> tuple:

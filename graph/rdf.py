@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef, plugin
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef, plugin
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.serializer import Serializer
 
@@ -65,6 +65,8 @@ def to_rdf(kg: KnowledgeGraph, base_iri: str | None = None) -> Graph:
             if alias != node["label"]:
                 rdf.add((entity, SKOS.altLabel, Literal(alias)))
         rdf.add((entity, NG.mentionCount, Literal(node["mentions"])))
+        for iri in node.get("same_as", ()):
+            rdf.add((entity, OWL.sameAs, URIRef(iri)))
     for subject_id, object_id, relation, edge in kg.nx.edges(keys=True, data=True):
         subject, obj = vocab.entity(subject_id), vocab.entity(object_id)
         predicate = vocab.relation(relation)

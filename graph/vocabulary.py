@@ -39,6 +39,15 @@ ENTITY_CLASSES = {
     "LAW": SCHEMA.Legislation,
     "LANGUAGE": SCHEMA.Language,
 }
+#: spaCy NER labels of values (mentions, never graph nodes) mapped to schema.org types.
+VALUE_CLASSES = {
+    "DATE": SCHEMA.Date,
+    "TIME": SCHEMA.Time,
+    "MONEY": SCHEMA.MonetaryAmount,
+    "PERCENT": SCHEMA.QuantitativeValue,
+    "QUANTITY": SCHEMA.QuantitativeValue,
+    "CARDINAL": SCHEMA.QuantitativeValue,
+}
 
 
 def segment(text: str) -> str:

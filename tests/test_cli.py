@@ -33,7 +33,7 @@ def visible_files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
 
 
-@pytest.mark.parametrize("command", [[], ["build"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["entities"]])
 def test_help_on_every_command(command):
     result = newsgraph(*command, "--help")
     assert result.returncode == 0
@@ -246,3 +246,35 @@ def test_bad_command_line_is_exit_status_2():
     result = newsgraph("build")
     assert result.returncode == 2
     assert "the following arguments are required: PATH" in result.stderr
+
+
+def test_entities_json_offsets_index_the_file_text():
+    path = ROOT / "inputs" / "000_78550d0996ebba57.txt"
+    result = newsgraph("entities", str(path), "--json")
+    assert result.returncode == 0, result.stderr
+    entities = json.loads(result.stdout)
+    text = path.read_bytes().decode("utf-8")
+    for entity in entities:
+        assert set(entity) == {"id", "label", "type", "mentions"}
+        for mention in entity["mentions"]:
+            assert set(mention) == {"start", "end", "text"}
+            assert text[mention["start"]:mention["end"]] == mention["text"]
+    li = next(e for e in entities if e["id"] == "li qiang")
+    assert (li["label"], li["type"]) == ("Li Qiang", "Person")
+    assert [m["text"] for m in li["mentions"]] == ["Li Qiang", "Li Qiang", "Li", "He", "Li"]
+    assert len({e["id"] for e in entities}) == len(entities)
+
+
+def test_entities_with_aliases_and_plain_output(tmp_path):
+    (tmp_path / "a.txt").write_text("Regulators fined Ant. Ant Group paid.", encoding="utf-8")
+    (tmp_path / "aliases.csv").write_text("Ant,Ant Group,Q28154640\n", encoding="utf-8")
+    result = newsgraph("entities", str(tmp_path / "a.txt"), "--aliases",
+                       str(tmp_path / "aliases.csv"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "ant group\tOrganization\tAnt Group\t2 mention(s): Ant; Ant Group\n"
+
+
+def test_entities_of_a_missing_file_is_an_error(tmp_path):
+    result = newsgraph("entities", str(tmp_path / "missing.txt"))
+    assert result.returncode == 1
+    assert "missing.txt: cannot be read" in result.stderr

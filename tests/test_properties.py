@@ -131,10 +131,10 @@ def test_any_entity_names_give_turtle_that_rdflib_and_oxigraph_parse(names, rela
 
 
 #: Names that try to break out of the markup or the data block.
-MARKUP = st.sampled_from(["<script>alert(1)</script>", "</script><script>alert(1)</script>",
-                          "<img src=x onerror=alert(1)>", "<!--", "<![CDATA[", "<b>Ant</b>"])
-HOSTILE_NAMES = st.lists(st.tuples(ANY_TEXT, MARKUP, ANY_TEXT).map("".join), min_size=2,
-                         max_size=5)
+PAYLOADS = ["<script>alert(1)</script>", "</script><script>alert(2)</script>",
+            "<img src=x onerror=alert(3)>", "<!-- hidden -->", "<![CDATA[ x ]]>", "<b>Ant</b>"]
+HOSTILE_NAMES = st.lists(st.tuples(ANY_TEXT, st.sampled_from(PAYLOADS), ANY_TEXT).map("".join),
+                         min_size=2, max_size=5)
 
 
 @examples(200)
@@ -148,5 +148,6 @@ def test_no_name_appears_unescaped_in_the_html(names, relation, metadata):
                      re.DOTALL)
     assert data and "<" not in data.group(1)
     markup = re.sub(r"<(script|style)\b[^>]*>.*?</\1>", "", page, flags=re.DOTALL)
-    for name in [*names, *(kg.nx.nodes[n]["label"] for n in kg.nx)]:
-        assert name not in markup
+    # Labels are derived from names (tidied, shortened), so look for the payloads themselves.
+    for payload in PAYLOADS:
+        assert payload not in markup

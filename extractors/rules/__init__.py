@@ -20,6 +20,11 @@ class Candidate:
 
     ``predicate`` is the verb whose modifiers carry negation, modality, time and place;
     ``extras`` are heads of further argument phrases (usually prepositions) of n-ary facts.
+    ``implied`` names the relation of a fact stated without a verb ("Jack Ma, co-founder of
+    Alibaba": "be"; "Alibaba's cloud division": "has"); ``relation`` is then empty. An
+    implied copula is written untensed ("be"): the sentence does not say "is" or "was".
+    ``split_conjuncts`` is false for facts inside a noun phrase, where a coordination lists
+    other things ("Alibaba's cloud division, Meituan, Douyin": Alibaba has only the first).
     """
 
     predicate: Token
@@ -27,6 +32,8 @@ class Candidate:
     relation: tuple[Token, ...]
     object: Token
     extras: tuple[Token, ...] = ()
+    implied: str = ""
+    split_conjuncts: bool = True
 
 
 Rule = Callable[[Span], Iterable[Candidate]]
@@ -47,10 +54,26 @@ def register(rule: Rule, name: str | None = None) -> Rule:
 
 
 def _register_builtin_rules() -> None:
-    from extractors.rules import clauses, prepositions
+    from extractors.rules import clauses, nominals, prepositions
 
-    for rule in (clauses.active_clause, clauses.passive_with_agent,
-                 prepositions.verb_preposition):
+    builtin = (
+        clauses.active_clause,
+        clauses.light_verb_object,
+        clauses.passive_with_agent,
+        clauses.copular_clause,
+        prepositions.verb_preposition,
+        clauses.infinitival_complement,
+        clauses.clausal_complement,
+        nominals.participial_modifier,
+        nominals.apposition,
+        nominals.title_before_name,
+        clauses.verb_with_adjunct,
+        clauses.participial_adverbial,
+        nominals.possessive,
+        nominals.adjective_modifier,
+        nominals.noun_in_place,
+    )
+    for rule in builtin:
         register(rule)
 
 

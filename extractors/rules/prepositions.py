@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from spacy.tokens import Span
 
 from extractors.clause import (
+    clause_modifiers,
     is_predicate,
     is_time_expression,
     object_of,
@@ -36,5 +37,5 @@ def verb_preposition(sentence: Span) -> Iterator[Candidate]:
             continue
         prep, pobj = complements[0]
         relation = tuple(sorted([*relation_words(verb), prep], key=lambda t: t.i))
-        extras = tuple(p for p, _ in pairs if p != prep)
+        extras = clause_modifiers(verb, (prep,))
         yield Candidate(verb, subject, relation, pobj, extras)

@@ -9,14 +9,13 @@ extractor; the one extraction test stubs it.
 from __future__ import annotations
 
 import json
-import sys
-import types
 from pathlib import Path
 
 import pytest
 
 from benchmarks import carb
 from benchmarks.carb import Extraction
+from extractors.triple import Argument, Provenance, Relation, Triple
 
 CARB_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "carb"
 
@@ -229,15 +228,16 @@ def test_score_command_prints_numbers_and_json(
     }
 
 
-def _triple(relation: str, subject: str, obj: str, extra: tuple[str, ...], confidence: float):
-    """A stand-in with the attributes ``carb_row`` reads from the extractor's ``Triple``."""
-    return types.SimpleNamespace(
-        subject=types.SimpleNamespace(text=subject),
-        relation=types.SimpleNamespace(text=relation),
-        object=types.SimpleNamespace(text=obj),
-        extra_args=extra,
-        confidence=confidence,
-    )
+def _triple(relation: str, subject: str, obj: str, extra: tuple[str, ...], confidence: float,
+            passive: bool = False) -> Triple:
+    """A real ``Triple`` with the given texts (offsets are irrelevant to ``carb_row``)."""
+
+    def argument(text: str) -> Argument:
+        return Argument(text, 0, len(text), text, 0, len(text))
+
+    return Triple(argument(subject), Relation(relation, relation, passive), argument(obj),
+                  Provenance("carb", 0, 0, 0, "", "test"), confidence=confidence,
+                  extras=tuple(argument(e) for e in extra))
 
 
 def test_carb_row_layout_and_field_cleaning() -> None:
@@ -252,28 +252,24 @@ def test_carb_row_layout_and_field_cleaning() -> None:
     ]
 
 
-def test_extract_command_with_stub_extractor(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_carb_row_writes_passive_facts_in_sentence_order() -> None:
+    triple = _triple("was fined by", "regulators", "Ant Group", (), 0.5, passive=True)
+    assert carb.carb_row("Ant Group was fined by regulators .", triple)[2:] == [
+        "was fined by", "Ant Group", "regulators"]
+
+
+def test_extract_command_keeps_tokens_and_sentences(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    spacy = pytest.importorskip("spacy")
-    nlp = spacy.blank("en")
-    seen: list[list[str]] = []
-
-    def extract_doc(doc, doc_id: str = "carb"):
-        seen.append([token.text for token in doc])
-        return [_triple("did n't", doc[0].text, doc[-1].text, (), 0.5)]
-
-    stub = types.ModuleType("extractors")
-    stub.load_model = lambda: nlp  # type: ignore[attr-defined]
-    stub.extract_doc = extract_doc  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "extractors", stub)
-    sentences = write(tmp_path / "s.txt", ["He did n't go .", "", "Pittsburgh 's team won . "])
+    sentences = write(tmp_path / "s.txt", ["Regulators did n't fine Ant Group .", "",
+                                           "Pittsburgh 's team won the game . "])
     out = tmp_path / "out.tsv"
     assert carb.main(["extract", str(sentences), "-o", str(out), "--batch-size", "1"]) == 0
-    assert seen == [["He", "did", "n't", "go", "."], ["Pittsburgh", "'s", "team", "won", "."]]
-    assert out.read_text(encoding="utf-8").splitlines() == [
-        "He did n't go .\t0.5\tdid n't\tHe\t.",
-        "Pittsburgh 's team won . \t0.5\tdid n't\tPittsburgh\t.",
+    rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(r[0], r[2], r[3], r[4]) for r in rows] == [
+        ("Regulators did n't fine Ant Group .", "did n't fine", "Regulators", "Ant Group"),
+        ("Pittsburgh 's team won the game . ", "won", "Pittsburgh 's team", "the game"),
+        ("Pittsburgh 's team won the game . ", "had", "Pittsburgh", "team"),
     ]
     assert "sentences/s" in capsys.readouterr().err
 

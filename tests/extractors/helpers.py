@@ -5,10 +5,15 @@ from __future__ import annotations
 from extractors import extract
 from extractors.pipeline import extract_sentence
 
+#: Rules for facts stated inside noun phrases; clause tests leave them out.
+NOMINAL_RULES = {"participial_modifier", "apposition", "title_before_name", "possessive",
+                 "adjective_modifier"}
+
 
 def facts(text: str) -> list[tuple[str, str, str]]:
-    """(subject text, relation text, object text) of every triple the pipeline finds."""
-    return [(t.subject.text, t.relation.text, t.object.text) for t in extract(text)]
+    """(subject, relation, object) texts of every clause-level triple the pipeline finds."""
+    return [(t.subject.text, t.relation.text, t.object.text) for t in extract(text)
+            if t.provenance.rule not in NOMINAL_RULES]
 
 
 def rule_facts(nlp, text: str, rule: str) -> list[tuple[str, str, str]]:

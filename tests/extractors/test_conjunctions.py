@@ -9,7 +9,7 @@ from tests.extractors.helpers import facts
 CASES = [
     # subjects
     ("Alibaba and Tencent were fined by regulators.",
-     [("regulators", "fined", "Alibaba"), ("regulators", "fined", "Tencent")]),
+     [("regulators", "were fined by", "Alibaba"), ("regulators", "were fined by", "Tencent")]),
     # objects (seed 000)
     ("Over the past few years, the Chinese government has implemented stringent regulations "
      "and crackdowns on the technology sector.",
@@ -18,13 +18,13 @@ CASES = [
     # verbs sharing subject and object (seed 000)
     ("Throughout the clampdown, regulators consistently criticized and penalized these "
      "companies for various violations.",
-     [("regulators", "criticized", "these companies"),
+     [("regulators", "consistently criticized", "these companies"),
       ("regulators", "penalized", "these companies")]),
     # verbs with objects of their own (seed 000)
     ("This has caused significant disruptions within the industry and raised concerns among "
      "global investors.",
      [("This", "has caused", "significant disruptions within the industry"),
-      ("This", "raised", "concerns among global investors")]),
+      ("This", "raised concerns among", "global investors")]),
 ]
 
 

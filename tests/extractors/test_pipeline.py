@@ -45,10 +45,11 @@ def test_line_breaks_end_sentences():
     assert all("\n" not in s for s in sentences)
 
 
-def test_negation_and_modality_are_qualifiers_not_relation_words():
-    (triple,) = extract("Zhu warned that the changing regulatory landscape would not benefit "
-                        "all Chinese tech companies equally.")
-    assert triple.relation.text == "benefit"
+def test_negation_and_modality_are_qualifiers_not_relation_lemma():
+    (triple,) = [t for t in extract("Zhu warned that the changing regulatory landscape would "
+                                    "not benefit all Chinese tech companies equally.")
+                 if t.provenance.rule == "active_clause"]
+    assert (triple.relation.text, triple.relation.lemma) == ("would not benefit", "benefit")
     assert triple.qualifiers.negated
     assert triple.qualifiers.modality == "would"
     assert triple.qualifiers.attribution == "Zhu"
@@ -70,18 +71,19 @@ def test_same_fact_from_two_rules_is_kept_once():
 def test_registering_a_custom_rule():
     from extractors import RULES, Candidate, register
 
-    def copula_with_attribute(sentence):
+    def verb_then_number(sentence):
+        """A user's own rule: "rose 3.09%" -> (subject; rose; 3.09%)."""
         for token in sentence:
-            if token.lemma_ == "be" and token.dep_ == "ROOT":
+            if token.pos_ == "VERB" and token.nbor().like_num:
                 subjects = [c for c in token.children if c.dep_ == "nsubj"]
-                attributes = [c for c in token.children if c.dep_ == "attr"]
-                if subjects and attributes:
-                    yield Candidate(token, subjects[0], (token,), attributes[0])
+                if subjects:
+                    yield Candidate(token, subjects[0], (token,), token.nbor())
 
-    register(copula_with_attribute, name="test_copula")
+    register(verb_then_number, name="test_verb_number")
     try:
-        triples = extract("Li is the premier.")
+        triples = extract("Tencent rose 2.88 percent.")
         assert [(t.subject.text, t.relation.lemma, t.object.text, t.provenance.rule)
-                for t in triples] == [("Li", "be", "the premier", "test_copula")]
+                for t in triples if t.provenance.rule == "test_verb_number"] == [
+            ("Tencent", "rise", "2.88", "test_verb_number")]
     finally:
-        del RULES["test_copula"]
+        del RULES["test_verb_number"]

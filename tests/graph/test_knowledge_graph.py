@@ -66,3 +66,12 @@ def test_add_document_extracts_and_merges():
                                            ("regulators", "tencent", "fine")}
     assert kg.documents == {"d": {"title": "Fines", "source": None, "date": None, "url": None,
                                   "encoding": None}}
+
+
+def test_coreference_never_relates_an_entity_to_itself():
+    kg = KnowledgeGraph()
+    kg.add_document("These companies were subjected to hefty fines and forced restructuring to "
+                    "punish them. Alibaba implemented a restructuring plan, dividing itself into "
+                    "six separate business units.", doc_id="d")
+    assert not any(s == o for s, o in kg.nx.edges())
+    assert "itself" not in kg.nx

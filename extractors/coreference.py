@@ -1,0 +1,708 @@
+"""Within-document coreference: which mentions of a document name the same entity.
+
+Rule-based on the parse, in the spirit of the Stanford multi-pass sieve (Lee et al. 2013,
+"Deterministic coreference resolution based on entity-centric, precision-ranked rules"):
+passes run from the most to the least precise, each joining mentions into the clusters the
+earlier ones built.
+
+1. Appositions and parenthetical names: "Robin Zhu, an analyst at Bernstein";
+   "China Central Television (CCTV)".
+2. The same name again: "Alibaba" ... "Alibaba’s".
+3. Name variants: a corporate suffix dropped ("Alibaba Group" / "Alibaba"), a person's
+   surname or given name ("Li Qiang" / "Li"), an acronym ("IE" / "Internet Explorer").
+4. Definite descriptions: "the premier" joins the person a name called Premier, "the
+   company" the most recent company, "these companies" the most recent coordination of
+   companies ("Alibaba and Tencent").
+5. Pronouns: he, she, it, they and their forms join the most salient compatible antecedent
+   in the same or the two previous sentences: agreement in number and person-hood, no
+   antecedent in the pronoun's own clause (binding), then salience (subjects before objects,
+   names before common nouns, recent before distant).
+
+Names of different people or companies are never joined because they share a word: "Ant
+Group" and "Alibaba Group" differ once "Group" is set aside, and a surname only joins a
+person's full name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Token
+
+from extractors.arguments import entity_head
+from extractors.mentions import (
+    CORPORATE_SUFFIXES,
+    PRONOUNS,
+    REFLEXIVES,
+    EntityMention,
+    find_mentions,
+)
+from extractors.triple import Argument, EntityRef, Triple
+
+#: Small words that acronyms skip: "National Development and Reform Commission" -> NDRC.
+_ACRONYM_SKIPS = {"of", "and", "the", "for", "&", "de", "du", "la", "in", "on", "to"}
+_PERSON = "PERSON"
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+
+#: Common nouns that can describe an entity of a type, for "the company", "the premier".
+TYPE_NOUNS: dict[str, frozenset[str]] = {
+    "PERSON": frozenset(
+        "premier president minister analyst chairman chairwoman founder co-founder executive "
+        "ceo director official spokesman spokeswoman spokesperson leader man woman boy girl "
+        "player coach artist actor actress singer writer author researcher scientist "
+        "professor student lawyer attorney judge prosecutor investor billionaire "
+        "entrepreneur politician senator governor mayor king queen prince princess chief "
+        "manager victim suspect defendant father mother son daughter husband wife star "
+        "striker goalkeeper midfielder defender photographer designer doctor officer "
+        "secretary chancellor candidate economist teenager child boss head".split()),
+    "ORG": frozenset(
+        "company firm group giant corporation conglomerate business enterprise operator "
+        "platform startup start-up bank lender insurer retailer carrier airline maker "
+        "manufacturer automaker producer agency regulator ministry department organisation "
+        "organization party team club union university school court newspaper paper "
+        "broadcaster network studio publisher developer website site service exchange fund "
+        "association council committee commission board institute charity church league "
+        "brand label outlet channel station magazine".split()),
+    "PLACE": frozenset(
+        "country nation city state province region capital town village island territory "
+        "county kingdom republic municipality metropolis".split()),
+    "PRODUCT": frozenset(
+        "browser software product phone device car model film movie book album song show "
+        "series game app application system vehicle aircraft drug vaccine".split()),
+    "EVENT": frozenset(
+        "event festival tournament match game championship cup election war conference "
+        "summit competition contest exhibition exhibit expo show ceremony".split()),
+}
+#: The nouns that may refer back to any entity of their class just named ("the company"); a
+#: more specific noun ("the newspaper") needs the entity to have been described by it.
+GENERIC_NOUNS: dict[str, frozenset[str]] = {
+    "ORG": frozenset("company firm group giant conglomerate corporation business".split()),
+    "PLACE": frozenset("country nation".split()),
+}
+_TYPE_CLASSES = {
+    "PERSON": "PERSON", "ORG": "ORG", "NORP": "ORG", "GPE": "PLACE", "LOC": "PLACE",
+    "FAC": "PLACE", "PRODUCT": "PRODUCT", "WORK_OF_ART": "PRODUCT", "EVENT": "EVENT",
+}
+#: Determiners that make a noun phrase point back at something already known.
+_DEFINITE = {"the", "this", "that", "these", "those", "both"}
+#: Modifiers that make a description contrast with, not refer to, an earlier entity.
+_CONTRASTIVE = {"other", "another", "second", "rival", "former", "previous", "next", "new",
+                "first", "last", "such", "similar", "different", "same"}
+_SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+_OBJECT_DEPS = {"dobj", "iobj", "attr", "dative"}
+#: Sentences back that pronouns and class nouns ("the company") look for an antecedent.
+PRONOUN_WINDOW = 2
+DESCRIPTION_WINDOW = 3
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityCluster:
+    """The mentions of one entity in one document.
+
+    ``label`` is the most complete proper name (or the phrase of an unnamed entity);
+    ``entity_type`` the NER label, one per entity; ``names`` every distinct name it goes by,
+    most complete first. ``members`` are the indices (in the list this cluster came in) of
+    the entities a set such as "these companies" stands for.
+    """
+
+    label: str
+    entity_type: str | None
+    mentions: tuple[EntityMention, ...]
+    names: tuple[str, ...] = ()
+    members: tuple[int, ...] = ()
+
+    @property
+    def is_named(self) -> bool:
+        return bool(self.names)
+
+
+# -- comparing names ---------------------------------------------------------------------------
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """The words of a name, case-folded, without dots, articles or a possessive.
+
+    >>> name_words("the U.S. Department of Justice’s")
+    ('us', 'department', 'of', 'justice')
+    """
+    text = unicodedata.normalize("NFKC", name).replace(".", "")
+    text = re.sub(r"['’]s?$", "", text.strip())
+    words = tuple(w.casefold() for w in _WORD.findall(text))
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return words
+
+
+def core_words(name: str) -> tuple[str, ...]:
+    """The words that tell an organisation apart: its name without corporate suffixes.
+
+    >>> core_words("Alibaba Group Holding Ltd."), core_words("Ant Group")
+    (('alibaba',), ('ant',))
+    """
+    words = list(name_words(name))
+    while len(words) > 1 and words[-1] in CORPORATE_SUFFIXES:
+        words.pop()
+    return tuple(words)
+
+
+def has_corporate_suffix(name: str) -> bool:
+    """Whether a name ends in a company designator ("Group", "Inc.", "Holdings")."""
+    words = name_words(name)
+    return len(words) > 1 and words[-1] in CORPORATE_SUFFIXES
+
+
+def acronym_key(text: str) -> str | None:
+    """The case-folded letters of a name written as an acronym ("U.S." -> "us"), else None.
+
+    >>> acronym_key("U.S."), acronym_key("IE6"), acronym_key("Ant")
+    ('us', 'ie6', None)
+    """
+    letters = text.replace(".", "").replace(" ", "")
+    if (2 <= len(letters) <= 8 and letters.isalnum() and letters[0].isupper()
+            and sum(c.isupper() for c in letters) >= 2):
+        return letters.casefold()
+    return None
+
+
+def initials(name: str) -> set[str]:
+    """The acronyms a multi-word name may go by, with and without its small words.
+
+    >>> sorted(initials("National Development and Reform Commission"))
+    ['ndarc', 'ndrc']
+    """
+    words = [w for w in name_words(name) if w not in CORPORATE_SUFFIXES or w == "company"]
+    if len(words) < 2:
+        return set()
+    return {"".join(w if w.isdigit() else w[0] for w in words if w not in _ACRONYM_SKIPS),
+            "".join(w if w.isdigit() else w[0] for w in words)}
+
+
+def is_acronym_of(short: str, long: str) -> bool:
+    """Whether ``short`` is the initials of ``long`` (numbers kept: "IE6").
+
+    >>> is_acronym_of("NDRC", "National Development and Reform Commission")
+    True
+    >>> is_acronym_of("IE6", "Internet Explorer 6"), is_acronym_of("Ant", "Alibaba N T")
+    (True, False)
+    """
+    key = acronym_key(short)
+    return key is not None and key in initials(long)
+
+
+def type_class(label: str | None) -> str | None:
+    """The coarse class of an NER label: PERSON, ORG, PLACE, PRODUCT, EVENT or None."""
+    return _TYPE_CLASSES.get(label or "")
+
+
+# -- the resolver -------------------------------------------------------------------------------
+
+
+def entity_clusters(doc: Doc) -> list[EntityCluster]:
+    """The entities of a document: clusters with a name or a value, in order of appearance.
+
+    Unnamed entities are kept when a mention holds a proper noun ("Scientology officials") or
+    when a set is referred to again ("Alibaba and Tencent" ... "These companies").
+
+    >>> from extractors import load_model
+    >>> doc = load_model()("Premier Li Qiang met Alibaba Group. Li praised the company.")
+    >>> [(c.label, [m.text for m in c.mentions]) for c in entity_clusters(doc)]
+    [('Li Qiang', ['Li Qiang', 'Li']), ('Alibaba Group', ['Alibaba Group', 'the company'])]
+    """
+    clusters = resolve(doc)
+    kept = [n for n, cluster in enumerate(clusters) if _is_entity(cluster, doc)]
+    renumbered = {old: new for new, old in enumerate(kept)}
+    return [replace(clusters[n], members=tuple(renumbered[m] for m in clusters[n].members
+                                               if m in renumbered))
+            for n in kept]
+
+
+def resolve(doc: Doc) -> list[EntityCluster]:
+    """Every cluster of the document, named or not, in order of first mention."""
+    return _Resolver(doc).run()
+
+
+def _is_entity(cluster: EntityCluster, doc: Doc) -> bool:
+    if cluster.names or any(m.kind == "value" for m in cluster.mentions):
+        return True
+    if cluster.members:
+        return len(cluster.mentions) > 1
+    return any(m.kind == "nominal" and any(t.pos_ == "PROPN" for t in doc[m.first:m.last + 1])
+               for m in cluster.mentions)
+
+
+class _Resolver:
+    """Union-find over the mentions of one document, filled by the passes in order."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.mentions = find_mentions(doc)
+        self.parent = list(range(len(self.mentions)))
+        self.sentence_of = _sentence_numbers(doc)
+        self.by_span = {(m.first, m.last): k for k, m in enumerate(self.mentions)}
+        self.types = [self._mention_type(m) for m in self.mentions]
+
+    # union-find
+    def find(self, k: int) -> int:
+        while self.parent[k] != k:
+            self.parent[k] = self.parent[self.parent[k]]
+            k = self.parent[k]
+        return k
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def members(self, k: int) -> list[int]:
+        root = self.find(k)
+        return [j for j in range(len(self.mentions)) if self.find(j) == root]
+
+    # passes
+    def run(self) -> list[EntityCluster]:
+        self._appositions()
+        self._same_names()
+        self._name_variants()
+        self._descriptions_and_pronouns()
+        return self._clusters()
+
+    def _mention_type(self, mention: EntityMention) -> str | None:
+        if mention.kind == "name" and has_corporate_suffix(mention.text):
+            return "ORG"
+        return mention.label
+
+    def _appositions(self) -> None:
+        doc = self.doc
+        by_head: dict[int, int] = {}
+        for k, mention in enumerate(self.mentions):
+            if mention.kind not in {"name", "nominal"}:
+                continue
+            # "the Xinhua news agency" is the name "Xinhua news agency" with an article.
+            if mention.head in by_head:
+                self.union(by_head[mention.head], k)
+            by_head.setdefault(mention.head, k)
+            head = doc[mention.head]
+            after = mention.last + 1
+            if (mention.is_name and after + 2 < len(doc) + 1 and doc[after].text == "("
+                    and after + 2 < len(doc) and doc[after + 2].text == ")"):
+                inner = self.by_span.get((after + 1, after + 1))
+                if inner is not None and self.mentions[inner].is_name:
+                    self.union(k, inner)
+                    continue
+            for child in head.children:
+                if child.dep_ != "appos" or child.i <= mention.last:
+                    continue
+                other = self._mention_headed_by(child)
+                if (other is not None and self.mentions[other].first == after + 1
+                        and doc[after].text == ","
+                        and self._apposition_holds(mention, self.mentions[other])):
+                    self.union(k, other)
+
+    def _mention_headed_by(self, token: Token) -> int | None:
+        for k, mention in enumerate(self.mentions):
+            if mention.head == token.i and mention.kind in {"name", "nominal"}:
+                return k
+        return None
+
+    def _apposition_holds(self, first: EntityMention, second: EntityMention) -> bool:
+        """Name + description ("Robin Zhu, an analyst at Bernstein"), not a list of names."""
+        if first.is_name == second.is_name:
+            return False
+        nominal = first if second.is_name else second
+        head = self.doc[nominal.head]
+        if head.tag_ in {"NNS", "NNPS"} or head.conjuncts:
+            return False
+        opener = self.doc[nominal.first].lower_
+        described = any(c.dep_ == "prep" and c.lower_ in {"of", "at", "for", "in", "from"}
+                        for c in head.children)
+        return opener in {"a", "an", "the"} or described
+
+    def _same_names(self) -> None:
+        """The same name, value, or phrase around a name ("the New Zealand government")."""
+        first_with: dict[tuple[str, ...], int] = {}
+        for k, mention in enumerate(self.mentions):
+            if mention.kind == "nominal" and any(
+                    t.pos_ == "PROPN" for t in self.doc[mention.first : mention.last + 1]):
+                words = [w for w in name_words(mention.text) if w not in _DEFINITE]
+                key = ("nominal", *words)
+            elif mention.kind in {"name", "value"}:
+                key = (mention.kind, *name_words(mention.text))
+            else:
+                continue
+            if key in first_with:
+                self.union(first_with[key], k)
+            else:
+                first_with[key] = k
+
+    def _name_variants(self) -> None:
+        names = [k for k, m in enumerate(self.mentions) if m.is_name]
+        for k in names:
+            for match in (self._core_match, self._acronym_match, self._person_match):
+                target = match(k, names)
+                if target is not None:
+                    self.union(k, target)
+                    break
+
+    def _core_match(self, k: int, names: Sequence[int]) -> int | None:
+        mention = self.mentions[k]
+        if type_class(self.types[k]) == "PERSON":
+            return None
+        core = core_words(mention.text)
+        for j in names:
+            if j == k or type_class(self.types[j]) == "PERSON":
+                continue
+            if core_words(self.mentions[j].text) == core:
+                return j
+        return None
+
+    def _acronym_match(self, k: int, names: Sequence[int]) -> int | None:
+        short = self.mentions[k].text
+        for j in names:
+            if j != k and is_acronym_of(short, self.mentions[j].text):
+                return j
+        return None
+
+    def _person_match(self, k: int, names: Sequence[int]) -> int | None:
+        """A shorter name that is part of a person's full name; the nearest earlier wins."""
+        mention = self.mentions[k]
+        if self.types[k] not in {_PERSON, None}:
+            return None
+        words = name_words(mention.text)
+        before, after = None, None
+        for j in names:
+            other = self.mentions[j]
+            longer = name_words(other.text)
+            if (j == k or self.types[j] != _PERSON or len(longer) <= len(words)
+                    or not set(words) <= set(longer)):
+                continue
+            if other.start < mention.start:
+                before = j
+            elif after is None:
+                after = j
+        return before if before is not None else after
+
+    def _descriptions_and_pronouns(self) -> None:
+        for k, mention in enumerate(self.mentions):
+            if mention.kind == "nominal":
+                target = self._description_antecedent(k)
+            elif mention.kind == "pronoun":
+                target = self._pronoun_antecedent(k)
+            else:
+                continue
+            if target is not None:
+                self.union(k, target)
+
+    # cluster properties
+    def _cluster_type(self, root: int) -> str | None:
+        members = self.members(root)
+        labels = Counter(self.types[j] for j in members
+                         if self.mentions[j].is_name and self.types[j])
+        if any(self.types[j] == "ORG" and has_corporate_suffix(self.mentions[j].text)
+               for j in members):
+            return "ORG"
+        if not labels:
+            return None
+        longest = max((j for j in members if self.mentions[j].is_name and self.types[j]),
+                      key=lambda j: (len(name_words(self.mentions[j].text)), -j))
+        return max(labels, key=lambda label: (labels[label], label == self.types[longest]))
+
+    def _described_by(self, members: Sequence[int], lemma: str) -> bool:
+        """Whether the entity was called a ``lemma`` before: by a title ("Premier Li"), an
+        apposition or description ("an analyst"), or a word of its name ("the commission"
+        for the National Development and Reform Commission, "the regulator" for a
+        Regulatory Commission)."""
+        for j in members:
+            mention = self.mentions[j]
+            if lemma in mention.titles:
+                return True
+            if mention.kind == "nominal" and self.doc[mention.head].lemma_.lower() == lemma:
+                return True
+            if mention.is_name and any(word == lemma or len(lemma) >= 6 and word.startswith(
+                    lemma[:-1]) for word in name_words(mention.text)):
+                return True
+        return False
+
+    def _description_antecedent(self, k: int) -> int | None:
+        mention = self.mentions[k]
+        doc = self.doc
+        head = doc[mention.head]
+        first = doc[mention.first]
+        if first.lower_ not in _DEFINITE or self.find(k) != k:
+            return None
+        words = {doc[i].lower_ for i in range(mention.first, mention.last + 1)}
+        if words & _CONTRASTIVE or any(c.dep_ in {"prep", "relcl", "acl"} and c.lower_ != "'s"
+                                       for c in head.children):
+            return None
+        if any(doc[i].pos_ == "PROPN" for i in range(mention.first, mention.last + 1)):
+            return None
+        lemma = head.lemma_.lower()
+        plural = head.tag_ in {"NNS", "NNPS"}
+        # "the company" may be any company just named; "the central bank" is a new one
+        # unless the bank was described so before.
+        bare = mention.last - mention.first == 1
+        sentence = self.sentence_of[mention.first]
+        best: tuple[int, int] | None = None  # (score, mention index)
+        for j in range(k - 1, -1, -1):
+            other = self.mentions[j]
+            if other.last >= mention.first:
+                continue
+            distance = sentence - self.sentence_of[other.first]
+            root = self.find(j)
+            if plural:
+                if other.kind != "group" or distance > DESCRIPTION_WINDOW:
+                    continue
+                if self._group_fits(j, lemma):
+                    return j
+                continue
+            if other.kind != "name":
+                continue
+            members = self.members(root)
+            cluster_type = type_class(self._cluster_type(root))
+            if self._described_by(members, lemma):
+                score = 2
+            elif bare and distance <= DESCRIPTION_WINDOW and (
+                    cluster_type is not None and lemma in GENERIC_NOUNS.get(cluster_type, ())):
+                score = 1
+            else:
+                continue
+            if best is None or score > best[0]:
+                best = (score, j)
+            if score == 2:
+                break
+        return best[1] if best else None
+
+    def _group_fits(self, group: int, lemma: str) -> bool:
+        """Whether "these <lemma>" can be the coordination: its parts fit the noun."""
+        mention = self.mentions[group]
+        parts = [self.by_span.get((t.i, t.i)) for t in self._group_members(mention)]
+        classes = set()
+        for part in parts:
+            if part is None:
+                return False
+            classes.add(type_class(self._cluster_type(self.find(part))))
+            if self.mentions[part].kind == "nominal":
+                classes.add("LEMMA:" + self.doc[self.mentions[part].head].lemma_.lower())
+        for cls in classes:
+            if cls and cls.startswith("LEMMA:"):
+                if cls[6:] != lemma:
+                    return False
+            elif cls is None or lemma not in TYPE_NOUNS.get(cls, ()):
+                return False
+        return True
+
+    def _group_members(self, group: EntityMention) -> list[Token]:
+        head = self.doc[group.head]
+        return sorted((head, *head.conjuncts), key=lambda t: t.i)
+
+    def _pronoun_antecedent(self, k: int) -> int | None:
+        pronoun = self.mentions[k]
+        word = pronoun.text.lower()
+        number, gender = PRONOUNS[word]
+        token = self.doc[pronoun.head]
+        sentence = self.sentence_of[pronoun.first]
+        best: tuple[float, int] | None = None
+        for j in range(k - 1, -1, -1):
+            other = self.mentions[j]
+            distance = sentence - self.sentence_of[other.first]
+            if distance > PRONOUN_WINDOW:
+                break
+            if (other.kind == "value" or other.last >= pronoun.first
+                    or self.doc[other.head].dep_ == "amod"):
+                continue
+            if other.kind == "pronoun" and self.find(j) == j:
+                continue
+            if not self._agrees(j, number, gender):
+                continue
+            if word in REFLEXIVES:
+                if distance == 0 and _clause_head(self.doc[other.head]) == _clause_head(token):
+                    return j
+                continue
+            if token.dep_ != "poss" and distance == 0 and self._bound(other, token):
+                continue
+            score = self._salience(j, token, distance)
+            if best is None or score > best[0]:
+                best = (score, j)
+        return best[1] if best else None
+
+    def _agrees(self, j: int, number: str, gender: str) -> bool:
+        mention = self.mentions[j]
+        root = self.find(j)
+        members = self.members(root)
+        if mention.kind == "group":
+            return number == "plural"
+        cluster_type = type_class(self._cluster_type(root))
+        named = any(self.mentions[m].is_name for m in members)
+        head = self.doc[mention.head]
+        if mention.kind == "nominal" and not named:
+            plural = head.tag_ in {"NNS", "NNPS"}
+            person = head.lemma_.lower() in TYPE_NOUNS["PERSON"]
+        elif mention.kind == "pronoun":
+            plural = PRONOUNS[mention.text.lower()][0] == "plural"
+            person = PRONOUNS[mention.text.lower()][1] in {"male", "female"}
+        else:
+            plural = cluster_type is None and head.tag_ in {"NNPS", "NNS"}
+            person = cluster_type == "PERSON"
+            if self._cluster_type(root) == "NORP" and number == "plural":
+                return True
+        if number == "plural":
+            return plural or (cluster_type == "ORG" and not person)
+        if plural:
+            return False
+        genders = {PRONOUNS[self.mentions[m].text.lower()][1] for m in members
+                   if self.mentions[m].kind == "pronoun"}
+        if gender in {"male", "female"}:
+            return (person or (cluster_type is None and named)) and not (
+                genders - {gender, "any"})
+        return not person and not (genders & {"male", "female"})
+
+    def _bound(self, other: EntityMention, pronoun: Token) -> bool:
+        """An object pronoun cannot name the subject of its own clause ("Li praised him")."""
+        antecedent = self.doc[other.head]
+        return (antecedent.dep_ in _SUBJECT_DEPS | _OBJECT_DEPS
+                and _clause_head(antecedent) == _clause_head(pronoun))
+
+    def _salience(self, j: int, pronoun: Token, distance: int) -> float:
+        other = self.mentions[j]
+        head = self.doc[other.head]
+        role = head.dep_
+        score = {"nsubj": 80, "nsubjpass": 70}.get(role, 0)
+        if role in _OBJECT_DEPS:
+            score = 50
+        elif role == "pobj":
+            score = 30
+        elif role == "poss":
+            score = 35
+        if role in _SUBJECT_DEPS and pronoun.dep_ in _SUBJECT_DEPS:
+            score += 20
+        if other.kind in {"name", "pronoun"}:
+            score += 30
+        if distance == 0 and role in _SUBJECT_DEPS and _clause_head(head) != _clause_head(
+                pronoun):
+            score += 10
+        score += 5 * min(len(self.members(j)), 6)
+        score -= 45 * distance
+        if distance == 0:
+            score -= 0.1 * (pronoun.i - other.last)
+        return score
+
+    def _phrase_label(self, mentions: Sequence[EntityMention]) -> str:
+        """The label of an unnamed entity: its first set, or the core of its first noun
+        phrase as a triple argument names it ("some fund managers" -> "fund managers")."""
+        for kind in ("group", "nominal", "value"):
+            for mention in mentions:
+                if mention.kind == kind == "nominal":
+                    first, last, _ = entity_head(self.doc[mention.head])
+                    return self.doc[first.i : last.i + 1].text
+                if mention.kind == kind:
+                    return _display(mention.text)
+        return mentions[0].text
+
+    # output
+    def _clusters(self) -> list[EntityCluster]:
+        groups: dict[int, list[int]] = {}
+        for k in range(len(self.mentions)):
+            groups.setdefault(self.find(k), []).append(k)
+        roots = sorted(groups, key=lambda r: min(self.mentions[j].start for j in groups[r]))
+        index = {root: n for n, root in enumerate(roots)}
+        clusters = []
+        for root in roots:
+            members = groups[root]
+            mentions = tuple(sorted((self.mentions[j] for j in members),
+                                    key=lambda m: (m.start, m.end)))
+            names = _ordered_names([m for m in mentions if m.is_name])
+            entity_type = self._cluster_type(root)
+            if not names:
+                entity_type = next((m.label for m in mentions if m.kind == "value"), None)
+            set_members: tuple[int, ...] = ()
+            group = next((self.mentions[j] for j in members
+                          if self.mentions[j].kind == "group"), None)
+            if group is not None and not names:
+                parts = [self.by_span.get((t.i, t.i)) for t in self._group_members(group)]
+                set_members = tuple(sorted({index[self.find(p)] for p in parts
+                                            if p is not None}))
+            label = names[0] if names else self._phrase_label(mentions)
+            clusters.append(EntityCluster(label, entity_type, mentions, names, set_members))
+        return clusters
+
+
+def _sentence_numbers(doc: Doc) -> list[int]:
+    numbers = [0] * len(doc)
+    for n, sentence in enumerate(doc.sents):
+        for i in range(sentence.start, sentence.end):
+            numbers[i] = n
+    return numbers
+
+
+def _clause_head(token: Token) -> Token:
+    """The verb (or root) of the clause a token belongs to."""
+    while token.dep_ not in {"ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "conj",
+                             "pcomp", "csubj", "parataxis"} and token.head != token:
+        token = token.head
+    return token
+
+
+def _ordered_names(mentions: Sequence[EntityMention]) -> tuple[str, ...]:
+    """Distinct names, the most complete first: most words, then most used, then first."""
+    counts = Counter(_display(m.text) for m in mentions)
+    first_seen: dict[str, int] = {}
+    for n, mention in enumerate(mentions):
+        first_seen.setdefault(_display(mention.text), n)
+    return tuple(sorted(counts, key=lambda name: (-len(name_words(name)), -counts[name],
+                                                  first_seen[name])))
+
+
+def _display(text: str) -> str:
+    return " ".join(text.split())
+
+
+# -- triples ------------------------------------------------------------------------------------
+
+
+def resolve_arguments(triples: Sequence[Triple], clusters: Sequence[EntityCluster]
+                      ) -> list[Triple]:
+    """Point each subject and object at the entities coreference found for it.
+
+    An argument is resolved when the last token of its head ends a mention of a named entity
+    ("He" -> Li Qiang, "the company" -> Alibaba Group) or of a set of named entities ("These
+    companies" -> Alibaba, Tencent); its text, offsets and head stay as the sentence says it.
+
+    >>> from extractors import load_model
+    >>> from extractors.pipeline import extract_doc
+    >>> doc = load_model()("Li Qiang met Alibaba Group. Later he praised the company.")
+    >>> for t in extract_doc(doc):
+    ...     print(t.subject.head, [e.label for e in t.subject.entities], t.relation.text,
+    ...           t.object.head, [e.label for e in t.object.entities])
+    Li Qiang ['Li Qiang'] met Alibaba Group ['Alibaba Group']
+    he ['Li Qiang'] praised company ['Alibaba Group']
+    """
+    refs = [_entity_ref(cluster) for cluster in clusters]
+    by_end: dict[int, tuple[EntityRef, ...]] = {}
+    for n, cluster in enumerate(clusters):
+        resolved = ((refs[n],) if refs[n] is not None else
+                    tuple(refs[m] for m in cluster.members if refs[m] is not None))
+        if resolved:
+            for mention in cluster.mentions:
+                by_end.setdefault(mention.end, resolved)
+    return [replace(triple, subject=_resolved(triple.subject, by_end),
+                    object=_resolved(triple.object, by_end)) for triple in triples]
+
+
+def _entity_ref(cluster: EntityCluster) -> EntityRef | None:
+    """A named cluster's reference; an unnamed one's only when a pronoun points at it
+    ("some fund managers" ... "They"), so that the pronoun attaches to the phrase's node."""
+    if cluster.names:
+        return EntityRef(cluster.label, cluster.entity_type, cluster.names)
+    if cluster.members or not any(m.kind == "pronoun" for m in cluster.mentions):
+        return None
+    return EntityRef(cluster.label)
+
+
+def _resolved(argument: Argument, by_end: dict[int, tuple[EntityRef, ...]]) -> Argument:
+    entities = by_end.get(argument.head_end)
+    if not entities:
+        return argument
+    return replace(argument, entities=entities)

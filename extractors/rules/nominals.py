@@ -1,0 +1,146 @@
+"""Facts stated inside noun phrases: appositions, participles, possessives, titles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Span, Token
+
+from extractors.clause import (
+    clause_modifiers,
+    object_of,
+    prepositional_objects,
+    relation_words,
+)
+from extractors.rules import Candidate
+
+_NOUN_POS = {"NOUN", "PROPN"}
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+
+
+def apposition(sentence: Span) -> Iterator[Candidate]:
+    """A noun phrase and its apposition, linked by an implied "be".
+
+    "Jack Ma, co-founder of Alibaba, expressed concerns" -> (Jack Ma; be; co-founder of
+    Alibaba).
+    """
+    for token in sentence:
+        noun = token.head
+        if token.dep_ != "appos" or noun.pos_ not in _NOUN_POS or token.pos_ not in _NOUN_POS:
+            continue
+        if _in_list(noun):
+            continue  # "Burnham, Roderick, his granddaughter ...": a list, not a description
+        if noun.ent_type_ in _PLACE_LABELS and token.ent_type_ in _PLACE_LABELS:
+            continue  # "Hoboken, New Jersey": a place and where it lies, not an identity
+        if token.pos_ == "PROPN" and noun.pos_ != "PROPN":
+            noun, token = token, noun  # the name is the subject: (Mazzolini; be; his brother)
+        yield Candidate(noun, noun, (), token, implied="be", split_conjuncts=False)
+
+
+def _in_list(token: Token) -> bool:
+    return token.dep_ == "conj" or any(c.dep_ == "conj" for c in token.children)
+
+
+def participial_modifier(sentence: Span) -> Iterator[Candidate]:
+    """A noun modified by a participle: passive ones with an agent, active ones with an object.
+
+    "prominent tech giants targeted by Chinese regulators" -> (Chinese regulators; targeted
+    by; prominent tech giants), marked passive; "units based at NAS Glenview" -> (units; be
+    based at; NAS Glenview); "companies providing cloud services" -> (companies; providing;
+    cloud services).
+    """
+    for verb in sentence:
+        if verb.dep_ != "acl" or verb.head.pos_ not in _NOUN_POS:
+            continue
+        noun = verb.head
+        if verb.tag_ == "VBN":
+            agents = [c for c in verb.children if c.dep_ == "agent"]
+            for agent in agents:
+                for actor in (c for c in agent.children if c.dep_ == "pobj"):
+                    yield Candidate(verb, actor, (verb, agent), noun, clause_modifiers(verb),
+                                    split_conjuncts=False)
+            pairs = prepositional_objects(verb)
+            if not agents and pairs:
+                # "units based at NAS Glenview" -> (units; be based at; NAS Glenview)
+                prep, pobj = pairs[0]
+                yield Candidate(verb, noun, (verb, prep), pobj, clause_modifiers(verb, (prep,)),
+                                implied="be", split_conjuncts=False)
+        elif verb.tag_ == "VBG":
+            obj = object_of(verb)
+            if obj is not None:
+                yield Candidate(verb, noun, tuple(relation_words(verb)), obj,
+                                clause_modifiers(verb, (obj,)), split_conjuncts=False)
+
+
+def possessive(sentence: Span) -> Iterator[Candidate]:
+    """A possessor and what it has.
+
+    "Alibaba's cloud division" -> (Alibaba; has; cloud division).
+    """
+    for token in sentence:
+        if token.dep_ == "poss" and token.pos_ in _NOUN_POS and token.head.pos_ in _NOUN_POS:
+            yield Candidate(token.head, token, (), token.head, implied=_have(sentence),
+                            split_conjuncts=False)
+
+
+def title_before_name(sentence: Span) -> Iterator[Candidate]:
+    """A person's name and the title or role written before it.
+
+    "Chinese Premier Li Qiang convened a meeting" -> (Li Qiang; be; Chinese Premier).
+    """
+    for token in sentence:
+        if token.ent_type_ != "PERSON" or token.ent_iob_ != "B":
+            continue
+        name = _entity_at(token)
+        head = name.root
+        title = [c for c in head.lefts if c.i < name.start and c.dep_ in {"compound", "amod"}]
+        if title and title[-1].i == name.start - 1 and title[-1].pos_ in _NOUN_POS:
+            yield Candidate(head, head, (), title[-1], implied="be", split_conjuncts=False)
+
+
+def _entity_at(token: Token) -> Span:
+    for ent in token.doc.ents:
+        if ent.start == token.i:
+            return ent
+    return token.doc[token.i : token.i + 1]
+
+
+def _have(sentence: Span) -> str:
+    """The form of "have" that matches the sentence's tense: a past sentence implies "had"."""
+    return "had" if sentence.root.tag_ == "VBD" else "has"
+
+
+def adjective_modifier(sentence: Span) -> Iterator[Candidate]:
+    """A noun and an adjective that describes it, linked by an implied "be".
+
+    "a circular world map" -> (world map; be; circular). Ordinals, numbers, comparatives
+    and words inside named entities or dates ("the past few years") are not descriptions.
+    """
+    for token in sentence:
+        if (token.dep_ == "amod" and token.pos_ == "ADJ" and token.tag_ == "JJ"
+                and token.head.pos_ == "NOUN" and token.i < token.head.i
+                and not token.ent_type_ and not token.head.ent_type_):
+            yield Candidate(token.head, token.head, (), token, implied="be",
+                            split_conjuncts=False)
+
+
+#: Prepositions that place a thing: "a think tank at the University of South Florida".
+_PLACING_PREPOSITIONS = {"in", "at", "near"}
+
+
+def noun_in_place(sentence: Span) -> Iterator[Candidate]:
+    """A noun placed by a prepositional phrase: implied "be in".
+
+    "the University of South Florida in Tampa, Florida" -> (the University of South Florida;
+    be in; Tampa, Florida). The place is a place entity after in/at/near, or any common noun
+    after "in" ("monuments in the old city").
+    """
+    for prep in sentence:
+        if (prep.dep_ != "prep" or prep.lower_ not in _PLACING_PREPOSITIONS
+                or prep.head.pos_ not in _NOUN_POS):
+            continue
+        for place in (c for c in prep.children if c.dep_ == "pobj"):
+            if place.ent_type_ in _PLACE_LABELS or (prep.lower_ == "in" and place.pos_ == "NOUN"
+                                                    and not place.ent_type_):
+                yield Candidate(prep.head, prep.head, (prep,), place, implied="be",
+                                split_conjuncts=False)

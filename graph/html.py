@@ -1,0 +1,654 @@
+"""Interactive HTML view of a knowledge graph: one self-contained, offline, deterministic page.
+
+The page is built from pyvis's model (``pyvis.network.Network`` holds the vis-network nodes,
+edges and options) and pyvis's bundled vis-network library, but not from pyvis's own
+templates: those load Bootstrap and tom-select from a CDN even with ``cdn_resources="in_line"``.
+Our template (``graph/templates/html_view.*``) inlines every script and style, so the file
+opens from ``file://`` without a single network request.
+
+Article text is untrusted. It reaches the page only as JSON inside a non-executed
+``<script type="application/json">`` block, escaped so that it cannot close the block, and the
+page's script turns it into DOM text nodes, never markup. A Content-Security-Policy that
+allows only the page's own inline scripts (by hash) and no network access backs this up.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import os
+import re
+import zlib
+from collections import Counter, deque
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+import networkx as nx
+from markupsafe import Markup
+
+from graph.files import write_text_atomic
+from graph.names import normalise_name
+
+if TYPE_CHECKING:
+    from pyvis.network import Network
+
+    from extractors.triple import Triple
+    from graph.knowledge_graph import KnowledgeGraph
+
+__all__ = ["to_html"]
+
+_TEMPLATES = Path(__file__).parent / "templates"
+_VIS_DIR = ("lib", "vis-9.1.2")
+
+# Colours for spaCy's NER labels, chosen to stay distinguishable next to each other; labels
+# outside this table get a colour from _FALLBACK_COLOURS by a stable (crc32) hash of the label.
+_TYPE_COLOURS = {
+    "PERSON": "#e15759",
+    "ORG": "#4e79a7",
+    "GPE": "#59a14f",
+    "NORP": "#f28e2b",
+    "LOC": "#8cd17d",
+    "FAC": "#b07aa1",
+    "PRODUCT": "#76b7b2",
+    "EVENT": "#edc948",
+    "WORK_OF_ART": "#ff9da7",
+    "LAW": "#9c755f",
+    "LANGUAGE": "#86bcb6",
+    "MONEY": "#d4a6c8",
+    "DATE": "#a0cbe8",
+    "TIME": "#a0cbe8",
+    "PERCENT": "#d7b5a6",
+    "QUANTITY": "#d7b5a6",
+    "CARDINAL": "#c9c9a0",
+    "ORDINAL": "#c9c9a0",
+}
+_FALLBACK_COLOURS = ("#499894", "#f1ce63", "#b6992d", "#d37295", "#fabfd2", "#79706e")
+_UNTYPED_COLOUR = "#bab0ac"
+_TYPE_NAMES = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "GPE": "country, city, state",
+    "NORP": "nationality, religious or political group",
+    "LOC": "location",
+    "FAC": "facility",
+    "PRODUCT": "product",
+    "EVENT": "event",
+    "WORK_OF_ART": "work of art",
+    "LAW": "law",
+    "LANGUAGE": "language",
+    "MONEY": "money",
+    "DATE": "date",
+    "TIME": "time",
+    "PERCENT": "percent",
+    "QUANTITY": "quantity",
+    "CARDINAL": "number",
+    "ORDINAL": "ordinal",
+}
+
+# Characters that must not appear raw in JSON inside <script>: "<" could start "</script>" or
+# "<!--", ">" and "&" are escaped for symmetry with HTML-escaping rules, and U+2028/U+2029
+# are line terminators to older JavaScript parsers.
+_SCRIPT_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+_SCRIPT_ESCAPE_TABLE = str.maketrans(_SCRIPT_ESCAPES)
+_SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
+
+# Stabilisation runs before the first frame is drawn, so its iteration budget is the wait the
+# reader sees. Big graphs get fewer iterations each (every one costs more); the page also
+# stops stabilising after a fixed time (html_view.js). Measured in benchmarks/html_layout.py.
+_MAX_ITERATIONS = 400
+_MIN_ITERATIONS = 120
+_ITERATION_BUDGET = 200_000  # roughly iterations x nodes that fit in ~2 s of headless Chromium
+# Starting layout (before physics), in vis-network's units: neighbours about 60 apart, a bit
+# under the spring length, so the disc starts slightly compressed and opens up.
+_GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+_SUNFLOWER_STEP = 60.0 / math.sqrt(math.pi)  # sunflower points sit ~60 apart
+
+
+def to_html(
+    kg: KnowledgeGraph,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    title: str = "newsgraph",
+    max_nodes: int = 500,
+    focus: str | None = None,
+    depth: int = 2,
+) -> str:
+    """Render ``kg`` as a self-contained interactive HTML page; write it to ``path`` if given.
+
+    The page shows at most ``max_nodes`` entities: the most mentioned ones, or, with
+    ``focus`` (an entity label or id), the ones within ``depth`` hops of that entity, nearest
+    first. It says so when it shows a subset. The same graph always gives the same bytes.
+
+    Raises ``ValueError`` for a ``focus`` that names no entity or a bad ``max_nodes``/``depth``.
+    """
+    if max_nodes < 1:
+        raise ValueError(f"max_nodes must be at least 1, got {max_nodes!r}")
+    if depth < 0:
+        raise ValueError(f"depth must not be negative, got {depth!r}")
+    graph = kg.nx
+    centre = _resolve_focus(graph, focus) if focus is not None else None
+    shown = _select_nodes(graph, max_nodes, centre, depth)
+    payload = _payload(graph, shown, centre, depth)
+    page = _render(title, payload)
+    if path is not None:
+        write_text_atomic(Path(path), page)
+    return page
+
+
+# -- choosing what to show -----------------------------------------------------------------
+
+
+def _importance(graph: nx.MultiDiGraph, node: str) -> tuple[int, int]:
+    """How prominent an entity is: how often triples name it, then how many facts touch it."""
+    return graph.nodes[node].get("mentions", 0), graph.degree(node)
+
+
+def _ranked(graph: nx.MultiDiGraph) -> list[str]:
+    """All node ids, most important first; ties broken by id so that the order is stable."""
+    return sorted(graph.nodes, key=lambda n: (*(-v for v in _importance(graph, n)), n))
+
+
+def _resolve_focus(graph: nx.MultiDiGraph, focus: str) -> str:
+    """Find the node that ``focus`` names: an id, a name that normalises to one, or a label."""
+    if focus in graph:
+        return focus
+    key = normalise_name(focus)
+    if key in graph:
+        return key
+    wanted = focus.strip().casefold()
+    for node in sorted(graph.nodes):
+        data = graph.nodes[node]
+        names = [data.get("label") or "", *data.get("aliases", [])]
+        if any(name.casefold() == wanted for name in names):
+            return node
+    raise ValueError(f"no entity matches focus={focus!r}")
+
+
+def _distances(graph: nx.MultiDiGraph, centre: str, depth: int) -> dict[str, int]:
+    """Hop distance from ``centre`` to every node within ``depth``, ignoring edge direction."""
+    seen = {centre: 0}
+    queue = deque([centre])
+    while queue:
+        node = queue.popleft()
+        if seen[node] == depth:
+            continue
+        for other in sorted({*graph.successors(node), *graph.predecessors(node)}):
+            if other not in seen:
+                seen[other] = seen[node] + 1
+                queue.append(other)
+    return seen
+
+
+def _select_nodes(
+    graph: nx.MultiDiGraph, max_nodes: int, centre: str | None, depth: int
+) -> list[str]:
+    """The ids to draw, most important (or, around a focus, nearest) first."""
+    rank = {node: i for i, node in enumerate(_ranked(graph))}
+    if centre is None:
+        candidates = sorted(rank, key=rank.__getitem__)
+    else:
+        distance = _distances(graph, centre, depth)
+        candidates = sorted(distance, key=lambda n: (distance[n], rank[n]))
+    return candidates[:max_nodes]
+
+
+# -- building the page's data --------------------------------------------------------------
+
+
+def _type_colour(entity_type: str | None) -> str:
+    if entity_type is None:
+        return _UNTYPED_COLOUR
+    if entity_type in _TYPE_COLOURS:
+        return _TYPE_COLOURS[entity_type]
+    return _FALLBACK_COLOURS[zlib.crc32(entity_type.encode("utf-8")) % len(_FALLBACK_COLOURS)]
+
+
+def _darker(colour: str, factor: float = 0.7) -> str:
+    """The same hue, darker: node borders and selection highlights."""
+    channels = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c * factor):02x}" for c in channels)
+
+
+def _types(graph: nx.MultiDiGraph, shown: list[str]) -> list[dict[str, Any]]:
+    """Legend entries, most common type first. ``group`` is a safe vis-network group id:
+    raw NER labels could collide with vis's own option names."""
+    counts = Counter(graph.nodes[n].get("type") for n in shown)
+    ordered = sorted(counts, key=lambda t: (-counts[t], t is None, t or ""))
+    return [
+        {
+            "group": f"t{i}",
+            "type": entity_type,
+            "name": _TYPE_NAMES.get(entity_type or "", "untyped" if entity_type is None else ""),
+            "colour": _type_colour(entity_type),
+            "count": counts[entity_type],
+        }
+        for i, entity_type in enumerate(ordered)
+    ]
+
+
+def _vis_groups(types: list[dict[str, Any]]) -> dict[str, Any]:
+    groups = {}
+    for entry in types:
+        fill, border = entry["colour"], _darker(entry["colour"])
+        groups[entry["group"]] = {
+            "color": {
+                "background": fill,
+                "border": border,
+                "highlight": {"background": fill, "border": "#1f2933"},
+                "hover": {"background": fill, "border": "#1f2933"},
+            }
+        }
+    return groups
+
+
+def _stabilisation_iterations(node_count: int) -> int:
+    """Enough iterations to untangle small graphs, bounded so big ones appear within seconds."""
+    budget = _ITERATION_BUDGET // max(node_count, 1)
+    return max(_MIN_ITERATIONS, min(_MAX_ITERATIONS, budget))
+
+
+def _vis_options(node_count: int, types: list[dict[str, Any]]) -> dict[str, Any]:
+    """vis-network options: physics that settles fast, then is switched off by the page."""
+    spread = math.log10(max(node_count, 1))
+    return {
+        "layout": {"improvedLayout": False, "randomSeed": 7},
+        "physics": {
+            "enabled": True,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {
+                "gravitationalConstant": -70,
+                "centralGravity": 0.012,
+                "springLength": 90,
+                "springConstant": 0.08,
+                "damping": 0.6,
+                "avoidOverlap": 0.3,
+                # Coarser Barnes-Hut approximation than the default 0.5: repulsion is most
+                # of an iteration's cost (75 ms at 5,000 nodes), about half of it at 0.8-0.9,
+                # with no visible loss.
+                "theta": 0.8,
+            },
+            "maxVelocity": 60,
+            "minVelocity": 1,
+            "timestep": 0.5,
+            "adaptiveTimestep": True,
+            "stabilization": {
+                "enabled": True,
+                "iterations": _stabilisation_iterations(node_count),
+                "updateInterval": 10,  # also how often the page checks its time limit
+                "fit": True,
+            },
+        },
+        "nodes": {
+            "shape": "dot",
+            "borderWidth": 1,
+            "borderWidthSelected": 3,
+            "font": {"size": 13, "color": "#1f2933", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            # Importance drives both dot and label size. Labels vanish once drawn smaller
+            # than drawThreshold, so zooming out leaves only the prominent entities named.
+            # Big graphs are seen from further away: their top sizes grow with them.
+            "scaling": {
+                "min": 7,
+                "max": round(20 + 4 * spread),
+                "label": {"enabled": True, "min": 11, "max": round(16 + 6 * spread),
+                          "drawThreshold": 7, "maxVisible": 30},
+            },
+        },
+        "edges": {
+            "smooth": False,
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
+            "arrowStrikethrough": False,
+            "color": {"color": "#9aa5b1", "highlight": "#323f4b", "hover": "#323f4b",
+                      "inherit": False},
+            # Relation labels only appear once zoomed in far enough to read them; the hover
+            # tooltip and the side panel show them at any zoom.
+            "font": {"size": 10, "color": "#52606d", "strokeWidth": 3, "strokeColor": "#ffffff",
+                     "align": "middle"},
+            "scaling": {"label": {"drawThreshold": 10}},
+            "selectionWidth": 2,
+            "hoverWidth": 1,
+        },
+        "groups": _vis_groups(types),
+        "interaction": {
+            "hover": True,
+            "hideEdgesOnDrag": node_count > 1500,
+            "tooltipDelay": 100,
+            "multiselect": False,
+            "navigationButtons": False,
+            "keyboard": False,
+        },
+    }
+
+
+def _node_value(mentions: int) -> float:
+    """Dot size input: logarithmic, so that one hub does not shrink every other entity."""
+    return round(1 + math.log2(1 + max(mentions, 0)), 3)
+
+
+def _edge_width(support: int) -> float:
+    return round(1 + min(4.0, math.log2(max(support, 1))), 3)
+
+
+def _parallel_smoothing(edges: list[tuple[str, str, str]]) -> list[dict[str, Any] | None]:
+    """Curve the 2nd, 3rd... edge between the same two entities so they do not overlap."""
+    seen: Counter[tuple[str, str]] = Counter()
+    shapes: list[dict[str, Any] | None] = []
+    for u, v, _ in edges:
+        pair = (min(u, v), max(u, v))
+        index = seen[pair]
+        seen[pair] += 1
+        shapes.append(
+            None if index == 0 or u == v
+            else {"enabled": True, "type": "curvedCW", "roundness": round(0.2 * index, 2)}
+        )
+    return shapes
+
+
+def _neighbours(graph: nx.MultiDiGraph, nodes: list[str]) -> dict[str, list[str]]:
+    """Undirected adjacency within ``nodes``, each list in the order of ``nodes``."""
+    order = {node: i for i, node in enumerate(nodes)}
+    adjacent = {}
+    for node in nodes:
+        others = {*graph.successors(node), *graph.predecessors(node)}
+        adjacent[node] = sorted((n for n in others if n in order and n != node),
+                                key=order.__getitem__)
+    return adjacent
+
+
+def _bfs_order(root: str, neighbours: dict[str, list[str]], seen: set[str]) -> list[str]:
+    """Breadth-first order of the nodes of ``root``'s component; marks them seen."""
+    seen.add(root)
+    order = [root]
+    for node in order:  # grows while iterating: a queue without pops
+        for other in neighbours[node]:
+            if other not in seen:
+                seen.add(other)
+                order.append(other)
+    return order
+
+
+def _initial_positions(graph: nx.MultiDiGraph, nodes: list[str]) -> dict[str, list[float]]:
+    """Starting positions for the physics: one compact sunflower (phyllotaxis) disc, filled
+    from the centre in breadth-first order from the most important entity of each connected
+    component, so that hubs start central and neighbours start near each other.
+
+    vis-network's own start (improvedLayout off) puts every node on the rim of one big
+    circle, which takes hundreds of iterations to pull in; from a disc the physics converges
+    sooner and still looks sensible when the page cuts stabilisation short. ``nodes`` must
+    be ordered by importance. Rounded, so that the page's bytes do not depend on float noise.
+    """
+    neighbours = _neighbours(graph, nodes)
+    seen: set[str] = set()
+    order: list[str] = []
+    for root in nodes:
+        if root not in seen:
+            order += _bfs_order(root, neighbours, seen)
+    positions = {}
+    for k, node in enumerate(order):
+        radius, angle = _SUNFLOWER_STEP * math.sqrt(k + 0.5), k * _GOLDEN_ANGLE
+        positions[node] = [round(radius * math.cos(angle), 1), round(radius * math.sin(angle), 1)]
+    return positions
+
+
+def _evidence_order(triple: Triple) -> tuple:
+    p = triple.provenance
+    return (p.doc_id, p.sentence_index, triple.subject.start, triple.relation.text,
+            triple.object.start, p.rule)
+
+
+class _Tables:
+    """Documents and sentences, each stored once and referred to by index from evidence."""
+
+    def __init__(self, documents: dict[str, dict[str, Any]]) -> None:
+        self.doc_ids = sorted(documents)
+        self.documents = [
+            {"id": d, "title": documents[d].get("title"), "source": documents[d].get("source")}
+            for d in self.doc_ids
+        ]
+        self._doc_index = {d: i for i, d in enumerate(self.doc_ids)}
+        self._sentences: dict[tuple[str, int, str], int] = {}
+        self.sentences: list[dict[str, Any]] = []
+
+    def doc(self, doc_id: str) -> int:
+        if doc_id not in self._doc_index:  # evidence from a document without metadata
+            self._doc_index[doc_id] = len(self.documents)
+            self.documents.append({"id": doc_id, "title": None, "source": None})
+        return self._doc_index[doc_id]
+
+    def sentence(self, triple: Triple) -> int:
+        p = triple.provenance
+        key = (p.doc_id, p.sentence_index, p.sentence)
+        if key not in self._sentences:
+            self._sentences[key] = len(self.sentences)
+            self.sentences.append(
+                {"doc": self.doc(p.doc_id), "index": p.sentence_index, "text": p.sentence}
+            )
+        return self._sentences[key]
+
+
+def _span(start: int, end: int, offset: int, length: int) -> list[int] | None:
+    """An argument's character span relative to its sentence, or None when it falls outside."""
+    begin, stop = start - offset, end - offset
+    return [begin, stop] if 0 <= begin < stop <= length else None
+
+
+def _evidence(triple: Triple, tables: _Tables) -> dict[str, Any]:
+    p, q = triple.provenance, triple.qualifiers
+    item: dict[str, Any] = {
+        "sentence": tables.sentence(triple),
+        "confidence": triple.confidence,
+        "rule": p.rule,
+        "subjectSpan": _span(triple.subject.start, triple.subject.end, p.sentence_start,
+                             len(p.sentence)),
+        "objectSpan": _span(triple.object.start, triple.object.end, p.sentence_start,
+                            len(p.sentence)),
+        "negated": q.negated,
+        "modality": q.modality,
+        "attribution": q.attribution,
+        "time": q.time,
+        "location": q.location,
+        "amount": q.amount,
+        "extras": list(triple.extra_args),
+    }
+    # Absent qualifiers are left out: most evidence has none, and the page treats a missing
+    # key like null/false/[]. (Identity, not ==: a sentence index or confidence of 0 stays.)
+    return {k: v for k, v in item.items() if not (v is None or v is False or v == [])}
+
+
+def _network(
+    graph: nx.MultiDiGraph, ranked: list[str], types: list[dict[str, Any]]
+) -> tuple[Network, list[tuple[str, str, str]]]:
+    """The pyvis model of the drawn subgraph (``ranked``: its nodes, most important first).
+    Node ids are positions in ``sorted(ranked)`` and edge ids positions in the sorted edge
+    list, so the page carries no random ids."""
+    from pyvis.network import Network  # imports IPython: only pay for it when rendering
+
+    group_of = {entry["type"]: entry["group"] for entry in types}
+    nodes = sorted(ranked)
+    index = {node: i for i, node in enumerate(nodes)}
+    start = _initial_positions(graph, ranked)
+    net = Network(directed=True)
+    for node in nodes:
+        data = graph.nodes[node]
+        x, y = start[node]
+        net.add_node(index[node], label=data.get("label") or node or "(unnamed)",
+                     group=group_of[data.get("type")], value=_node_value(data.get("mentions", 0)),
+                     x=x, y=y)
+    edges = sorted((u, v, k) for u, v, k in graph.subgraph(nodes).edges(keys=True))
+    for i, ((u, v, key), smooth) in enumerate(zip(edges, _parallel_smoothing(edges), strict=True)):
+        data = graph.edges[u, v, key]
+        extra: dict[str, Any] = {"smooth": smooth} if smooth else {}
+        if data.get("asserted", 0) == 0:
+            extra["dashes"] = True  # only negated, hedged or reported evidence
+        net.add_edge(index[u], index[v], id=i, label=data.get("label") or key,
+                     width=_edge_width(data.get("support", 0)), **extra)
+    return net, edges
+
+
+def _entities(graph: nx.MultiDiGraph, ranked: list[str], tables: _Tables) -> list[dict]:
+    rank = {node: i for i, node in enumerate(ranked)}
+    entities = []
+    for node in sorted(ranked):
+        data = graph.nodes[node]
+        entities.append({
+            "key": node,
+            "label": data.get("label") or node,
+            "type": data.get("type"),
+            "aliases": list(data.get("aliases", [])),
+            "mentions": data.get("mentions", 0),
+            "documents": [tables.doc(d) for d in data.get("documents", [])],
+            "rank": rank[node],
+        })
+    return entities
+
+
+def _facts(graph: nx.MultiDiGraph, edges: list[tuple[str, str, str]], tables: _Tables) -> list:
+    facts = []
+    for u, v, key in edges:
+        data = graph.edges[u, v, key]
+        evidence = sorted(data.get("evidence", []), key=_evidence_order)
+        facts.append({
+            "relation": data.get("relation", key),
+            "label": data.get("label") or key,
+            "support": data.get("support", len(evidence)),
+            "asserted": data.get("asserted", 0),
+            "confidence": data.get("confidence", 0.0),
+            "evidence": [_evidence(t, tables) for t in evidence],
+        })
+    return facts
+
+
+def _summary(
+    graph: nx.MultiDiGraph, shown: list[str], edge_count: int, centre: str | None, depth: int
+) -> str:
+    """One sentence that tells the reader whether, and how much of, the graph is left out."""
+    total_nodes, total_edges = graph.number_of_nodes(), graph.number_of_edges()
+    counts = (f"{len(shown):,} of {total_nodes:,} entities and "
+              f"{edge_count:,} of {total_edges:,} facts")
+    if centre is not None:
+        label = graph.nodes[centre].get("label") or centre
+        hops = "hop" if depth == 1 else "hops"
+        return f"Showing the neighbourhood of “{label}” within {depth} {hops}: {counts}."
+    if len(shown) < total_nodes:
+        return f"Showing {counts} (the most mentioned entities)."
+    return f"Showing all {total_nodes:,} entities and {total_edges:,} facts."
+
+
+def _payload(
+    graph: nx.MultiDiGraph, shown: list[str], centre: str | None, depth: int
+) -> dict[str, Any]:
+    types = _types(graph, shown)
+    ranked = _ranked(graph.subgraph(shown))  # importance within the drawn subgraph
+    net, edges = _network(graph, ranked, types)
+    tables = _Tables(graph.graph.get("documents", {}))
+    entities = _entities(graph, ranked, tables)
+    facts = _facts(graph, edges, tables)
+    relations = Counter(fact["relation"] for fact in facts)
+    nodes = sorted(shown)
+    return {
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "options": _vis_options(len(shown), types),
+        "entities": entities,
+        "facts": facts,
+        "types": types,
+        "relations": [[r, n] for r, n in sorted(relations.items(), key=lambda rn: (-rn[1], rn[0]))],
+        "documents": tables.documents,
+        "sentences": tables.sentences,
+        "view": {
+            "summary": _summary(graph, shown, len(edges), centre, depth),
+            "shownEntities": len(shown),
+            "totalEntities": graph.number_of_nodes(),
+            "shownFacts": len(edges),
+            "totalFacts": graph.number_of_edges(),
+            "focus": nodes.index(centre) if centre is not None else None,
+            "depth": depth,
+        },
+    }
+
+
+# -- rendering and writing -----------------------------------------------------------------
+
+
+def _script_json(value: Any) -> str:
+    r"""Serialise ``value`` as JSON that is safe inside an HTML ``<script>`` element.
+
+    >>> print(_script_json({"x": "</script> & <!--"}))
+    {"x":"\u003c/script\u003e \u0026 \u003c!--"}
+    """
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      allow_nan=False)
+    return text.translate(_SCRIPT_ESCAPE_TABLE)
+
+
+def _normalise_newlines(text: str) -> str:
+    # The HTML parser turns CR and CRLF into LF before a script runs, so a script's CSP hash
+    # must be computed over the LF form.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@cache
+def _assets() -> dict[str, str]:
+    """vis-network (from pyvis) and the page's own script and style, read once per process."""
+    vis = resources.files("pyvis").joinpath(*_VIS_DIR)
+    assets = {
+        "vis_js": vis.joinpath("vis-network.min.js").read_text(encoding="utf-8"),
+        "vis_css": vis.joinpath("vis-network.css").read_text(encoding="utf-8"),
+        "app_js": (_TEMPLATES / "html_view.js").read_text(encoding="utf-8"),
+        "app_css": (_TEMPLATES / "html_view.css").read_text(encoding="utf-8"),
+    }
+    # The source map is not shipped; its comment would only make DevTools try to fetch it.
+    assets["vis_js"] = _SOURCE_MAP.sub("", assets["vis_js"])
+    assets = {name: _normalise_newlines(text) for name, text in assets.items()}
+    for name, text in assets.items():
+        # They are inlined verbatim; a closing tag inside would end the element early.
+        closing = "</script" if name.endswith("js") else "</style"
+        if closing in text.lower():
+            raise RuntimeError(f"asset {name} contains {closing!r} and cannot be inlined")
+    return assets
+
+
+def _csp_hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def _content_security_policy(assets: dict[str, str]) -> str:
+    """Only our own inline scripts and styles run; nothing may be fetched but data: images
+    (vis-network's stylesheet embeds its icons)."""
+    scripts = " ".join(_csp_hash(assets[name]) for name in ("vis_js", "app_js"))
+    styles = " ".join(_csp_hash(assets[name]) for name in ("vis_css", "app_css"))
+    return (f"default-src 'none'; script-src {scripts}; style-src {styles}; img-src data:; "
+            "base-uri 'none'; form-action 'none'")
+
+
+@cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_TEMPLATES),
+        autoescape=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return env.get_template("html_view.html")
+
+
+def _render(title: str, payload: dict[str, Any]) -> str:
+    assets = _assets()
+    return _template().render(
+        title=title,
+        summary=payload["view"]["summary"],
+        csp=_content_security_policy(assets),
+        data_json=Markup(_script_json(payload)),
+        **{name: Markup(text) for name, text in assets.items()},
+    )

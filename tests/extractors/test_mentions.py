@@ -1,0 +1,65 @@
+"""Mentions: spaCy's names repaired, values, groups and pronouns, on sentences of the seeds."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.mentions import find_mentions
+
+SEED_SENTENCES = [
+    # A possessive inside one PERSON span: two names, the company typed by its suffix.
+    ("This official engagement followed the conclusion of a regulatory campaign against "
+     "Jack Ma’s Ant Group, resulting in a substantial fine of nearly $1 billion last week.",
+     [("Jack Ma", "name", "PERSON"), ("Ant Group", "name", "ORG"),
+      ("nearly $1 billion", "value", "MONEY"), ("last week", "value", "DATE")]),
+    # One ORG span over a coordination: two names and the set they form.
+    ("The central bank confirmed that financial platform operators, including Ant and "
+     "Tencent, have effectively addressed most of the outstanding issues that it had with "
+     "them.",
+     [("Ant and Tencent", "group", None), ("Ant", "name", "ORG"), ("Tencent", "name", "ORG"),
+      ("it", "pronoun", None), ("them", "pronoun", None)]),
+    # A coordination inside a name stays one name.
+    ("On the same day, the National Development and Reform Commission approved the projects "
+     "of 10 Internet giants, including Alibaba, Tencent and Meituan.",
+     [("the same day", "value", "DATE"),
+      ("National Development and Reform Commission", "name", "ORG"),
+      ("10", "value", "CARDINAL"), ("Alibaba, Tencent and Meituan", "group", None),
+      ("Alibaba", "name", "ORG"), ("Tencent", "name", "ORG"), ("Meituan", "name", "ORG")]),
+    # A trailing possessive is cut; a name NER missed is found as a run of proper nouns.
+    ("Alibaba shares dive 7% as Ant Group’s record $34.5 billion IPO is suspended",
+     [("Alibaba", "name", None), ("7%", "value", "PERCENT"), ("Ant Group", "name", "ORG"),
+      ("$34.5 billion", "value", "MONEY"), ("IPO", "name", "ORG")]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), SEED_SENTENCES)
+def test_names_values_groups_and_pronouns(nlp, sentence, expected):
+    found = [(m.text, m.kind, m.label) for m in find_mentions(nlp(sentence))
+             if m.kind != "nominal"]
+    assert found == expected
+
+
+def test_offsets_point_into_the_text(nlp):
+    text = ("Chinese Premier Li Qiang convened a meeting on Wednesday with top executives from "
+            "prominent technology companies in the country, including Alibaba Group and "
+            "ByteDance.")
+    for mention in find_mentions(nlp(text)):
+        assert text[mention.start:mention.end] == mention.text
+
+
+def test_title_before_a_name_is_kept_as_a_descriptor(nlp):
+    mentions = find_mentions(nlp("Premier Li Qiang chaired a meeting."))
+    li = next(m for m in mentions if m.is_name)
+    assert (li.text, li.titles) == ("Li Qiang", ("premier",))
+
+
+def test_number_ending_a_product_name_belongs_to_it(nlp):
+    text = "Microsoft asked users to move away from Internet Explorer 6."
+    names = [m.text for m in find_mentions(nlp(text)) if m.kind in {"name", "value"}]
+    assert names == ["Microsoft", "Internet Explorer 6"]
+
+
+def test_title_case_headline_gives_no_unlabelled_names(nlp):
+    text = "The Tech Crackdown and Its Impact\nRegulators fined Ant Group."
+    names = [m.text for m in find_mentions(nlp(text)) if m.is_name]
+    assert names == ["Ant Group"]

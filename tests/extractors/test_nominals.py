@@ -1,0 +1,47 @@
+"""Facts stated inside noun phrases, on real sentences from the sample articles."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.extractors.helpers import rule_facts
+
+DOUYIN = ("Premier Li Qiang convened a meeting with prominent companies in the sector, including "
+          "Alibaba’s cloud division, Meituan, Douyin (owned by ByteDance), Pinduoduo from PDD "
+          "Holdings, JD.com, and Xiaohongshu.")
+ZHIDONGXI = ("According to a report released by Zhidongxi, an AI-focused research firm in China, "
+             "51 generative AI startups worldwide raised about 100 billion yuan ($13.96 billion) "
+             "in the first half of 2023.")
+
+CASES = [
+    # the sentence is in the past, so the implied "have" is too
+    ("possessive", DOUYIN, [("Alibaba", "had", "cloud division")]),
+    ("possessive", "Alibaba’s cloud division grows fast.", [("Alibaba", "has", "cloud division")]),
+    ("title_before_name", DOUYIN, [("Li Qiang", "be", "Premier")]),
+    ("title_before_name",
+     "Ford started its investigation by hiring law firm Sidley Austin, according to The Verge.",
+     [("Sidley Austin", "be", "law firm")]),
+    ("apposition", ZHIDONGXI, [("Zhidongxi", "be", "an AI-focused research firm in China")]),
+    ("participial_modifier", ZHIDONGXI,
+     [("Zhidongxi", "released by", "a report")]),
+    ("participial_modifier", "540 million private Facebook records found on public Internet",
+     [("540 million private Facebook records", "be found on", "public Internet")]),
+    ("adjective_modifier", "The ninth leaf contains a circular world map.",
+     [("world map", "be", "circular")]),
+    # dates are not described by their adjectives
+    ("adjective_modifier", "Over the past few years, the government has implemented rules.", []),
+]
+
+
+@pytest.mark.parametrize(("rule", "sentence", "expected"), CASES)
+def test_nominal_rules(nlp, rule, sentence, expected):
+    assert rule_facts(nlp, sentence, rule) == expected
+
+
+def test_noun_in_place(nlp):
+    sentence = ("Dong Shaopeng, a senior researcher at the Chongyang Institute for Financial "
+                "Studies at Renmin University of China, said the latest round of rectification "
+                "has improved the corporate governance of Chinese Internet companies.")
+    assert rule_facts(nlp, sentence, "noun_in_place") == []
+    assert rule_facts(nlp, "Two databases were found on servers in Ireland.",
+                      "noun_in_place") == [("servers", "be in", "Ireland")]
