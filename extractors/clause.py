@@ -5,7 +5,9 @@ Dependency labels are those of spaCy's English models (ClearNLP style).
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+from collections.abc import Iterator
+
+from spacy.tokens import Span, Token
 
 NOMINAL_SUBJECT_DEPS = {"nsubj"}
 PASSIVE_SUBJECT_DEPS = {"nsubjpass"}
@@ -35,6 +37,9 @@ def subject_of(verb: Token, deps: set[str] = NOMINAL_SUBJECT_DEPS) -> Token | No
         # The shared subject plays the role this verb's own voice gives it: in "Ely Cathedral
         # was never vaulted and retains a wooden ceiling" it is the active subject of "retains".
         shared = verb_subject(verb.head)
+        if shared is None and verb.head.dep_ == "xcomp":
+            # "Li pledged to create a fair environment and reduce compliance costs"
+            shared = verb_subject(verb.head.head)
         role = "nsubjpass" if _is_passive(verb) else "nsubj"
         return shared if shared is not None and role in deps else None
     return None
@@ -135,3 +140,18 @@ def prepositional_objects(verb: Token) -> list[tuple[Token, Token]]:
                 pairs.append((prep, pobj))
                 break
     return pairs
+
+
+def complement_prepositions(token: Token) -> list[tuple[Token, Token]]:
+    """Prepositional objects after the token that are not dates or times ("fined in 2020")."""
+    return [(prep, pobj) for prep, pobj in prepositional_objects(token)
+            if not is_time_expression(pobj)]
+
+
+def predicates_with_subject(sentence: Span) -> Iterator[tuple[Token, Token]]:
+    """Every verb of the sentence that heads a clause and has a subject, with that subject."""
+    for verb in sentence:
+        if is_predicate(verb):
+            subject = verb_subject(verb)
+            if subject is not None:
+                yield verb, subject

@@ -115,13 +115,13 @@ class Document:
     encoding: str = "utf-8"
 
     def metadata(self) -> dict[str, str | None]:
-        """Everything known about the document but its id and text.
+        """What the graph and its exports keep about the document (the encoding is a detail
+        of reading, reported by the build).
 
-        >>> Document("a", "Text.", title="A", source="a.txt").metadata()["title"]
-        'A'
+        >>> Document("a", "Text.", title="A", source="a.txt").metadata()
+        {'title': 'A', 'source': 'a.txt', 'date': None, 'url': None}
         """
-        return {"title": self.title, "source": self.source, "date": self.date,
-                "url": self.url, "encoding": self.encoding}
+        return {"title": self.title, "source": self.source, "date": self.date, "url": self.url}
 
 
 def find_documents(path: Path) -> list[Path]:

@@ -24,10 +24,23 @@ from extractors.documents import Document, find_documents, read_file
 from extractors.errors import InputError, NewsgraphError
 from graph.entities import AliasTable
 from graph.files import output_lock, remove_stale_temporaries, write_texts_atomic
+from graph.formats import export_texts
 from graph.knowledge_graph import KnowledgeGraph
+from graph.vocabulary import Vocabulary
 
-#: Export formats a build can write, with their file names in the output folder.
-EXPORTS: dict[str, str] = {"ttl": "graph.ttl", "html": "graph.html"}
+#: Export formats a build can write, with their file names in the output folder: RDF (Turtle,
+#: N-Triples, TriG, JSON-LD), GraphML for Gephi/Cytoscape, CSV of edges, interactive HTML.
+EXPORTS: dict[str, str] = {
+    "ttl": "graph.ttl",
+    "nt": "graph.nt",
+    "trig": "graph.trig",
+    "jsonld": "graph.jsonld",
+    "graphml": "graph.graphml",
+    "csv": "edges.csv",
+    "html": "graph.html",
+}
+#: What ``newsgraph build`` writes unless told otherwise.
+DEFAULT_FORMATS = ("ttl", "html")
 #: Encodings that need no mention: the ones every tool expects.
 _PLAIN_ENCODINGS = {"utf-8", "utf-8-sig"}
 
@@ -120,7 +133,7 @@ def build(
     paths: Iterable[str | Path],
     out_dir: str | Path,
     *,
-    formats: Iterable[str] = ("ttl", "html"),
+    formats: Iterable[str] = DEFAULT_FORMATS,
     base_iri: str | None = None,
     aliases: str | Path | None = None,
     n_process: int = 1,
@@ -144,6 +157,7 @@ def build(
     if unknown:
         raise NewsgraphError(f"unknown export format(s) {', '.join(unknown)}; "
                              f"choose from {', '.join(EXPORTS)}")
+    Vocabulary(base_iri)  # a bad base IRI fails before the long part
     note = on_note or (lambda message: None)
     report = BuildReport()
     table = AliasTable.read(aliases) if aliases else None
@@ -163,15 +177,15 @@ def build(
         if not report.built:
             # Writing an empty graph would replace a good previous build with nothing.
             raise NewsgraphError("no document could be built; the previous exports are untouched")
-        texts = {}
-        for name in formats:
-            target = out / EXPORTS[name]
-            if name == "ttl":
-                texts[target] = kg.to_turtle(base_iri=base_iri)
-            else:
-                texts[target] = kg.to_html(title=f"newsgraph: {len(report.built)} articles")
+        targets = {name: out / EXPORTS[name] for name in formats}
+        texts = export_texts(kg, {name: path for name, path in targets.items() if name != "html"},
+                             base_iri=base_iri)
+        if "html" in targets:
+            texts[targets["html"]] = kg.to_html(title=f"newsgraph: {len(report.built)} articles")
+        # Every export is rendered before the first is replaced, so that a failure or a kill
+        # while rendering leaves the previous set whole.
         write_texts_atomic(texts)
-        report.written.extend(texts)
+        report.written.extend(targets.values())
     return report
 
 

@@ -20,6 +20,9 @@ import sys
 from pathlib import Path
 
 from extractors.errors import InputError, NewsgraphError
+from graph.build import DEFAULT_FORMATS
+from graph.query import RESULT_STYLES
+from graph.vocabulary import DEFAULT_BASE_IRI
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -29,7 +32,8 @@ EXIT_SKIPPED = 3
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsgraph",
-        description="Build a knowledge graph (RDF Turtle + interactive HTML) from news articles.",
+        description="Build a knowledge graph (RDF Turtle + interactive HTML) from news articles, "
+                    "and query it with SPARQL.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -44,10 +48,14 @@ def _parser() -> argparse.ArgumentParser:
                        help="article files or folders")
     build.add_argument("--out", "-o", type=Path, default=Path("exports"),
                        help="output folder (default: exports/)")
-    build.add_argument("--format", default="ttl,html",
-                       help="comma-separated export formats: ttl, html (default: ttl,html)")
+    build.add_argument("--format", default=",".join(DEFAULT_FORMATS),
+                       help="comma-separated export formats: ttl (RDF Turtle), nt "
+                            "(N-Triples), trig (TriG, a named graph per article), jsonld "
+                            "(JSON-LD), graphml (Gephi, Cytoscape), csv (one row per edge), "
+                            f"html (default: {','.join(DEFAULT_FORMATS)})")
     build.add_argument("--base-iri", default=None,
-                       help="base IRI for entities, statements and documents in the RDF")
+                       help="base IRI for entities, statements and documents in the RDF "
+                            f"(default: {DEFAULT_BASE_IRI})")
     build.add_argument("--aliases", type=Path, default=None, metavar="CSV",
                        help="alias file: rows 'alias,canonical name[,IRI]' that force entity "
                             "merges, splits and external ids (owl:sameAs)")
@@ -58,6 +66,21 @@ def _parser() -> argparse.ArgumentParser:
                        help="refuse (exit 1) instead of waiting when another build is writing "
                             "to --out")
     build.set_defaults(run=_run_build)
+
+    query = commands.add_parser(
+        "query", help="run a SPARQL query over an RDF export",
+        description="Run a SPARQL query (SELECT, ASK, CONSTRUCT) over a newsgraph export. The "
+                    "export's prefixes (rdf, rdfs, schema, nif, prov, ng, rel, ent, stmt, doc "
+                    "...) need no PREFIX lines.",
+    )
+    query.add_argument("graph", type=Path, metavar="GRAPH",
+                       help="an export: .ttl, .nt, .trig or .jsonld")
+    query.add_argument("query", metavar="QUERY",
+                       help="the SPARQL query text, or @FILE to read it from a file")
+    query.add_argument("--results", choices=RESULT_STYLES, default="table",
+                       help="table (tab-separated, prefixed IRIs; the default) or a W3C "
+                            "SPARQL results format: csv, tsv, json, xml")
+    query.set_defaults(run=_run_query)
 
     entities = commands.add_parser(
         "entities", help="list the entities of one article and every mention of each",
@@ -97,6 +120,20 @@ def _run_build(args: argparse.Namespace) -> int:
     )
     print(f"newsgraph: {report.summary()}", file=sys.stderr)
     return EXIT_SKIPPED if report.skipped else EXIT_OK
+
+
+def _run_query(args: argparse.Namespace) -> int:
+    from graph.query import format_result, load_rdf, sparql
+
+    text = args.query
+    if text.startswith("@"):
+        try:
+            text = Path(text[1:]).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(text[1:], f"cannot be read ({exc.strerror or exc})") from exc
+    graph = load_rdf(args.graph)
+    sys.stdout.write(format_result(sparql(graph, text), args.results, graph))
+    return EXIT_OK
 
 
 def _run_entities(args: argparse.Namespace) -> int:

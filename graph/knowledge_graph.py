@@ -18,9 +18,8 @@ exporters:
   ``Triple`` that supports the edge, in the order they were added), ``support``
   (``len(evidence)``), ``asserted`` (how many evidence triples are positive, unhedged and
   stated by the article itself) and ``confidence`` (the highest evidence confidence).
-* graph attribute ``documents``: ``{doc_id: {"title": ..., "source": ..., "date": ...,
-  "url": ..., "encoding": ...}}`` (see ``extractors.documents.Document``; ``None`` where
-  unknown).
+* graph attribute ``documents``: ``{doc_id: {"title": ..., "source": ...}}``, optionally with
+  ``date`` (``YYYY-MM-DD``) and ``url`` (see ``extractors.documents.Document``).
 """
 
 from __future__ import annotations
@@ -28,12 +27,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from extractors.triple import PRONOUNS, Argument, EntityRef, Triple
 from graph.entities import AliasTable, EntityIndex, entity_ref
+
+if TYPE_CHECKING:
+    from rdflib.query import Result
 
 
 def _most_common(counts: Counter[str]) -> str:
@@ -65,6 +67,9 @@ class KnowledgeGraph:
         #: Triples kept out of the graph because an argument is a pronoun that coreference
         #: could not resolve, or is not a thing (a clause, an adjective).
         self.unattached: list[Triple] = []
+        #: Every triple merged, in the order it came: entity matching depends on that order,
+        #: so the RDF export records it and ``from_rdf`` merges again in the same order.
+        self.merged: list[Triple] = []
 
     # -- building -------------------------------------------------------------------------
 
@@ -92,19 +97,20 @@ class KnowledgeGraph:
         source: str | None = None,
         date: str | None = None,
         url: str | None = None,
-        encoding: str | None = None,
     ) -> None:
         """Merge triples into the graph; the same fact again adds evidence, not an edge."""
         if doc_id is not None:
-            self.nx.graph["documents"][doc_id] = {"title": title, "source": source, "date": date,
-                                                  "url": url, "encoding": encoding}
+            optional = {"date": date, "url": url}
+            self.nx.graph["documents"][doc_id] = {
+                "title": title, "source": source,
+                **{key: value for key, value in optional.items() if value is not None}}
         for triple in triples:
             self._add_triple(triple)
 
     def _add_triple(self, triple: Triple) -> None:
+        self.merged.append(triple)
         documents = self.nx.graph["documents"]
-        documents.setdefault(triple.provenance.doc_id, dict.fromkeys(
-            ("title", "source", "date", "url", "encoding")))
+        documents.setdefault(triple.provenance.doc_id, {"title": None, "source": None})
         if not _attachable(triple.subject) or not _attachable(triple.object):
             # "He" or "it" with no antecedent is not an entity, and a clause or an
             # adjective is not a thing.
@@ -183,6 +189,27 @@ class KnowledgeGraph:
 
     def __len__(self) -> int:
         return self.nx.number_of_nodes()
+
+    @classmethod
+    def from_rdf(cls, path: str | Path, rdf_format: str | None = None, *,
+                 aliases: AliasTable | None = None) -> KnowledgeGraph:
+        """Load a newsgraph RDF export (``.ttl``, ``.nt``, ``.trig``, ``.jsonld``) back into the
+        graph that was exported (pass the alias table the build used, if any); exporting it
+        again gives the same bytes."""
+        from graph.rdf import read_rdf
+
+        return read_rdf(path, rdf_format, aliases=aliases)
+
+    def sparql(self, query: str, *, base_iri: str | None = None) -> Result:
+        """Run a SPARQL query (rdflib) over the RDF export of this graph.
+
+        The export's prefixes (``ng:``, ``rel:``, ``ent:``, ``schema:``, ``nif:`` ...) need no
+        ``PREFIX`` lines. Rows of a SELECT read like tuples: ``[row.label for row in result]``.
+        """
+        from graph.query import sparql
+        from graph.rdf import to_rdf
+
+        return sparql(to_rdf(self, base_iri), query)
 
     # -- exporting ------------------------------------------------------------------------
 

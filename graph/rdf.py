@@ -1,146 +1,531 @@
-"""RDF export: the knowledge graph as an rdflib ``Graph`` and as Turtle.
+"""The knowledge graph as RDF, and back: one model, written and read here.
 
-Model (see ``docs/rdf-model.md``): each entity is an IRI typed with a schema.org class and
-labelled; each extraction is an ``rdf:Statement`` carrying confidence, rule, qualifiers and a
-``prov:wasDerivedFrom`` link to its NIF sentence; the direct triple ``subject relation object``
-is asserted only for facts the article states itself, positively and without hedging.
+Model (``docs/rdf-model.md``): each entity is an IRI typed with a schema.org class, labelled,
+with its aliases and external identifiers; each extraction is an ``rdf:Statement`` carrying
+its argument phrases and heads (NIF), relation, qualifiers, confidence, rule and a
+``prov:wasDerivedFrom`` link to its NIF sentence; the direct triple ``subject relation
+object`` is asserted only for facts the article states itself, positively and without hedging.
+A statement holds everything its ``Triple`` holds, so :func:`read_rdf` rebuilds the graph.
+
+Writing: :func:`rdf_model` describes every subject in N-Triples syntax, in a fixed order
+(subjects sorted, each subject's predicates in the order below); pyoxigraph parses that text
+and writes it as Turtle, TriG, JSON-LD or canonical N-Triples. Making the terms as text and
+letting Rust build them is what makes a 1,000,000-triple export take seconds rather than
+minutes (``benchmarks/rdf_serialise.py``), and the fixed order makes every export
+byte-identical for the same graph.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef, plugin
-from rdflib.plugins.serializers.turtle import TurtleSerializer
-from rdflib.serializer import Serializer
+import pyoxigraph as ox
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, URIRef
 
-from extractors.documents import web_address
-from extractors.triple import Triple
+from extractors.errors import InputError
+from extractors.triple import Argument, EntityRef, Provenance, Qualifiers, Relation, Triple
+from graph.amounts import parse_amount
 from graph.files import write_text_atomic
 from graph.vocabulary import (
     DCTERMS,
-    DEFAULT_BASE_IRI,
     ENTITY_CLASSES,
+    ITSRDF,
     NG,
     NIF,
     PROV,
-    REL,
     SCHEMA,
     Vocabulary,
+    portable_text,
 )
 
 if TYPE_CHECKING:
+    from graph.entities import AliasTable
     from graph.knowledge_graph import KnowledgeGraph
 
+#: ``(predicate, object)`` in N-Triples syntax.
+Pairs = list[tuple[str, str]]
+#: A term read back from an export.
+Term = ox.NamedNode | ox.Literal
 
-def to_rdf(kg: KnowledgeGraph, base_iri: str | None = None) -> Graph:
-    """Build the rdflib ``Graph`` of a knowledge graph."""
-    vocab = Vocabulary(base_iri or DEFAULT_BASE_IRI)
-    rdf = Graph()
-    for prefix, namespace in (("ng", NG), ("rel", REL), ("schema", SCHEMA), ("nif", NIF),
-                              ("prov", PROV), ("dcterms", DCTERMS), ("skos", SKOS),
-                              ("ent", vocab.entity(""))):
-        rdf.bind(prefix, namespace)
-    for doc_id, meta in kg.documents.items():
-        document = vocab.document(doc_id)
-        rdf.add((document, RDF.type, NIF.Context))
-        rdf.add((document, RDF.type, SCHEMA.NewsArticle))
-        rdf.add((document, DCTERMS.identifier, Literal(doc_id)))
-        if meta.get("title"):
-            rdf.add((document, DCTERMS.title, Literal(meta["title"])))
-        if meta.get("source"):
-            rdf.add((document, DCTERMS.source, Literal(meta["source"])))
-        if meta.get("date"):
-            rdf.add((document, DCTERMS.date, _date_literal(meta["date"])))
-        if address := web_address(meta.get("url")):
-            rdf.add((document, SCHEMA.url, URIRef(address)))
-    for entity_id, node in kg.nx.nodes(data=True):
-        entity = vocab.entity(entity_id)
-        rdf.add((entity, RDF.type, ENTITY_CLASSES.get(node["type"], SCHEMA.Thing)))
-        rdf.add((entity, RDFS.label, Literal(node["label"])))
-        for alias in node["aliases"]:
-            if alias != node["label"]:
-                rdf.add((entity, SKOS.altLabel, Literal(alias)))
-        rdf.add((entity, NG.mentionCount, Literal(node["mentions"])))
-        for iri in node.get("same_as", ()):
-            rdf.add((entity, OWL.sameAs, URIRef(iri)))
-    for subject_id, object_id, relation, edge in kg.nx.edges(keys=True, data=True):
-        subject, obj = vocab.entity(subject_id), vocab.entity(object_id)
-        predicate = vocab.relation(relation)
-        rdf.add((predicate, RDF.type, RDF.Property))
-        rdf.add((predicate, RDFS.label, Literal(relation)))
-        if edge["asserted"]:
-            rdf.add((subject, predicate, obj))
-        for triple in edge["evidence"]:
-            _add_statement(rdf, vocab, triple, subject, predicate, obj)
-    return rdf
+#: RDF serialisations, by the format names of ``newsgraph build --format``.
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+#: Formats :func:`read_rdf` recognises by file suffix.
+SUFFIX_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
+                  ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD,
+                  ".nq": ox.RdfFormat.N_QUADS}
 
 
-def _date_literal(value: str) -> Literal:
-    """An ``xsd:date`` for an ISO day (``2023-07-13``), a plain literal for any other date text."""
-    try:
-        return Literal(date.fromisoformat(value).isoformat(), datatype=XSD.date)
-    except ValueError:
-        return Literal(value)
+def _iri(iri: str) -> str:
+    return f"<{iri}>"
 
 
-def _add_statement(rdf: Graph, vocab: Vocabulary, triple: Triple, subject, predicate,
-                   obj) -> None:
-    statement = vocab.statement(triple)
-    p = triple.provenance
-    q = triple.qualifiers
-    sentence = vocab.sentence(p.doc_id, p.sentence_start, p.sentence_end)
-    facts = [
-        (RDF.type, RDF.Statement),
-        (RDF.subject, subject),
-        (RDF.predicate, predicate),
-        (RDF.object, obj),
-        (NG.confidence, Literal(Decimal(str(triple.confidence)), datatype=XSD.decimal)),
-        (NG.rule, Literal(p.rule)),
-        (NG.relationText, Literal(triple.relation.text)),
-        (NG.subjectText, Literal(triple.subject.text)),
-        (NG.objectText, Literal(triple.object.text)),
-        (NG.asserted, Literal(q.asserted)),
-        (PROV.wasDerivedFrom, sentence),
-    ]
-    if q.negated:
-        facts.append((NG.negated, Literal(True)))
-    for term, value in ((NG.modality, q.modality), (NG.attributedTo, q.attribution),
-                        (NG.time, q.time), (NG.location, q.location), (NG.amount, q.amount)):
-        if value:
-            facts.append((term, Literal(value)))
-    for predicate_term, value in facts:
-        rdf.add((statement, predicate_term, value))
-    rdf.add((sentence, RDF.type, NIF.Sentence))
-    rdf.add((sentence, NIF.anchorOf, Literal(p.sentence)))
-    rdf.add((sentence, NIF.beginIndex, Literal(p.sentence_start)))
-    rdf.add((sentence, NIF.endIndex, Literal(p.sentence_end)))
-    rdf.add((sentence, NIF.referenceContext, vocab.document(p.doc_id)))
+# The terms the writer uses, in N-Triples syntax.
+A, LABEL, ALT_LABEL, SAME_AS = map(_iri, (RDF.type, RDFS.label, SKOS.altLabel, OWL.sameAs))
+STATEMENT, SUBJECT, PREDICATE, OBJECT, PROPERTY = map(_iri, (
+    RDF.Statement, RDF.subject, RDF.predicate, RDF.object, RDF.Property))
+CONTEXT, SENTENCE, PHRASE, ANCHOR, BEGIN, END, REFERENCE = map(_iri, (
+    NIF.Context, NIF.Sentence, NIF.Phrase, NIF.anchorOf, NIF.beginIndex, NIF.endIndex,
+    NIF.referenceContext))
+IDENTIFIER, TITLE, SOURCE, DATE = map(_iri, (DCTERMS.identifier, DCTERMS.title,
+                                             DCTERMS.source, DCTERMS.date))
+ARTICLE, URL, MONEY, QUANTITY, VALUE, CURRENCY, UNIT_CODE, UNIT_TEXT = map(_iri, (
+    SCHEMA.NewsArticle, SCHEMA.url, SCHEMA.MonetaryAmount, SCHEMA.QuantitativeValue,
+    SCHEMA.value, SCHEMA.currency, SCHEMA.unitCode, SCHEMA.unitText))
+DERIVED_FROM, IDENT_REF, UNATTACHED, REFERENCE_CLASS, SEQ = map(_iri, (
+    PROV.wasDerivedFrom, ITSRDF.taIdentRef, NG.UnattachedExtraction, NG.EntityReference,
+    RDF.Seq))
+XSD_INTEGER, XSD_INDEX, XSD_DECIMAL, XSD_BOOLEAN, XSD_DATE = map(_iri, (
+    XSD.integer, XSD.nonNegativeInteger, XSD.decimal, XSD.boolean, XSD.date))
+#: The project's own properties (``graph/ontology.ttl``), by local name.
+NG_TERMS = {name: _iri(NG[name]) for name in (
+    "nerLabel", "mentionCount", "mentionedIn", "relationText", "relationLemma", "passive",
+    "subjectPhrase", "objectPhrase", "extraPhrase", "head", "position", "nominal",
+    "confidence", "asserted", "negated", "modality", "attributedTo", "time", "location",
+    "amount", "rule", "sequence", "sentenceIndex", "refersTo",
+)}
+#: Qualifiers written as plain literals: ontology term -> ``Qualifiers`` field.
+TEXT_QUALIFIERS = {"modality": "modality", "attributedTo": "attribution", "time": "time",
+                   "location": "location"}
+TRUE, FALSE = f'"true"^^{XSD_BOOLEAN}', f'"false"^^{XSD_BOOLEAN}'
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-class BoundPrefixTurtleSerializer(TurtleSerializer):
-    """rdflib's Turtle serializer, abbreviating IRIs only with the prefixes we bound.
+def _text(value: str) -> str:
+    """A plain literal; the four characters N-Triples cannot hold raw are escaped."""
+    escaped = (portable_text(value).replace("\\", "\\\\").replace('"', '\\"')
+               .replace("\n", "\\n").replace("\r", "\\r"))
+    return f'"{escaped}"'
 
-    rdflib invents ``ns1:``-style prefixes for predicates by cutting the IRI at the last
-    character that cannot start a local name; for a percent-encoded relation such as
-    ``relation/%3Cimg`` the cut falls after ``%`` and yields a prefix IRI that strict parsers
-    (Oxigraph) reject. Writing such IRIs in full is always valid.
+
+def _integer(value: int) -> str:
+    return f'"{value}"^^{XSD_INTEGER}'
+
+
+def _index(value: int) -> str:
+    """A character offset: NIF types them ``xsd:nonNegativeInteger``."""
+    return f'"{value}"^^{XSD_INDEX}'
+
+
+def _decimal(value: Decimal | float) -> str:
+    """``xsd:decimal`` in canonical form ("0.85", "1000000000.0"): exact, and readable Turtle."""
+    text = format(Decimal(str(value)), "f")
+    return f'"{text if "." in text else text + ".0"}"^^{XSD_DECIMAL}'
+
+
+def _boolean(value: bool) -> str:
+    return TRUE if value else FALSE
+
+
+def _date(value: str) -> str:
+    """A ``YYYY-MM-DD`` date as ``xsd:date``; any other date text stays a plain string."""
+    return f'"{value}"^^{XSD_DATE}' if _DATE.fullmatch(value) else _text(value)
+
+
+@dataclass(slots=True)
+class Described:
+    """The triples of one subject, and where they go: named graph (TriG) and sort position."""
+
+    subject: str
+    pairs: Pairs
+    graph: str = ""
+    order: tuple[str, int, int, str] = ("", 0, 0, "")
+
+
+def rdf_model(kg: KnowledgeGraph, base_iri: str | None = None) -> list[Described]:
+    """Every subject of the export with its triples, in writing order.
+
+    Documents, entities and relations are in the default graph; each document's statements,
+    their parts and its sentences in a named graph named after the document (what TriG shows;
+    the other formats ignore graph names).
     """
+    vocab = Vocabulary(base_iri)
+    described: dict[str, Described] = {}
 
-    def get_pname(self, uri, gen_prefix=True):
-        return super().get_pname(uri, gen_prefix=False)
+    def describe(item: Described) -> None:
+        described.setdefault(item.subject, item)
+
+    for doc_id, meta in kg.documents.items():
+        document = _iri(vocab.document(doc_id))
+        describe(Described(document, _document_pairs(doc_id, meta), order=(document, 0, 0, "")))
+    entities = {key: _iri(vocab.entity(key)) for key in kg.nx}
+    direct: dict[str, Pairs] = defaultdict(list)
+    for subject_id, object_id, relation, edge in kg.nx.edges(keys=True, data=True):
+        if edge["asserted"]:
+            direct[subject_id].append((_iri(vocab.relation(relation)), entities[object_id]))
+    for key, node in kg.nx.nodes(data=True):
+        pairs = _entity_pairs(vocab, node) + sorted(direct[key])
+        describe(Described(entities[key], pairs, order=(entities[key], 0, 0, "")))
+    for lemma in sorted({relation for _, _, relation in kg.nx.edges(keys=True)}):
+        relation = _iri(vocab.relation(lemma))
+        describe(Described(relation, [(A, PROPERTY), (LABEL, _text(lemma))],
+                           order=(relation, 0, 0, "")))
+    for statement, triple, sequence, ends in _statements(kg, vocab):
+        p = triple.provenance
+        document = _iri(vocab.document(p.doc_id))
+        sentence = _iri(vocab.sentence(p.doc_id, p.sentence_start, p.sentence_end))
+        place = (document, p.sentence_start, p.sentence_end)
+        describe(Described(sentence, _sentence_pairs(p, document), document, (*place, "")))
+        ends_iris = ends and (entities[ends[0]], entities[ends[1]])
+        for part, pairs in _statement_parts(vocab, statement, triple, sequence, ends_iris,
+                                            document, sentence):
+            describe(Described(part, pairs, document, (*place, part)))
+    return sorted(described.values(), key=lambda item: (item.graph, item.order))
 
 
-plugin.register("newsgraph-turtle", Serializer, __name__, "BoundPrefixTurtleSerializer")
+def _document_pairs(doc_id: str, meta: dict[str, Any]) -> Pairs:
+    pairs: Pairs = [(A, CONTEXT), (A, ARTICLE), (IDENTIFIER, _text(doc_id))]
+    if meta.get("title") is not None:
+        pairs.append((TITLE, _text(meta["title"])))
+    if meta.get("source") is not None:
+        pairs.append((SOURCE, _text(meta["source"])))
+    if meta.get("date") is not None:
+        pairs.append((DATE, _date(meta["date"])))
+    if meta.get("url") is not None:
+        # an IRI when it is one; any other text stays a literal
+        pairs.append((URL, _iri(meta["url"]) if Vocabulary.is_iri(meta["url"])
+                      else _text(meta["url"])))
+    return pairs
+
+
+def _entity_pairs(vocab: Vocabulary, node: dict[str, Any]) -> Pairs:
+    pairs: Pairs = [(A, _iri(ENTITY_CLASSES.get(node["type"], SCHEMA.Thing))),
+                    (LABEL, _text(node["label"]))]
+    pairs += [(ALT_LABEL, _text(alias)) for alias in node["aliases"] if alias != node["label"]]
+    pairs += [(SAME_AS, _iri(iri)) for iri in sorted(node.get("same_as", ()))]
+    if node["type"]:
+        pairs.append((NG_TERMS["nerLabel"], _text(node["type"])))
+    pairs.append((NG_TERMS["mentionCount"], _integer(node["mentions"])))
+    pairs += [(NG_TERMS["mentionedIn"], _iri(vocab.document(d))) for d in node["documents"]]
+    return pairs
+
+
+def _statements(kg: KnowledgeGraph, vocab: Vocabulary):
+    """``(statement IRI, triple, sequence, (subject key, object key) or None)``: for every
+    triple in the order the graph merged it, one statement per edge it supports ("these
+    companies were fined" supports one edge per company), or one unattached extraction."""
+    edges_of: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for subject_id, object_id, edge in kg.nx.edges(data=True):
+        for triple in dict.fromkeys(map(id, edge["evidence"])):
+            edges_of[triple].append((subject_id, object_id))
+    found: list[tuple[Triple, int, tuple[str, str] | None]] = []
+    for sequence, triple in enumerate(kg.merged):
+        ends = sorted(edges_of.get(id(triple), ())) or [None]
+        found += [(triple, sequence, pair) for pair in ends]
+    iris = [vocab.statement(triple) for triple, _, _ in found]
+    # Statements of one extraction, or of an extraction merged twice, share a hash: number
+    # them in the merge order, which a re-import repeats, so the IRIs come out the same.
+    clashes: dict[str, list[int]] = defaultdict(list)
+    for i, iri in enumerate(iris):
+        clashes[iri].append(i)
+    for clashing in clashes.values():
+        for ordinal, i in enumerate(clashing[1:], start=1):
+            iris[i] = vocab.statement(found[i][0], ordinal)
+    for iri, (triple, sequence, ends) in zip(iris, found, strict=True):
+        yield iri, triple, sequence, ends
+
+
+def _sentence_pairs(p: Provenance, document: str) -> Pairs:
+    return [(A, SENTENCE), (ANCHOR, _text(p.sentence)), (BEGIN, _index(p.sentence_start)),
+            (END, _index(p.sentence_end)), (REFERENCE, document),
+            (NG_TERMS["sentenceIndex"], _integer(p.sentence_index))]
+
+
+def _statement_parts(vocab: Vocabulary, statement: str, triple: Triple, sequence: int,
+                     ends: tuple[str, str] | None, document: str, sentence: str):
+    """The statement node and the nodes of its phrases and amount, as ``(IRI, pairs)``."""
+    q = triple.qualifiers
+    node = _iri(statement)
+    pairs: Pairs = []
+    if ends is None:
+        pairs.append((A, UNATTACHED))
+    else:
+        pairs += [(A, STATEMENT), (SUBJECT, ends[0]),
+                  (PREDICATE, _iri(vocab.relation(triple.relation.lemma))), (OBJECT, ends[1])]
+    pairs += [(NG_TERMS["relationText"], _text(triple.relation.text)),
+              (NG_TERMS["relationLemma"], _text(triple.relation.lemma))]
+    if triple.relation.passive:
+        pairs.append((NG_TERMS["passive"], TRUE))
+    parts = []
+    roles = [("subject", "subjectPhrase", triple.subject, ends and ends[0], None),
+             ("object", "objectPhrase", triple.object, ends and ends[1], None)]
+    roles += [(f"extra{i}", "extraPhrase", extra, None, i)
+              for i, extra in enumerate(triple.extras, start=1)]
+    for name, link, argument, entity, position in roles:
+        phrase = _iri(vocab.part(statement, name))
+        pairs.append((NG_TERMS[link], phrase))
+        parts += _phrase_parts(phrase, argument, document, entity, position)
+    pairs += [(NG_TERMS["confidence"], _decimal(triple.confidence)),
+              (NG_TERMS["asserted"], _boolean(q.asserted)),
+              (NG_TERMS["negated"], _boolean(q.negated))]
+    for term, field in TEXT_QUALIFIERS.items():
+        if getattr(q, field) is not None:
+            pairs.append((NG_TERMS[term], _text(getattr(q, field))))
+    if q.amount is not None:
+        amount = _iri(vocab.part(statement, "amount"))
+        pairs.append((NG_TERMS["amount"], amount))
+        parts.append((amount, _amount_pairs(q.amount)))
+    pairs += [(NG_TERMS["rule"], _text(triple.provenance.rule)),
+              (NG_TERMS["sequence"], _integer(sequence)), (DERIVED_FROM, sentence)]
+    return [(node, pairs), *parts]
+
+
+def _phrase_parts(phrase: str, argument: Argument, document: str, entity: str | None,
+                  position: int | None) -> list[tuple[str, Pairs]]:
+    head = phrase[:-1] + "-head>"
+    pairs = _span(argument.text, argument.start, argument.end, document)
+    pairs.append((NG_TERMS["head"], head))
+    if not argument.nominal:
+        pairs.append((NG_TERMS["nominal"], FALSE))
+    if position is not None:
+        pairs.append((NG_TERMS["position"], _integer(position)))
+    references = []
+    for number, ref in enumerate(argument.entities, start=1):
+        reference = f"{phrase[:-1]}-ref{number}>"
+        pairs.append((NG_TERMS["refersTo"], reference))
+        references.append((reference, _reference_pairs(ref, number)))
+    head_pairs = _span(argument.head, argument.head_start, argument.head_end, document)
+    if argument.entity_type is not None:
+        head_pairs.append((NG_TERMS["nerLabel"], _text(argument.entity_type)))
+    if entity is not None:
+        head_pairs.append((IDENT_REF, entity))
+    return [(phrase, pairs), (head, head_pairs), *references]
+
+
+def _reference_pairs(ref: EntityRef, position: int) -> Pairs:
+    """What coreference resolved an argument to: label, type and the document's names for
+    the entity, in order, as the members of an ``rdf:Seq``."""
+    pairs: Pairs = [(A, REFERENCE_CLASS), (A, SEQ), (LABEL, _text(ref.label))]
+    if ref.entity_type is not None:
+        pairs.append((NG_TERMS["nerLabel"], _text(ref.entity_type)))
+    pairs.append((NG_TERMS["position"], _integer(position)))
+    pairs += [(_iri(RDF[f"_{i}"]), _text(name)) for i, name in enumerate(ref.names, start=1)]
+    return pairs
+
+
+def _span(text: str, start: int, end: int, document: str) -> Pairs:
+    return [(A, PHRASE), (ANCHOR, _text(text)), (BEGIN, _index(start)), (END, _index(end)),
+            (REFERENCE, document)]
+
+
+def _amount_pairs(text: str) -> Pairs:
+    amount = parse_amount(text)
+    if amount is None:
+        return [(A, QUANTITY), (LABEL, _text(text))]
+    pairs: Pairs = [(A, MONEY if amount.is_money else QUANTITY), (LABEL, _text(text)),
+                    (VALUE, _decimal(amount.value))]
+    if amount.currency:
+        pairs.append((CURRENCY, _text(amount.currency)))
+    if amount.unit_code:
+        pairs.append((UNIT_CODE, _text(amount.unit_code)))
+    if amount.unit:
+        pairs.append((UNIT_TEXT, _text(amount.unit)))
+    return pairs
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+def n_triples(model: list[Described], *, with_graphs: bool = False) -> str:
+    """The model as N-Triples text (N-Quads, with the named graphs, if ``with_graphs``)."""
+    lines = []
+    for item in model:
+        end = f" {item.graph} .\n" if with_graphs and item.graph else " .\n"
+        lines += [f"{item.subject} {predicate} {obj}{end}" for predicate, obj in item.pairs]
+    return "".join(lines)
+
+
+def serialise(model: list[Described], rdf_format: str, prefixes: dict[str, str]) -> str:
+    """Write the model (from :func:`rdf_model`) in one of :data:`RDF_FORMATS`.
+
+    Only TriG shows the named graphs; JSON-LD could, but readers that expect one graph
+    (rdflib's ``Graph``) would then see only the default graph.
+    """
+    trig = rdf_format == "trig"
+    parsed = ox.parse(n_triples(model, with_graphs=trig),
+                      format=ox.RdfFormat.N_QUADS if trig else ox.RdfFormat.N_TRIPLES)
+    text = ox.serialize(parsed, format=RDF_FORMATS[rdf_format], prefixes=prefixes).decode()
+    if rdf_format == "jsonld":
+        # pyoxigraph writes expanded JSON-LD on one line; indent it for people.
+        text = json.dumps(json.loads(text), indent=1, ensure_ascii=False) + "\n"
+    return text
+
+
+def to_rdf_text(kg: KnowledgeGraph, rdf_format: str = "ttl", *,
+                base_iri: str | None = None) -> str:
+    """The export as text in one of :data:`RDF_FORMATS` (deterministic for the same graph)."""
+    vocab = Vocabulary(base_iri)
+    return serialise(rdf_model(kg, vocab.base_iri), rdf_format, vocab.prefixes)
 
 
 def to_turtle(kg: KnowledgeGraph, path: str | Path | None = None, *,
               base_iri: str | None = None) -> str:
     """Serialise as Turtle (deterministic for the same graph); write to ``path`` if given."""
-    text = to_rdf(kg, base_iri).serialize(format="newsgraph-turtle")
+    text = to_rdf_text(kg, "ttl", base_iri=base_iri)
     if path is not None:
         write_text_atomic(Path(path), text)
     return text
+
+
+def to_rdf(kg: KnowledgeGraph, base_iri: str | None = None) -> Graph:
+    """The export as an rdflib ``Graph`` (for SPARQL and rdflib users), prefixes bound."""
+    vocab = Vocabulary(base_iri)
+    rdf = Graph()
+    for prefix, namespace in vocab.prefixes.items():
+        rdf.bind(prefix, namespace, replace=True)
+    return rdf.parse(data=to_rdf_text(kg, "nt", base_iri=vocab.base_iri), format="nt")
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def read_rdf(path: str | Path, rdf_format: str | None = None, *,
+             aliases: AliasTable | None = None) -> KnowledgeGraph:
+    """Rebuild the ``KnowledgeGraph`` of a newsgraph export (Turtle, N-Triples, TriG, JSON-LD).
+
+    Every extraction is rebuilt from its statement and merged again in the order the exported
+    graph merged it (``ng:sequence``), with the alias table the build used, so the result
+    equals the graph that was exported and exporting it again gives the same bytes. The
+    format is guessed from the suffix unless ``rdf_format`` (a key of :data:`RDF_FORMATS`) is
+    given.
+    """
+    from graph.knowledge_graph import KnowledgeGraph
+
+    path = Path(path)
+    oxformat = RDF_FORMATS[rdf_format] if rdf_format else SUFFIX_FORMATS.get(path.suffix.lower())
+    if oxformat is None:
+        raise InputError(str(path), f"has an unknown RDF suffix {path.suffix!r}; expected one "
+                                    f"of {', '.join(SUFFIX_FORMATS)}")
+    described = _ExportIndex.parse(path, oxformat)
+    kg = KnowledgeGraph(aliases)
+    for doc_id, meta in sorted(described.documents().items()):
+        kg.documents[doc_id] = meta
+    kg.add_triples(triple for _, triple in sorted(described.extractions().items()))
+    return kg
+
+
+class _ExportIndex:
+    """The triples of an export by subject and predicate, read back into newsgraph values."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.by_subject: dict[str, dict[str, list[Term]]] = defaultdict(
+            lambda: defaultdict(list))
+
+    @classmethod
+    def parse(cls, path: Path, oxformat: ox.RdfFormat) -> _ExportIndex:
+        index = cls(path)
+        try:
+            for quad in ox.parse(path=path, format=oxformat):
+                index.by_subject[quad.subject.value][quad.predicate.value].append(quad.object)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise InputError(str(path), f"is not readable {oxformat.name}: {exc}") from exc
+        return index
+
+    def _values(self, subject: str, predicate: URIRef) -> list[Term]:
+        return self.by_subject.get(subject, {}).get(str(predicate), [])
+
+    def _one(self, subject: str, predicate: URIRef) -> Term:
+        values = self._values(subject, predicate)
+        if len(values) != 1:
+            raise InputError(str(self.path), f"<{subject}> has {len(values)} values of "
+                                             f"<{predicate}>, expected one; is this a "
+                                             "newsgraph export?")
+        return values[0]
+
+    def _text(self, subject: str, predicate: URIRef) -> str:
+        return self._one(subject, predicate).value
+
+    def _optional(self, subject: str, predicate: URIRef) -> str | None:
+        values = self._values(subject, predicate)
+        return self._text(subject, predicate) if values else None
+
+    def _of_type(self, rdf_class: URIRef) -> list[str]:
+        return [s for s, predicates in self.by_subject.items()
+                if any(t.value == str(rdf_class) for t in predicates.get(str(RDF.type), ()))]
+
+    def documents(self) -> dict[str, dict[str, Any]]:
+        found = {}
+        for document in self._of_type(NIF.Context):
+            meta = {"title": self._optional(document, DCTERMS.title),
+                    "source": self._optional(document, DCTERMS.source)}
+            for key, predicate in (("date", DCTERMS.date), ("url", SCHEMA.url)):
+                if self._values(document, predicate):
+                    meta[key] = self._text(document, predicate)
+            found[self._text(document, DCTERMS.identifier)] = meta
+        return found
+
+    def extractions(self) -> dict[int, Triple]:
+        """Every extraction by its place in the merge order; the statements of one extraction
+        (one per edge it supports) share that place and hold the same triple."""
+        doc_ids = {d: self._text(d, DCTERMS.identifier) for d in self._of_type(NIF.Context)}
+        found: dict[int, Triple] = {}
+        for statement in (*self._of_type(RDF.Statement), *self._of_type(NG.UnattachedExtraction)):
+            sequence = int(self._text(statement, NG.sequence))
+            if sequence not in found:
+                found[sequence] = self._triple(statement, doc_ids)
+        return found
+
+    def _triple(self, statement: str, doc_ids: dict[str, str]) -> Triple:
+        sentence = self._text(statement, PROV.wasDerivedFrom)
+        provenance = Provenance(
+            doc_id=doc_ids[self._text(sentence, NIF.referenceContext)],
+            sentence_index=int(self._text(sentence, NG.sentenceIndex)),
+            sentence_start=int(self._text(sentence, NIF.beginIndex)),
+            sentence_end=int(self._text(sentence, NIF.endIndex)),
+            sentence=self._text(sentence, NIF.anchorOf),
+            rule=self._text(statement, NG.rule),
+        )
+        amount = self._optional(statement, NG.amount)
+        qualifiers = Qualifiers(
+            negated=self._text(statement, NG.negated) == "true",
+            amount=self._text(amount, RDFS.label) if amount else None,
+            **{field: self._optional(statement, NG[term])
+               for term, field in TEXT_QUALIFIERS.items()},
+        )
+        extras = sorted(
+            (int(self._text(phrase.value, NG.position)), self._argument(phrase.value))
+            for phrase in self._values(statement, NG.extraPhrase)
+        )
+        return Triple(
+            subject=self._argument(self._text(statement, NG.subjectPhrase)),
+            relation=Relation(self._text(statement, NG.relationText),
+                              self._text(statement, NG.relationLemma),
+                              passive=self._optional(statement, NG.passive) == "true"),
+            object=self._argument(self._text(statement, NG.objectPhrase)),
+            provenance=provenance,
+            qualifiers=qualifiers,
+            confidence=float(self._text(statement, NG.confidence)),
+            extras=tuple(argument for _, argument in extras),
+        )
+
+    def _argument(self, phrase: str) -> Argument:
+        head = self._text(phrase, NG.head)
+        return Argument(
+            self._text(phrase, NIF.anchorOf), int(self._text(phrase, NIF.beginIndex)),
+            int(self._text(phrase, NIF.endIndex)), self._text(head, NIF.anchorOf),
+            int(self._text(head, NIF.beginIndex)), int(self._text(head, NIF.endIndex)),
+            self._optional(head, NG.nerLabel),
+            nominal=self._optional(phrase, NG.nominal) != "false",
+            entities=tuple(ref for _, ref in sorted(
+                (int(self._text(r.value, NG.position)), self._reference(r.value))
+                for r in self._values(phrase, NG.refersTo))),
+        )
+
+    def _reference(self, reference: str) -> EntityRef:
+        members = sorted((int(p.rsplit("_", 1)[1]), v[0].value)
+                         for p, v in self.by_subject[reference].items()
+                         if p.startswith(str(RDF) + "_"))
+        return EntityRef(self._text(reference, RDFS.label),
+                         self._optional(reference, NG.nerLabel),
+                         tuple(name for _, name in members))

@@ -1,22 +1,25 @@
 """Every IRI newsgraph mints, in one place.
 
 Entities, statements, sentences and documents live under a configurable base IRI; the
-project's own terms (relations and the ontology) live in fixed namespaces so that graphs built
-with different bases still share one vocabulary.
+project's own terms (relations and the ontology in ``graph/ontology.ttl``) live in fixed
+namespaces so that graphs built with different bases still share one vocabulary.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import quote
 
-from rdflib import Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Namespace, URIRef
 
+from extractors.errors import NewsgraphError
 from extractors.triple import Triple
 
-#: Default base for entity, statement and document IRIs (override with ``--base-iri``).
+#: Default base for entity, statement and document IRIs (override with ``--base-iri``). A
+#: w3id.org address of the project's own, so exports stay valid whoever hosts them.
 DEFAULT_BASE_IRI = "https://w3id.org/newsgraph/id/"
-#: The project's own vocabulary: classes and properties of the export.
+#: The project's own vocabulary: classes and properties of the export (``graph/ontology.ttl``).
 NG = Namespace("https://w3id.org/newsgraph/ontology#")
 #: One IRI per normalised relation.
 REL = Namespace("https://w3id.org/newsgraph/relation/")
@@ -24,8 +27,17 @@ SCHEMA = Namespace("https://schema.org/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
+#: W3C Internationalization Tag Set: ``itsrdf:taIdentRef`` links a mention to its entity.
+ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
 
-#: spaCy NER labels mapped to schema.org classes.
+#: Prefixes every export declares, besides the three under its base IRI.
+PREFIXES: dict[str, str] = {
+    "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD), "owl": str(OWL), "skos": str(SKOS),
+    "dcterms": str(DCTERMS), "prov": str(PROV), "nif": str(NIF), "itsrdf": str(ITSRDF),
+    "schema": str(SCHEMA), "ng": str(NG), "rel": str(REL),
+}
+
+#: spaCy NER labels mapped to schema.org classes; other entities are ``schema:Thing``.
 ENTITY_CLASSES = {
     "PERSON": SCHEMA.Person,
     "ORG": SCHEMA.Organization,
@@ -49,46 +61,128 @@ VALUE_CLASSES = {
     "CARDINAL": SCHEMA.QuantitativeValue,
 }
 
+# NUL, lone surrogates and Unicode noncharacters: legal in RDF, refused by raptor and by
+# stores built on C strings.
+_UNPORTABLE = re.compile("[\x00\ud800-\udfff\ufdd0-\ufdef" + "".join(
+    chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)) + "]")
+
+# An absolute IRI with a scheme and none of the characters an IRI may not hold.
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`]+")
+
+
+def portable_text(text: str) -> str:
+    r"""Text every RDF tool accepts: NUL, lone surrogates and noncharacters become U+FFFD (one
+    character for one, so character offsets still hold).
+
+    >>> portable_text("nul\x00 and \ufffe") == "nul\ufffd and \ufffd"
+    True
+    """
+    return _UNPORTABLE.sub("\ufffd", text)
+
 
 def segment(text: str) -> str:
     """Percent-encode text as one IRI path segment, valid whatever characters it holds.
 
+    A final "." is encoded too: Turtle writers must escape it in a prefixed name (``\\.``),
+    and rdflib's parser cannot read that escape.
+
     >>> segment('Ant "Group" <#1> 100%')
     'Ant%20%22Group%22%20%3C%231%3E%20100%25'
+    >>> segment("u.s.")
+    'u.s%2E'
     """
-    return quote(text, safe="")
+    encoded = quote(portable_text(text), safe="")
+    return encoded[:-1] + "%2E" if encoded.endswith(".") else encoded
+
+
+def name_segment(name: str) -> str:
+    """An IRI segment for a name: spaces become ``_`` (and ``_`` itself ``%5F``, so that two
+    different names never share an IRI); everything else as in :func:`segment`.
+
+    >>> name_segment("ant group")
+    'ant_group'
+    >>> name_segment("snake_case #1")
+    'snake%5Fcase_%231'
+    """
+    return segment(name).replace("_", "%5F").replace("%20", "_")
 
 
 class Vocabulary:
-    """The IRIs of one export, under its base IRI."""
+    """The IRIs of one export, under its base IRI.
 
-    def __init__(self, base_iri: str = DEFAULT_BASE_IRI) -> None:
+    >>> vocab = Vocabulary("https://example.org/news")
+    >>> vocab.entity("ant group")
+    rdflib.term.URIRef('https://example.org/news/entity/ant_group')
+    >>> vocab.sentence("wikinews_047", 0, 62)
+    rdflib.term.URIRef('https://example.org/news/document/wikinews_047#char=0,62')
+    """
+
+    def __init__(self, base_iri: str | None = None) -> None:
+        base_iri = DEFAULT_BASE_IRI if base_iri is None else base_iri
+        if not self.is_iri(base_iri):
+            raise NewsgraphError(f"base IRI {base_iri!r} is not an absolute IRI "
+                                 "(e.g. https://example.org/news/)")
         if not base_iri.endswith(("/", "#")):
             base_iri += "/"
         self.base_iri = base_iri
-        self._entity = Namespace(base_iri + "entity/")
-        self._statement = Namespace(base_iri + "statement/")
-        self._document = Namespace(base_iri + "document/")
+        self.entities = Namespace(base_iri + "entity/")
+        self.statements = Namespace(base_iri + "statement/")
+        self.documents = Namespace(base_iri + "document/")
+        # Percent-encoding is slow next to everything else an export does; names repeat.
+        self._entity_iris: dict[str, URIRef] = {}
+        self._document_iris: dict[str, URIRef] = {}
+
+    @staticmethod
+    def is_iri(text: str) -> bool:
+        """True for an absolute IRI that every RDF syntax can write.
+
+        >>> Vocabulary.is_iri("https://en.wikinews.org/wiki/X"), Vocabulary.is_iri("a b")
+        (True, False)
+        """
+        return _ABSOLUTE_IRI.fullmatch(text) is not None
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """Every prefix of an export under this base, in the order exports declare them."""
+        return {**PREFIXES, "ent": str(self.entities), "stmt": str(self.statements),
+                "doc": str(self.documents)}
 
     def entity(self, entity_id: str) -> URIRef:
-        return self._entity[segment(entity_id)]
+        iri = self._entity_iris.get(entity_id)
+        if iri is None:
+            iri = self._entity_iris[entity_id] = self.entities[name_segment(entity_id)]
+        return iri
 
     def document(self, doc_id: str) -> URIRef:
-        return self._document[segment(doc_id)]
+        iri = self._document_iris.get(doc_id)
+        if iri is None:
+            iri = self._document_iris[doc_id] = self.documents[segment(doc_id)]
+        return iri
 
     def sentence(self, doc_id: str, start: int, end: int) -> URIRef:
-        """The NIF string IRI of a character span: ``<document>#char=start,end``."""
+        """The NIF string IRI of a character span (RFC 5147): ``<document>#char=start,end``."""
         return URIRef(f"{self.document(doc_id)}#char={start},{end}")
 
-    def statement(self, triple: Triple) -> URIRef:
-        """A stable IRI per extraction: a hash of where and what it is."""
+    def statement(self, triple: Triple, ordinal: int = 0) -> URIRef:
+        """A stable IRI per extraction: a hash of where it is and what it says.
+
+        ``ordinal`` tells apart extractions that agree on all of that (the same triple added
+        twice); the first keeps the plain hash.
+        """
         p = triple.provenance
-        key = "\x1f".join(map(str, (
-            p.doc_id, p.sentence_index, p.rule, triple.subject.start, triple.subject.end,
-            triple.relation.lemma, triple.object.start, triple.object.end,
-        )))
-        return self._statement[hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]]
+        parts = [p.doc_id, p.sentence_index, p.rule, triple.relation.text, triple.relation.lemma]
+        for argument in (triple.subject, triple.object, *triple.extras):
+            parts += [argument.start, argument.end, argument.head_start, argument.head_end]
+        if ordinal:
+            parts.append(f"#{ordinal}")
+        key = portable_text("\x1f".join(map(str, parts)))
+        return self.statements[hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]]
+
+    @staticmethod
+    def part(statement: URIRef, name: str) -> URIRef:
+        """A node describing one part of a statement: ``<statement>-subject``, ``-amount``."""
+        return URIRef(f"{statement}-{name}")
 
     @staticmethod
     def relation(lemma: str) -> URIRef:
-        return REL[segment(lemma.replace(" ", "_"))]
+        return REL[name_segment(lemma)]

@@ -69,6 +69,7 @@ def _register_builtin_rules() -> None:
         nominals.title_before_name,
         clauses.verb_with_adjunct,
         clauses.participial_adverbial,
+        clauses.purpose_clause,
         nominals.possessive,
         nominals.adjective_modifier,
         nominals.noun_in_place,

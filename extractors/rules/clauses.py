@@ -16,9 +16,11 @@ from extractors.arguments import conjuncts
 from extractors.clause import (
     PASSIVE_SUBJECT_DEPS,
     clause_modifiers,
+    complement_prepositions,
     is_predicate,
     is_time_expression,
     object_of,
+    predicates_with_subject,
     prepositional_objects,
     relation_words,
     subject_of,
@@ -38,12 +40,9 @@ def active_clause(sentence: Span) -> Iterator[Candidate]:
     further argument. Coordinated verbs share a missing subject or object. A passive with a
     second object counts too: "General Dynamics Corp. was given an $843 million contract".
     """
-    for verb in sentence:
-        if not is_predicate(verb):
-            continue
-        subject = verb_subject(verb)
+    for verb, subject in predicates_with_subject(sentence):
         obj = object_of(verb)
-        if subject is None or obj is None or _light_verb_phrase(verb, obj):
+        if obj is None or _light_verb_phrase(verb, obj):
             continue
         # "urged local governments to provide further support": what the object is urged to
         # do completes the fact.
@@ -64,12 +63,9 @@ def light_verb_object(sentence: Span) -> Iterator[Candidate]:
     communist organizations" -> (the Maoists of Nepal; have well-established linkages with;
     Indian revolutionary communist organizations).
     """
-    for verb in sentence:
-        if not is_predicate(verb):
-            continue
-        subject = verb_subject(verb)
+    for verb, subject in predicates_with_subject(sentence):
         noun = object_of(verb)
-        if subject is None or noun is None or not _light_verb_phrase(verb, noun):
+        if noun is None or not _light_verb_phrase(verb, noun):
             continue
         prep, pobj = _light_verb_phrase(verb, noun)[0]
         modifiers = [t for t in noun.subtree if noun.left_edge.i <= t.i < noun.i]
@@ -82,7 +78,7 @@ def _light_verb_phrase(verb: Token, noun: Token) -> list[tuple[Token, Token]]:
     """The preposition and object that a light verb's object noun relates to, if any."""
     if verb.lemma_ not in LIGHT_VERBS or noun.dep_ != "dobj":
         return []
-    return [(p, o) for p, o in prepositional_objects(noun) if not is_time_expression(o)]
+    return complement_prepositions(noun)
 
 
 def passive_with_agent(sentence: Span) -> Iterator[Candidate]:
@@ -110,17 +106,11 @@ def copular_clause(sentence: Span) -> Iterator[Candidate]:
     "Li is premier." -> (Li; is; premier); "the New York City Subway became a symbol of
     progress" -> (the New York City Subway; became; a symbol of progress).
     """
-    for verb in sentence:
-        if not is_predicate(verb):
-            continue
-        subject = verb_subject(verb)
-        if subject is None:
-            continue
+    for verb, subject in predicates_with_subject(sentence):
         for complement in (c for c in verb.children if c.dep_ in COPULAR_COMPLEMENT_DEPS):
             if any(c.dep_ == "xcomp" for c in complement.children):
                 continue  # "were able to reinforce the hotel": an infinitival chain
-            pairs = [(p, o) for p, o in prepositional_objects(complement)
-                     if not is_time_expression(o)] if complement.pos_ == "ADJ" else []
+            pairs = complement_prepositions(complement) if complement.pos_ == "ADJ" else []
             if pairs:
                 # "is related to the Internet": the adjective and its preposition relate the
                 # subject to the preposition's object.
@@ -193,12 +183,7 @@ def clausal_complement(sentence: Span) -> Iterator[Candidate]:
     indicated that; organic compounds could carry current). The inner clause yields its own
     triples through the other rules, attributed to the outer subject when the verb reports.
     """
-    for verb in sentence:
-        if not is_predicate(verb):
-            continue
-        subject = verb_subject(verb)
-        if subject is None:
-            continue
+    for verb, subject in predicates_with_subject(sentence):
         listeners = tuple(c for c in verb.children if c.dep_ in {"dobj", "dative"})
         for clause in (c for c in verb.children if c.dep_ == "ccomp"):
             marks = [c for c in clause.children if c.dep_ == "mark"]
@@ -254,8 +239,30 @@ def participial_adverbial(sentence: Span) -> Iterator[Candidate]:
             yield Candidate(verb, subject, tuple(relation_words(verb)), obj,
                             clause_modifiers(verb, (obj,)), implied="be")
             continue
-        pairs = [(p, o) for p, o in prepositional_objects(verb) if not is_time_expression(o)]
+        pairs = complement_prepositions(verb)
         if pairs:
             prep, pobj = pairs[0]
             yield Candidate(verb, subject, (*relation_words(verb), prep), pobj,
                             clause_modifiers(verb, (prep,)), implied="be")
+
+
+def purpose_clause(sentence: Span) -> Iterator[Candidate]:
+    """A "to"-infinitive of purpose, done by the main clause's subject.
+
+    "Arad enrolled at Hofstra University to study industrial management." -> (Arad; to
+    study; industrial management).
+    """
+    for verb in sentence:
+        if verb.dep_ != "advcl" or verb.tag_ != "VB" or not is_predicate(verb.head):
+            continue
+        if not any(c.tag_ == "TO" for c in verb.children) or _has_subject(verb):
+            continue
+        subject = verb_subject(verb.head)
+        obj = object_of(verb)
+        if subject is not None and obj is not None:
+            yield Candidate(verb, subject, tuple(relation_words(verb)), obj,
+                            clause_modifiers(verb, (obj,)))
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children)

@@ -67,9 +67,15 @@ def participial_modifier(sentence: Span) -> Iterator[Candidate]:
                                 implied="be", split_conjuncts=False)
         elif verb.tag_ == "VBG":
             obj = object_of(verb)
+            pairs = prepositional_objects(verb)
             if obj is not None:
                 yield Candidate(verb, noun, tuple(relation_words(verb)), obj,
                                 clause_modifiers(verb, (obj,)), split_conjuncts=False)
+            elif pairs:
+                # "the geese flying over Olaf's house" -> (the geese; be flying over; ...)
+                prep, pobj = pairs[0]
+                yield Candidate(verb, noun, (verb, prep), pobj, clause_modifiers(verb, (prep,)),
+                                implied="be", split_conjuncts=False)
 
 
 def possessive(sentence: Span) -> Iterator[Candidate]:
@@ -144,3 +150,4 @@ def noun_in_place(sentence: Span) -> Iterator[Candidate]:
                                                     and not place.ent_type_):
                 yield Candidate(prep.head, prep.head, (prep,), place, implied="be",
                                 split_conjuncts=False)
+

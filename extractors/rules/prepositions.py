@@ -8,12 +8,10 @@ from spacy.tokens import Span
 
 from extractors.clause import (
     clause_modifiers,
-    is_predicate,
-    is_time_expression,
+    complement_prepositions,
     object_of,
-    prepositional_objects,
+    predicates_with_subject,
     relation_words,
-    verb_subject,
 )
 from extractors.rules import Candidate
 
@@ -25,15 +23,9 @@ def verb_preposition(sentence: Span) -> Iterator[Candidate]:
     count too: "These companies were subjected to hefty fines" -> (These companies; were
     subjected to; hefty fines). Later prepositions of the same verb become further arguments.
     """
-    for verb in sentence:
-        if not is_predicate(verb) or object_of(verb) is not None:
-            continue
-        subject = verb_subject(verb)
-        if subject is None:
-            continue
-        pairs = prepositional_objects(verb)
-        complements = [(p, o) for p, o in pairs if not is_time_expression(o)]
-        if not complements:
+    for verb, subject in predicates_with_subject(sentence):
+        complements = complement_prepositions(verb)
+        if object_of(verb) is not None or not complements:
             continue
         prep, pobj = complements[0]
         relation = tuple(sorted([*relation_words(verb), prep], key=lambda t: t.i))

@@ -176,3 +176,10 @@ def test_light_verb_phrase_replaces_the_plain_object_reading(nlp):
                 "among global investors.")
     assert ("This", "raised", "concerns among global investors") not in rule_facts(
         nlp, sentence, "active_clause")
+
+
+def test_purpose_clause(nlp):
+    # seed 000
+    sentence = ("To reignite growth, Alibaba implemented a restructuring plan, dividing itself "
+                "into six separate business units.")
+    assert rule_facts(nlp, sentence, "purpose_clause") == [("Alibaba", "To reignite", "growth")]

@@ -45,3 +45,10 @@ def test_noun_in_place(nlp):
     assert rule_facts(nlp, sentence, "noun_in_place") == []
     assert rule_facts(nlp, "Two databases were found on servers in Ireland.",
                       "noun_in_place") == [("servers", "be in", "Ireland")]
+
+
+def test_active_participle_with_preposition(nlp):
+    sentence = "Two databases containing user data were found on servers belonging to Amazon."
+    assert rule_facts(nlp, sentence, "participial_modifier") == [
+        ("Two databases", "containing", "user data"),
+        ("servers", "be belonging to", "Amazon")]

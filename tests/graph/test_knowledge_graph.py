@@ -64,8 +64,7 @@ def test_add_document_extracts_and_merges():
     assert len(triples) == 2
     assert set(kg.nx.edges(keys=True)) == {("regulators", "alibaba", "fine"),
                                            ("regulators", "tencent", "fine")}
-    assert kg.documents == {"d": {"title": "Fines", "source": None, "date": None, "url": None,
-                                  "encoding": None}}
+    assert kg.documents == {"d": {"title": "Fines", "source": None}}
 
 
 def test_coreference_never_relates_an_entity_to_itself():
