@@ -6,8 +6,9 @@ SIGKILL, leaves each export either as it was or as the new build wrote it, never
 the temporary files such a kill leaves behind are removed by the next build into the folder.
 
 A build holds an exclusive ``flock`` on :data:`LOCK_NAME` in its output folder from before it
-extracts until its exports are in place. The kernel releases the lock when the process ends,
-however it ends, so a crashed build never leaves a stale lock.
+extracts until its exports are in place, then removes the file. The kernel releases the lock
+when the process ends, however it ends, so a killed build leaves at most an unlocked file,
+which the next build takes over.
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ from pathlib import Path
 
 from extractors.errors import OutputError
 
-#: The lock file in an output folder (empty while no build holds it; the holder's pid while one
-#: does).
+#: The lock file in an output folder while a build writes to it; it holds the builder's pid.
 LOCK_NAME = ".newsgraph.lock"
 _TEMPORARY_SUFFIX = ".tmp"
 
@@ -90,30 +90,52 @@ def output_lock(folder: Path, *, wait: bool = True,
     """Hold the output folder's lock; create the folder if needed.
 
     When another build holds it, wait for it (telling ``on_wait`` why) or, with
-    ``wait=False``, raise ``OutputError``.
+    ``wait=False``, raise ``OutputError``. The lock file is removed on release, so a folder
+    holds only exports between builds.
     """
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
     except OSError as exc:
         raise OutputError(f"{folder}: cannot use it as the output folder "
                           f"({exc.strerror or exc})") from exc
+    handle = _acquire(folder / LOCK_NAME, wait, on_wait)
     try:
+        os.pwrite(handle, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+        # Removed while still held: a build waiting on this file finds it gone and retries.
+        (folder / LOCK_NAME).unlink(missing_ok=True)
+    finally:
+        os.close(handle)
+
+
+def _acquire(path: Path, wait: bool, on_wait: Callable[[str], None] | None) -> int:
+    """Open and lock ``path``; retry when the file was removed by its holder meanwhile."""
+    told = False
+    while True:
+        try:
+            handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
+        except OSError as exc:
+            raise OutputError(f"{path.parent}: cannot use it as the output folder "
+                              f"({exc.strerror or exc})") from exc
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(handle, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            busy = f"{folder}: another build (pid {holder}) is writing to this folder"
+            busy = f"{path.parent}: another build (pid {holder}) is writing to this folder"
             if not wait:
+                os.close(handle)
                 raise OutputError(f"{busy}; try again when it has finished") from None
-            if on_wait:
+            if on_wait and not told:
                 on_wait(f"{busy}; waiting for it to finish")
+                told = True
             fcntl.flock(handle, fcntl.LOCK_EX)
-        os.ftruncate(handle, 0)
-        os.pwrite(handle, f"{os.getpid()}\n".encode("ascii"), 0)
-        yield
-        os.ftruncate(handle, 0)
-    finally:
+        try:
+            current = os.stat(path).st_ino
+        except FileNotFoundError:
+            current = None
+        if current == os.fstat(handle).st_ino:
+            os.ftruncate(handle, 0)
+            return handle
         os.close(handle)
 
 

@@ -81,10 +81,12 @@ class KnowledgeGraph:
         title: str | None = None,
         source: str | None = None,
     ) -> list[Triple]:
-        """Extract the triples of one article and merge them; return the triples added."""
+        """Blank the web boilerplate of one article (``extractors.cleaning``), extract its
+        triples and merge them, as a build does; return the triples added."""
         from extractors import extract
+        from extractors.cleaning import clean
 
-        triples = extract(text, doc_id=doc_id)
+        triples = extract(clean(text).text, doc_id=doc_id)
         self.add_triples(triples, title=title, source=source, doc_id=doc_id)
         return triples
 
