@@ -1,7 +1,16 @@
 """The ``newsgraph`` command: a thin layer over the library.
 
-Exit status: 0 success; 1 error (nothing could be built, bad arguments); 3 the build
-finished but skipped some inputs (each named on stderr).
+Exit status of ``newsgraph build`` (see ``docs/inputs.md``):
+
+* 0: every input was built and the exports were written;
+* 1: nothing was written: no input could be built, the output folder is unusable or another
+  build holds it (with ``--no-wait``), or an export format is unknown;
+* 2: the command line itself is wrong (argparse's usage error);
+* 3: the exports were written, but some inputs were skipped (each named on stderr);
+* 130: interrupted (Ctrl-C); the previous exports are untouched.
+
+Everything the build has to say goes to stderr, one line per message, each starting with
+``newsgraph:``; nothing is printed to stdout.
 """
 
 from __future__ import annotations
@@ -30,8 +39,10 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser(
         "build", help="extract, merge and export every article under the given paths",
-        description="Read every .txt/.md article under PATHS (folders recursively), extract "
-                    "triples, merge them into one graph and write the exports to --out.",
+        description="Read every article under PATHS (.txt, .md, .html, .htm, .jsonl; folders "
+                    "recursively), blank web boilerplate, extract triples, merge them into one "
+                    "graph and write the exports to --out. Bad inputs are skipped and named on "
+                    "stderr. Exit status: 0 all built, 3 some inputs skipped, 1 nothing written.",
     )
     build.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                        help="article files or folders")
@@ -51,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--processes", "-j", type=int, default=1,
                        help="spaCy worker processes (default: 1)")
     build.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    build.add_argument("--no-wait", dest="wait", action="store_false",
+                       help="refuse (exit 1) instead of waiting when another build is writing "
+                            "to --out")
     build.set_defaults(run=_run_build)
 
     query = commands.add_parser(
@@ -89,6 +103,9 @@ def _run_build(args: argparse.Namespace) -> int:
     def report_skip(error: InputError) -> None:
         print(f"newsgraph: skipped {error}", file=sys.stderr)
 
+    def report_note(message: str) -> None:
+        print(f"newsgraph: note: {message}", file=sys.stderr)
+
     report = build(
         args.paths,
         args.out,
@@ -97,11 +114,11 @@ def _run_build(args: argparse.Namespace) -> int:
         aliases=args.aliases,
         n_process=args.processes,
         progress=not args.quiet,
+        wait=args.wait,
         on_skip=report_skip,
+        on_note=report_note,
     )
-    written = ", ".join(str(p) for p in report.written)
-    print(f"newsgraph: built {len(report.built)} document(s), {report.triples} triples, "
-          f"skipped {len(report.skipped)}; wrote {written}", file=sys.stderr)
+    print(f"newsgraph: {report.summary()}", file=sys.stderr)
     return EXIT_SKIPPED if report.skipped else EXIT_OK
 
 
