@@ -405,12 +405,12 @@ def _unique_ids(records: list[dict]) -> list[dict]:
 def file_entities(path: str | Path, aliases: AliasTable | None = None) -> list[dict]:
     """:func:`document_entities` of an article file, offsets into its text exactly as read.
 
-    The file is decoded as UTF-8 with nothing changed: a byte-order mark stays the first
-    character and line ends are kept, so offsets index ``path.read_bytes().decode()``.
+    Offsets index the text as ``extractors.documents`` decodes it, except that a UTF-8
+    byte-order mark counts as the first character, so that for UTF-8 files they index
+    ``path.read_bytes().decode()``.
     """
     document = read_document(Path(path))
-    raw = Path(path).read_bytes().decode("utf-8")
-    shift = len(raw) - len(document.text)
+    shift = 1 if document.encoding == "utf-8-sig" else 0
     records = document_entities(document.text, aliases)
     if shift:
         for record in records:

@@ -19,7 +19,7 @@ exporters:
   (``len(evidence)``), ``asserted`` (how many evidence triples are positive, unhedged and
   stated by the article itself) and ``confidence`` (the highest evidence confidence).
 * graph attribute ``documents``: ``{doc_id: {"title": ..., "source": ...}}``, optionally with
-  ``date`` (``YYYY-MM-DD``) and ``url``.
+  ``date`` (``YYYY-MM-DD``) and ``url`` (see ``extractors.documents.Document``).
 """
 
 from __future__ import annotations
@@ -81,10 +81,12 @@ class KnowledgeGraph:
         title: str | None = None,
         source: str | None = None,
     ) -> list[Triple]:
-        """Extract the triples of one article and merge them; return the triples added."""
+        """Blank the web boilerplate of one article (``extractors.cleaning``), extract its
+        triples and merge them, as a build does; return the triples added."""
         from extractors import extract
+        from extractors.cleaning import clean
 
-        triples = extract(text, doc_id=doc_id)
+        triples = extract(clean(text).text, doc_id=doc_id)
         self.add_triples(triples, title=title, source=source, doc_id=doc_id)
         return triples
 
@@ -95,10 +97,15 @@ class KnowledgeGraph:
         doc_id: str | None = None,
         title: str | None = None,
         source: str | None = None,
+        date: str | None = None,
+        url: str | None = None,
     ) -> None:
         """Merge triples into the graph; the same fact again adds evidence, not an edge."""
         if doc_id is not None:
-            self.nx.graph["documents"][doc_id] = {"title": title, "source": source}
+            optional = {"date": date, "url": url}
+            self.nx.graph["documents"][doc_id] = {
+                "title": title, "source": source,
+                **{key: value for key, value in optional.items() if value is not None}}
         for triple in triples:
             self._add_triple(triple)
 

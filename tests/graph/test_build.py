@@ -43,5 +43,5 @@ def test_progress_bar_on_a_terminal_unless_quiet(tmp_path, quiet, bar):
                                              *quiet)
     assert ("building: 100%" in shown and "6/6 documents" in shown
             and "words/s" in shown) is bar
-    assert "newsgraph: built 6 document(s): " in shown
+    assert "newsgraph: built 6 document(s), " in shown
     assert " entities, " in shown and " facts in " in shown
