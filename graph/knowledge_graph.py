@@ -119,8 +119,12 @@ class KnowledgeGraph:
             self.unattached.append(triple)
             return
         doc_id = triple.provenance.doc_id
-        subjects = [self._add_entity(ref, doc_id) for ref in _refs(triple.subject)]
-        objects = [self._add_entity(ref, doc_id) for ref in _refs(triple.object)]
+        subject_numbers = [self._add_entity(ref, doc_id) for ref in _refs(triple.subject)]
+        object_numbers = [self._add_entity(ref, doc_id) for ref in _refs(triple.object)]
+        # Keys are read only now: adding an object can rename the subject's node (a fuller
+        # name turned up), and an edge to the old key would make a node with no attributes.
+        subjects = [self._node_of[number] for number in subject_numbers]
+        objects = [self._node_of[number] for number in object_numbers]
         pairs = [(s, o) for s in subjects for o in objects if s != o]
         if not pairs:
             # "These companies ... punish them": an entity related to itself through
@@ -143,7 +147,8 @@ class KnowledgeGraph:
         edge["asserted"] = edge.get("asserted", 0) + int(triple.qualifiers.asserted)
         edge["confidence"] = max(edge.get("confidence", 0.0), triple.confidence)
 
-    def _add_entity(self, ref: EntityRef, doc_id: str) -> str:
+    def _add_entity(self, ref: EntityRef, doc_id: str) -> int:
+        """Add or update the node of the entity ``ref`` names; return the entity's number."""
         entity = self.entities.add(ref, named=bool(ref.names))
         key = entity.key
         previous = self._node_of.get(entity.number)
@@ -164,7 +169,7 @@ class KnowledgeGraph:
         node["mentions"] += 1
         if doc_id not in node["documents"]:
             node["documents"] = sorted([*node["documents"], doc_id])
-        return key
+        return entity.number
 
     def _free_key(self, key: str, number: int) -> str:
         """``key``, or ``key`` numbered when another entity already holds it (two people of

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,7 +34,7 @@ def visible_files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["entities"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["entities"], ["html"], ["query"]])
 def test_help_on_every_command(command):
     result = newsgraph(*command, "--help")
     assert result.returncode == 0
@@ -43,12 +44,49 @@ def test_help_on_every_command(command):
 def test_build_reproduces_committed_exports_byte_for_byte(tmp_path):
     result = newsgraph("build", "inputs/", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
+    # Hidden files are not exports: the extraction cache (graph.cache) lives there too.
     committed = visible_files(ROOT / "exports")
     assert visible_files(tmp_path) == committed
     for name in committed:
         assert (tmp_path / name).read_bytes() == (ROOT / "exports" / name).read_bytes(), (
             f"exports/{name} is stale: run `make run` and commit the result")
-    assert "building" in result.stderr  # the progress bar of a multi-document build
+    assert "building" not in result.stderr  # no progress bar when stderr is not a terminal
+    assert "built 6 document(s), " in result.stderr  # the one-line summary
+
+
+def test_html_command_draws_one_entity_neighbourhood_from_the_export(tmp_path):
+    shutil.copy(ROOT / "exports" / "graph.ttl", tmp_path / "graph.ttl")
+    result = newsgraph("html", str(tmp_path / "graph.ttl"), "--focus", "Ant Group",
+                       "--depth", "1")
+    assert result.returncode == 0, result.stderr
+    page = tmp_path / "graph-ant-group.html"
+    assert f"newsgraph: wrote {page}" in result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "neighbourhood of “Ant Group” within 1 hop" in html
+    # The whole view of the same export is bigger than the neighbourhood.
+    whole = tmp_path / "whole.html"
+    assert newsgraph("html", str(tmp_path / "graph.ttl"), "-o", str(whole)).returncode == 0
+    assert len(re.findall(r'"label":', whole.read_text(encoding="utf-8"))) > len(
+        re.findall(r'"label":', html))
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--focus", "Nobody Atall"], "no entity matches focus='Nobody Atall'"),
+    (["--max-nodes", "0"], "max_nodes must be at least 1"),
+])
+def test_html_command_refuses_bad_arguments_with_a_message(tmp_path, args, message):
+    result = newsgraph("html", "exports/graph.ttl", "-o", str(tmp_path / "x.html"), *args)
+    assert result.returncode == 1
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_html_command_names_a_file_that_is_not_an_export(tmp_path):
+    bad = tmp_path / "notes.ttl"
+    bad.write_text("this is not turtle", encoding="utf-8")
+    result = newsgraph("html", str(bad), "-o", str(tmp_path / "x.html"))
+    assert result.returncode == 1
+    assert f"newsgraph: error: {bad}: is not readable" in result.stderr
 
 
 # -- one test per kind of bad input: named on stderr with its reason, and the exit status ----

@@ -6,6 +6,7 @@ Every test runs the real command in separate processes on copies of the sample a
 from __future__ import annotations
 
 import os
+import pty
 import re
 import shutil
 import signal
@@ -29,19 +30,30 @@ COPIES = 5
 
 
 class Build:
-    """A ``newsgraph build`` running in the background, its stderr collected as it comes."""
+    """A ``newsgraph build`` running in the background, its stderr collected as it comes.
+
+    Its stderr is a pseudo-terminal, as for a person at a shell, so that it shows the
+    progress bar the tests use to know how far it has got.
+    """
 
     def __init__(self, *args: str) -> None:
+        self._controller, terminal = pty.openpty()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "graph.cli", "build", *args, "--format", FORMATS],
-            cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+            cwd=ROOT, stdin=subprocess.DEVNULL, stderr=terminal, stdout=subprocess.DEVNULL)
+        os.close(terminal)
         self._stderr = bytearray()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
     def _read(self) -> None:
-        while chunk := self.process.stderr.read1(4096):
-            self._stderr.extend(chunk)
+        try:
+            while chunk := os.read(self._controller, 4096):
+                self._stderr.extend(chunk)
+        except OSError:  # the terminal closed: the build has exited
+            pass
+        finally:
+            os.close(self._controller)
 
     @property
     def stderr(self) -> str:
