@@ -68,12 +68,26 @@ _FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls))
 _DISPATCH = {**copyreg.dispatch_table, **dict.fromkeys(_FIELDS, _by_fields)}
 
 
-def _dumps(triples: list[Triple]) -> bytes:
+def encode_triples(triples: list[Triple]) -> bytes:
+    """Triples as bytes, the way the cache stores them and worker processes send them back.
+
+    >>> from extractors.triple import Argument, Provenance, Relation, Triple
+    >>> fact = Triple(Argument("Regulators", 0, 10, "Regulators", 0, 10),
+    ...               Relation("fined", "fine"), Argument("Ant Group", 17, 26, "Ant Group", 17, 26),
+    ...               Provenance("doc", 0, 0, 27, "Regulators fined Ant Group.", "active_clause"))
+    >>> decode_triples(encode_triples([fact])) == [fact]
+    True
+    """
     out = io.BytesIO()
     pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = _DISPATCH
     pickler.dump(triples)
     return out.getvalue()
+
+
+def decode_triples(data: bytes) -> list[Triple]:
+    """The triples of :func:`encode_triples` (unpickled: trusted bytes only)."""
+    return pickle.loads(data)
 
 
 def extractor_fingerprint(settings: Mapping[str, object] | None = None) -> str:
@@ -140,7 +154,7 @@ class ExtractionCache:
         triples = None
         if row is not None:
             try:
-                triples = pickle.loads(row[0])
+                triples = decode_triples(row[0])
             except Exception:  # noqa: BLE001 - any unreadable entry is a miss, by design
                 triples = None
         if triples is None:
@@ -154,7 +168,7 @@ class ExtractionCache:
         """Store the triples of a document."""
         key = self.key(doc_id, text)
         self._db.execute("INSERT OR REPLACE INTO extraction VALUES (?, ?, ?)",
-                         (key, doc_id, _dumps(list(triples))))
+                         (key, doc_id, encode_triples(list(triples))))
         self._used.add(key)
         self._pending += 1
         if self._pending >= _COMMIT_EVERY:
