@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from graph.collector import paused
 from graph.files import write_texts_atomic
 from graph.rdf import RDF_FORMATS, rdf_model, serialise
 from graph.vocabulary import ENTITY_CLASSES, SCHEMA, Vocabulary
@@ -44,8 +45,13 @@ def write_exports(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
 def export_texts(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
                  base_iri: str | None = None) -> dict[Path, str]:
     """The text of every export ``{format: path}``, by path; the RDF model is built once for
-    all RDF formats."""
-    vocab = Vocabulary(base_iri)
+    all RDF formats (and dropped before the cycle collector runs again: ``graph.collector``)."""
+    with paused():
+        return _export_texts(kg, targets, Vocabulary(base_iri))
+
+
+def _export_texts(kg: KnowledgeGraph, targets: Mapping[str, Path],
+                  vocab: Vocabulary) -> dict[Path, str]:
     model = None
     texts = {}
     for name, path in targets.items():

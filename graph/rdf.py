@@ -17,12 +17,9 @@ byte-identical for the same graph.
 
 from __future__ import annotations
 
-import gc
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -35,6 +32,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, URIRef
 from extractors.errors import InputError
 from extractors.triple import Argument, EntityRef, Provenance, Qualifiers, Relation, Triple
 from graph.amounts import parse_amount
+from graph.collector import paused
 from graph.files import write_text_atomic
 from graph.vocabulary import (
     DCTERMS,
@@ -169,22 +167,8 @@ def rdf_model(kg: KnowledgeGraph, base_iri: str | None = None) -> list[Described
     their parts and its sentences in a named graph named after the document (what TriG shows;
     the other formats ignore graph names).
     """
-    with _collector_paused():
+    with paused():  # some 700,000 tuples and lists per 200 articles, none in a cycle
         return _rdf_model(kg, Vocabulary(base_iri))
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off: the model is some 700,000 small tuples and lists per
-    200 articles, none in a cycle, and the collector would walk them again and again as they
-    are made (half the model's time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _rdf_model(kg: KnowledgeGraph, vocab: Vocabulary) -> list[Described]:
