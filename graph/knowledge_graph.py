@@ -125,11 +125,13 @@ class KnowledgeGraph:
         # name turned up), and an edge to the old key would make a node with no attributes.
         subjects = [self._node_of[number] for number in subject_numbers]
         objects = [self._node_of[number] for number in object_numbers]
-        pairs = [(s, o) for s in subjects for o in objects if s != o]
-        if not pairs:
-            # "These companies ... punish them": an entity related to itself through
-            # coreference is a misread clause, not a fact worth an edge.
+        if set(subjects) & set(objects):
+            # "These companies ... punish them": an entity, or a group of entities, related
+            # to itself through coreference is a misread clause, not a fact worth an edge
+            # (nor one edge from each member of the group to the others).
             self.unattached.append(triple)
+            return
+        pairs = [(s, o) for s in subjects for o in objects]
         for subject, obj in pairs:
             # "These companies" stands for several entities: one edge for each.
             self._add_edge(subject, obj, triple)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from extractors.triple import Qualifiers
+from dataclasses import replace
+
+from extractors.triple import EntityRef, Qualifiers
 from graph import KnowledgeGraph
 from tests.graph.factories import triple
 
@@ -74,6 +76,20 @@ def test_coreference_never_relates_an_entity_to_itself():
                     "six separate business units.", doc_id="d")
     assert not any(s == o for s, o in kg.nx.edges())
     assert "itself" not in kg.nx
+
+
+def test_a_group_related_to_itself_makes_no_edges_between_its_members():
+    # "These companies were subjected to fines to ... punish them": coreference makes both
+    # arguments Alibaba and Tencent; that is not "Alibaba punished Tencent".
+    group = (EntityRef("Alibaba Group", "ORG", ("Alibaba Group",)),
+             EntityRef("Tencent", "ORG", ("Tencent",)))
+    fact = triple("These companies", "to punish", "them")
+    fact = replace(fact, subject=replace(fact.subject, entities=group),
+                   object=replace(fact.object, entities=group))
+    kg = KnowledgeGraph()
+    kg.add_triples([fact])
+    assert kg.nx.number_of_edges() == 0
+    assert kg.unattached == [fact]
 
 
 def test_object_that_renames_the_subject_entity_leaves_no_bare_node():
