@@ -44,20 +44,19 @@ def write_exports(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
 
 def export_texts(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
                  base_iri: str | None = None) -> dict[Path, str]:
-    """The text of every export ``{format: path}``, by path; the RDF model is built once for
-    all RDF formats (and dropped before the cycle collector runs again: ``graph.collector``)."""
+    """The text of every export ``{format: path}``, by path (the cycle collector paused:
+    ``graph.collector``)."""
     with paused():
         return _export_texts(kg, targets, Vocabulary(base_iri))
 
 
 def _export_texts(kg: KnowledgeGraph, targets: Mapping[str, Path],
                   vocab: Vocabulary) -> dict[Path, str]:
-    model = None
     texts = {}
     for name, path in targets.items():
         if name in RDF_FORMATS:
-            model = model if model is not None else rdf_model(kg, vocab.base_iri)
-            texts[Path(path)] = serialise(model, name, vocab.prefixes)
+            # The model is made again for each format as it is written, never held whole.
+            texts[Path(path)] = serialise(rdf_model(kg, vocab.base_iri), name, vocab.prefixes)
         else:
             texts[Path(path)] = WRITERS[name](kg, vocab)
     return texts

@@ -258,7 +258,7 @@ def test_turtle_writer_writes_what_pyoxigraph_writes(make):
     """The Turtle writer copies pyoxigraph's serialiser byte for byte: the same model through
     pyoxigraph must give the same text."""
     vocab = Vocabulary()
-    model = rdf_model(make())
+    model = list(rdf_model(make()))
     parsed = pyoxigraph.parse(n_triples(model), format=pyoxigraph.RdfFormat.N_TRIPLES)
     expected = pyoxigraph.serialize(parsed, format=pyoxigraph.RdfFormat.TURTLE,
                                     prefixes=vocab.prefixes).decode()
