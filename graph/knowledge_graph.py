@@ -24,6 +24,7 @@ exporters:
 
 from __future__ import annotations
 
+from bisect import insort
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -169,18 +170,22 @@ class KnowledgeGraph:
         node["aliases"] = sorted({*entity.names, *entity.forms})
         node["same_as"] = [entity.same_as] if entity.same_as else []
         node["mentions"] += 1
-        if doc_id not in node["documents"]:
-            node["documents"] = sorted([*node["documents"], doc_id])
+        documents = node["documents"]
+        # Documents are usually merged in id order: the new one goes last, and a hub entity's
+        # thousand documents are not searched for every mention.
+        if not documents or documents[-1] < doc_id:
+            documents.append(doc_id)
+        elif documents[-1] != doc_id and doc_id not in documents:
+            insort(documents, doc_id)
         return entity.number
 
     def _free_key(self, key: str, number: int) -> str:
         """``key``, or ``key`` numbered when another entity already holds it (two people of
         one name that the index keeps apart)."""
-        taken = set(self.nx)
-        if key not in taken:
+        if key not in self.nx:
             return key
         suffix = 2
-        while f"{key} ({suffix})" in taken:
+        while f"{key} ({suffix})" in self.nx:
             suffix += 1
         return f"{key} ({suffix})"
 
