@@ -19,7 +19,7 @@ import networkx as nx
 
 from graph.collector import paused
 from graph.files import write_texts_atomic
-from graph.rdf import RDF_FORMATS, rdf_model, serialise
+from graph.rdf import RDF_FORMATS, rdf_model, serialise, turtle_pieces
 from graph.vocabulary import ENTITY_CLASSES, SCHEMA, Vocabulary
 
 if TYPE_CHECKING:
@@ -43,18 +43,20 @@ def write_exports(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
 
 
 def export_texts(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
-                 base_iri: str | None = None) -> dict[Path, str]:
+                 base_iri: str | None = None) -> dict[Path, str | list[str]]:
     """The text of every export ``{format: path}``, by path (the cycle collector paused:
-    ``graph.collector``)."""
+    ``graph.collector``); Turtle as a list of pieces (``graph.rdf.turtle_pieces``)."""
     with paused():
         return _export_texts(kg, targets, Vocabulary(base_iri))
 
 
 def _export_texts(kg: KnowledgeGraph, targets: Mapping[str, Path],
-                  vocab: Vocabulary) -> dict[Path, str]:
-    texts = {}
+                  vocab: Vocabulary) -> dict[Path, str | list[str]]:
+    texts: dict[Path, str | list[str]] = {}
     for name, path in targets.items():
-        if name in RDF_FORMATS:
+        if name == "ttl":
+            texts[Path(path)] = turtle_pieces(rdf_model(kg, vocab.base_iri), vocab.prefixes)
+        elif name in RDF_FORMATS:
             # The model is made again for each format as it is written, never held whole.
             texts[Path(path)] = serialise(rdf_model(kg, vocab.base_iri), name, vocab.prefixes)
         else:

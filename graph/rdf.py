@@ -441,6 +441,12 @@ def turtle(model: Iterable[Described], prefixes: dict[str, str]) -> str:
       ng:mentionCount 2 .
     <BLANKLINE>
     """
+    return "".join(turtle_pieces(model, prefixes))
+
+
+def turtle_pieces(model: Iterable[Described], prefixes: dict[str, str]) -> list[str]:
+    """:func:`turtle` in pieces, one per subject: what a build writes, so that the Turtle of
+    a large corpus (300 MB for the BBC articles) is never copied into one string."""
     terms = _TurtleTerms(prefixes)
     known, resolve = terms.known, terms.resolve
     lines = [terms.prelude]
@@ -461,7 +467,7 @@ def turtle(model: Iterable[Described], prefixes: dict[str, str]) -> str:
             append(obj if obj[-1] == '"' else known.get(obj) or resolve(obj))
         append(" .\n")
         lines.append("".join(parts))
-    return "".join(lines) if len(lines) > 1 else ""
+    return lines if len(lines) > 1 else []
 
 
 # Turtle's PN_CHARS_U and PN_CHARS: what a prefixed name's local part holds unescaped.
