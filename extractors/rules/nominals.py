@@ -89,10 +89,15 @@ def possessive(sentence: Span) -> Iterator[Candidate]:
                             split_conjuncts=False)
 
 
+#: Forms of address before a name that carry no role.
+COURTESY_FORMS = {"mr", "mrs", "ms", "miss", "mx", "messrs"}
+
+
 def title_before_name(sentence: Span) -> Iterator[Candidate]:
     """A person's name and the title or role written before it.
 
     "Chinese Premier Li Qiang convened a meeting" -> (Li Qiang; be; Chinese Premier).
+    Courtesy forms ("Mr. Baker", "Ms. Wang") are not titles: they state no role.
     """
     for token in sentence:
         if token.ent_type_ != "PERSON" or token.ent_iob_ != "B":
@@ -100,7 +105,8 @@ def title_before_name(sentence: Span) -> Iterator[Candidate]:
         name = _entity_at(token)
         head = name.root
         title = [c for c in head.lefts if c.i < name.start and c.dep_ in {"compound", "amod"}]
-        if title and title[-1].i == name.start - 1 and title[-1].pos_ in _NOUN_POS:
+        if (title and title[-1].i == name.start - 1 and title[-1].pos_ in _NOUN_POS
+                and title[-1].lower_.rstrip(".") not in COURTESY_FORMS):
             yield Candidate(head, head, (), title[-1], implied="be", split_conjuncts=False)
 
 

@@ -21,6 +21,14 @@ CASES = [
     ("title_before_name",
      "Ford started its investigation by hiring law firm Sidley Austin, according to The Verge.",
      [("Sidley Austin", "be", "law firm")]),
+    # a courtesy form is no title (BBC business news)
+    ("title_before_name",
+     "Mr Chidambaram is attending the G7 meeting as part of the G20 group of nations, which "
+     "account for two thirds of the world's population.", []),
+    ("title_before_name",
+     "The decision to raise the limit for foreign investors faced considerable opposition from "
+     "the communist parties, which give crucial support to the coalition headed by Prime "
+     "Minister Manmohan Singh.", [("Manmohan Singh", "be", "Prime Minister")]),
     ("apposition", ZHIDONGXI, [("Zhidongxi", "be", "an AI-focused research firm in China")]),
     ("participial_modifier", ZHIDONGXI,
      [("Zhidongxi", "released by", "a report")]),
