@@ -87,7 +87,7 @@ def relation_words(verb: Token) -> list[Token]:
     """
     words = [verb]
     for child in verb.children:
-        if child.dep_ in PARTICLE_DEPS | AUXILIARY_DEPS | {"neg"}:
+        if child.dep_ in PARTICLE_DEPS | AUXILIARY_DEPS | {"neg"} or _is_stacked_preposition(child):
             words.append(child)
     first = min(words, key=lambda t: t.i)
     # Adverbs inside the verb group belong to how it is said: "has effectively addressed".
@@ -135,11 +135,22 @@ def prepositional_objects(verb: Token) -> list[tuple[Token, Token]]:
     for prep in verb.rights:
         if prep.dep_ not in {"prep", "dative"} or prep.pos_ != "ADP":
             continue
+        if _is_stacked_preposition(prep):
+            prep = next(c for c in prep.children if c.dep_ == "prep")
         for pobj in prep.children:
             if pobj.dep_ == "pobj":
                 pairs.append((prep, pobj))
                 break
     return pairs
+
+
+def _is_stacked_preposition(token: Token) -> bool:
+    """The first word of a two-word preposition right after its verb, which the parser hangs
+    the second word on: "knocked out of the competition", "moved back to Beijing"."""
+    return (token.dep_ == "prep" and token.pos_ == "ADP" and token.head.pos_ in {"VERB", "AUX"}
+            and token.i == token.head.i + 1
+            and not any(c.dep_ in {"pobj", "pcomp"} for c in token.children)
+            and any(c.dep_ == "prep" and c.i == token.i + 1 for c in token.children))
 
 
 def complement_prepositions(token: Token) -> list[tuple[Token, Token]]:

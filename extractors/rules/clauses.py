@@ -224,26 +224,33 @@ def participial_adverbial(sentence: Span) -> Iterator[Candidate]:
     """A participle clause that shares the main clause's subject.
 
     "Necro became a regular member of the PWG roster, teaming with Chris Hero" -> (Necro;
-    be teaming with; Chris Hero). The participle has no subject or conjunction of its own.
+    be teaming with; Chris Hero). A past participle is passive unless "having" makes it
+    perfect: "Made of space-age materials, the wheel spokes ..." -> (the wheel spokes; be
+    Made of; space-age materials); "Having returned to the Second Division, they ..." ->
+    (they; Having returned to; the Second Division). The participle has no subject or
+    conjunction of its own.
     """
     for verb in sentence:
-        if verb.dep_ != "advcl" or verb.tag_ != "VBG" or not is_predicate(verb.head):
+        if (verb.dep_ != "advcl" or verb.tag_ not in {"VBG", "VBN"}
+                or not is_predicate(verb.head)):
             continue
         if any(c.dep_ in {"nsubj", "nsubjpass", "mark"} for c in verb.children):
             continue
         subject = verb_subject(verb.head)
         if subject is None:
             continue
-        obj = object_of(verb)
+        implied = "" if any(c.dep_ == "aux" for c in verb.children) else "be"
+        obj = object_of(verb) or next(
+            (c for c in verb.children if c.dep_ in COPULAR_COMPLEMENT_DEPS), None)
         if obj is not None:
             yield Candidate(verb, subject, tuple(relation_words(verb)), obj,
-                            clause_modifiers(verb, (obj,)), implied="be")
+                            clause_modifiers(verb, (obj,)), implied=implied)
             continue
         pairs = complement_prepositions(verb)
         if pairs:
             prep, pobj = pairs[0]
             yield Candidate(verb, subject, (*relation_words(verb), prep), pobj,
-                            clause_modifiers(verb, (prep,)), implied="be")
+                            clause_modifiers(verb, (prep,)), implied=implied)
 
 
 def purpose_clause(sentence: Span) -> Iterator[Candidate]:

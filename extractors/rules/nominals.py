@@ -8,6 +8,7 @@ from spacy.tokens import Span, Token
 
 from extractors.clause import (
     clause_modifiers,
+    complement_prepositions,
     object_of,
     prepositional_objects,
     relation_words,
@@ -59,6 +60,13 @@ def participial_modifier(sentence: Span) -> Iterator[Candidate]:
                 for actor in (c for c in agent.children if c.dep_ == "pobj"):
                     yield Candidate(verb, actor, (verb, agent), noun, clause_modifiers(verb),
                                     split_conjuncts=False)
+            names = [c for c in verb.children if c.dep_ in {"oprd", "attr"}]
+            if not agents and names:
+                # "a new bus company called Helsingin Bussiliikenne" -> (a new bus company;
+                # be called; Helsingin Bussiliikenne)
+                yield Candidate(verb, noun, (verb,), names[0], clause_modifiers(verb),
+                                implied="be", split_conjuncts=False)
+                continue
             pairs = prepositional_objects(verb)
             if not agents and pairs:
                 # "units based at NAS Glenview" -> (units; be based at; NAS Glenview)
@@ -133,6 +141,26 @@ def adjective_modifier(sentence: Span) -> Iterator[Candidate]:
                 and token.head.pos_ == "NOUN" and token.i < token.head.i
                 and not token.ent_type_ and not token.head.ent_type_):
             yield Candidate(token.head, token.head, (), token, implied="be",
+                            split_conjuncts=False)
+
+
+def adjective_after_noun(sentence: Span) -> Iterator[Candidate]:
+    """A noun followed by an adjective and its prepositional complement: implied "be".
+
+    "people familiar with the matter" -> (people; be familiar with; the matter); "a political
+    level responsible for matters related to culture" -> (a political level; be responsible
+    for; matters related to culture).
+    """
+    for adjective in sentence:
+        noun = adjective.head
+        if (adjective.dep_ not in {"amod", "acl"} or adjective.pos_ != "ADJ"
+                or noun.pos_ not in _NOUN_POS | {"PRON"} or adjective.i < noun.i):
+            continue
+        pairs = complement_prepositions(adjective)
+        if pairs:
+            prep, pobj = pairs[0]
+            yield Candidate(adjective, noun, (adjective, prep), pobj,
+                            clause_modifiers(adjective, (prep,)), implied="be",
                             split_conjuncts=False)
 
 

@@ -163,6 +163,14 @@ PARTICIPIAL_ADVERBIAL = [
     ("As a result, the Supreme Court of Justice of Austria brought the case before the ECJ, "
      "asking for clarifications of EU law.",
      [("the Supreme Court of Justice of Austria", "be asking for", "clarifications of EU law")]),
+    # BBC entertainment 198: a passive participle
+    ("Born in Runcorn, Cheshire, she also starred in numerous films including 1989's Shirley "
+     "Valentine.",
+     [("she", "be Born in", "Runcorn, Cheshire")]),
+    # BBC sport 480: "having" makes the participle perfect and active
+    ("Having secured the lead, Agassi still failed to take control as both players forced a "
+     "succession of breaks.",
+     [("Agassi", "Having secured", "the lead")]),
 ]
 
 

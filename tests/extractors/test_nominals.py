@@ -34,6 +34,16 @@ CASES = [
      [("Zhidongxi", "released by", "a report")]),
     ("participial_modifier", "540 million private Facebook records found on public Internet",
      [("540 million private Facebook records", "be found on", "public Internet")]),
+    # BBC business 426: a participle that names
+    ("participial_modifier",
+     "Yuganskneftegaz, the unit which produced 60% of Yukos' output, had been seized and sold "
+     "in December for less than $10bn to a previously unknown firm called Baikal.",
+     [("a previously unknown firm", "be called", "Baikal")]),
+    # BBC business 155
+    ("adjective_after_noun",
+     "Sources familiar with the deal said that negotiations between the two companies sped up "
+     "after May's chairman and chief executive Gene Kahn resigned in January.",
+     [("Sources", "be familiar with", "the deal")]),
     ("adjective_modifier", "The ninth leaf contains a circular world map.",
      [("world map", "be", "circular")]),
     # dates are not described by their adjectives

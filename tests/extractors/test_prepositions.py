@@ -18,6 +18,9 @@ CASES = [
     ("However, as the Chinese economy grapples with the consequences of these actions, the "
      "government is now taking measures to ease restrictions and revive the sector.",
      [("the Chinese economy", "grapples with", "the consequences of these actions")]),
+    # BBC business 148: a two-word preposition right after the verb
+    ("The news comes a week after GM pulled out of an agreement to buy Fiat.",
+     [("GM", "pulled out of", "an agreement to buy Fiat")]),
     # a date is never the object: "fined in 2020" gives no verb_preposition triple
     ("Ant Group was fined by regulators in 2020.", []),
 ]
