@@ -60,6 +60,8 @@ def object_of(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ in OBJECT_DEPS:
             return child
+    if any(c.dep_ == "auxpass" for c in verb.children):
+        return None  # "was never vaulted and retains a ceiling": a passive takes no object
     for child in verb.children:
         if child.dep_ == "conj" and is_predicate(child) and not _has_own_subject(child):
             if any(c.dep_ == "prep" and verb.i < c.i < child.i for c in verb.children):
