@@ -23,19 +23,29 @@ def apposition(sentence: Span) -> Iterator[Candidate]:
     """A noun phrase and its apposition, linked by an implied "be".
 
     "Jack Ma, co-founder of Alibaba, expressed concerns" -> (Jack Ma; be; co-founder of
-    Alibaba).
+    Alibaba); "one of the crew, Alan," -> (Alan; be; one of the crew). Two places are not
+    one thing but the first lies in the second: "Hoboken, New Jersey" -> (Hoboken; be in;
+    New Jersey).
     """
     for token in sentence:
         noun = token.head
-        if token.dep_ != "appos" or noun.pos_ not in _NOUN_POS or token.pos_ not in _NOUN_POS:
+        if token.dep_ != "appos" or not (_is_nominal(noun) and _is_nominal(token)):
             continue
         if _in_list(noun):
             continue  # "Burnham, Roderick, his granddaughter ...": a list, not a description
         if noun.ent_type_ in _PLACE_LABELS and token.ent_type_ in _PLACE_LABELS:
-            continue  # "Hoboken, New Jersey": a place and where it lies, not an identity
+            yield Candidate(noun, noun, (), token, implied="be in", split_conjuncts=False)
+            continue
         if token.pos_ == "PROPN" and noun.pos_ != "PROPN":
             noun, token = token, noun  # the name is the subject: (Mazzolini; be; his brother)
         yield Candidate(noun, noun, (), token, implied="be", split_conjuncts=False)
+
+
+def _is_nominal(token: Token) -> bool:
+    """A noun or name, or a number that picks from a group ("one of the crew"); a bare
+    number ("David Redvers, 34,") is an age or amount, not a description."""
+    return token.pos_ in _NOUN_POS or (
+        token.pos_ == "NUM" and any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children))
 
 
 def _in_list(token: Token) -> bool:

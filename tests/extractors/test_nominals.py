@@ -30,6 +30,10 @@ CASES = [
      "the communist parties, which give crucial support to the coalition headed by Prime "
      "Minister Manmohan Singh.", [("Manmohan Singh", "be", "Prime Minister")]),
     ("apposition", ZHIDONGXI, [("Zhidongxi", "be", "an AI-focused research firm in China")]),
+    # BBC entertainment 110: a place and the place it lies in
+    ("apposition",
+     "He was arrested in Barstow, California, on Saturday following an alleged traffic offence.",
+     [("Barstow", "be in", "California")]),
     ("participial_modifier", ZHIDONGXI,
      [("Zhidongxi", "released by", "a report")]),
     ("participial_modifier", "540 million private Facebook records found on public Internet",
@@ -70,3 +74,12 @@ def test_active_participle_with_preposition(nlp):
     assert rule_facts(nlp, sentence, "participial_modifier") == [
         ("Two databases", "containing", "user data"),
         ("servers", "be belonging to", "Amazon")]
+
+
+def test_apposition_picks_one_of_a_group_but_not_an_age(nlp):
+    # BBC politics 066
+    sentence = ("One of the men, David Redvers, 34, from Hartpury, Gloucestershire, said he and "
+                "the other seven protesters would plead not guilty to the charges.")
+    found = rule_facts(nlp, sentence, "apposition")
+    assert ("David Redvers", "be", "One of the men") in found
+    assert ("David Redvers", "be", "34") not in found
