@@ -73,6 +73,7 @@ def _register_builtin_rules() -> None:
         nominals.possessive,
         nominals.adjective_modifier,
         nominals.adjective_after_noun,
+        nominals.examples_of_noun,
         nominals.noun_in_place,
     )
     for rule in builtin:

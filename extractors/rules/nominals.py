@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Span, Token
 
+from extractors.arguments import conjuncts
 from extractors.clause import (
     clause_modifiers,
     complement_prepositions,
@@ -172,6 +173,33 @@ def adjective_after_noun(sentence: Span) -> Iterator[Candidate]:
             yield Candidate(adjective, noun, (adjective, prep), pobj,
                             clause_modifiers(adjective, (prep,)), implied="be",
                             split_conjuncts=False)
+
+
+#: Prepositions that introduce examples of a noun: "giants including Alibaba".
+_EXAMPLE_PREPOSITIONS = {"including", "like"}
+
+
+def examples_of_noun(sentence: Span) -> Iterator[Candidate]:
+    """A noun and the examples listed after it, one fact per example.
+
+    "prominent tech giants such as Alibaba and Tencent" -> (prominent tech giants; be such
+    as; Alibaba) and (...; be such as; Tencent); "internet giants, including Alibaba" ->
+    (internet giants; be including; Alibaba).
+    """
+    for prep in sentence:
+        noun = prep.head
+        if prep.dep_ != "prep" or noun.pos_ not in _NOUN_POS | {"NUM"} or prep.i < noun.i:
+            continue
+        such = [c for c in prep.children if c.dep_ in {"amod", "advmod"} and c.lower_ == "such"]
+        if prep.lower_ == "as" and such:
+            words = (such[0], prep)
+        elif prep.lower_ in _EXAMPLE_PREPOSITIONS:
+            words = (prep,)
+        else:
+            continue
+        for example in (c for c in prep.children if c.dep_ == "pobj"):
+            for member in conjuncts(example):
+                yield Candidate(prep, noun, words, member, implied="be", split_conjuncts=False)
 
 
 #: Prepositions that place a thing: "a think tank at the University of South Florida".

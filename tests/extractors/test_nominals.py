@@ -48,6 +48,18 @@ CASES = [
      "Sources familiar with the deal said that negotiations between the two companies sped up "
      "after May's chairman and chief executive Gene Kahn resigned in January.",
      [("Sources", "be familiar with", "the deal")]),
+    # seed 000 and seed 003: examples listed after a noun, one fact each
+    ("examples_of_noun",
+     "Since late 2020, Chinese regulators have tightened their grip on the tech industry, "
+     "targeting prominent tech giants such as Alibaba and Tencent.",
+     [("prominent tech giants", "be such as", "Alibaba"),
+      ("prominent tech giants", "be such as", "Tencent")]),
+    ("examples_of_noun",
+     "On the same day, the National Development and Reform Commission approved the projects of "
+     "10 Internet giants, including Alibaba, Tencent and Meituan.",
+     [("10 Internet giants", "be including", "Alibaba"),
+      ("10 Internet giants", "be including", "Tencent"),
+      ("10 Internet giants", "be including", "Meituan")]),
     ("adjective_modifier", "The ninth leaf contains a circular world map.",
      [("world map", "be", "circular")]),
     # dates are not described by their adjectives
