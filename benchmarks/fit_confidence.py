@@ -43,6 +43,7 @@ def collect(sentences: Sequence[str], gold: carb.Corpus) -> list[Sample]:
     from spacy.tokens import Doc
 
     from extractors import load_model
+    from extractors.coreference import resolve, resolve_arguments
     from extractors.pipeline import scored_triples
 
     nlp = load_model()
@@ -50,12 +51,15 @@ def collect(sentences: Sequence[str], gold: carb.Corpus) -> list[Sample]:
     docs = nlp.pipe((Doc(nlp.vocab, words=s.split()) for s in sentences), batch_size=64)
     for sentence, doc in zip(sentences, docs, strict=True):
         golds = gold.get(carb.normalise_key(sentence), [])
-        for index, span in enumerate(doc.sents):
-            for triple, values in scored_triples(span, index, "carb"):
-                row = carb.carb_row(sentence, triple)
-                predicted = carb.Extraction(row[2], tuple(row[3:]))
-                best = max((carb.match(g, predicted)[0] for g in golds), default=0.0)
-                samples.append(Sample(sentence, row, values, best))
+        scored = [pair for index, span in enumerate(doc.sents)
+                  for pair in scored_triples(span, index, "carb")]
+        # rows as ``benchmarks.carb extract`` writes them, pronouns resolved
+        triples = resolve_arguments([triple for triple, _ in scored], resolve(doc))
+        for triple, (_, values) in zip(triples, scored, strict=True):
+            row = carb.carb_row(sentence, triple)
+            predicted = carb.Extraction(row[2], tuple(row[3:]))
+            best = max((carb.match(g, predicted)[0] for g in golds), default=0.0)
+            samples.append(Sample(sentence, row, values, best))
     return samples
 
 
