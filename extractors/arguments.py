@@ -61,11 +61,22 @@ def phrase_tokens(head: Token, inside: Token | None = None) -> list[Token]:
     """
     kept = [head]
     for child in head.children:
-        if child.dep_ in _PHRASE_CUT_DEPS or (inside is not None and inside in child.subtree):
+        if inside is not None and inside in child.subtree:
+            continue
+        if child.dep_ in _PHRASE_CUT_DEPS and not _is_close_apposition(child):
             continue
         kept.extend(_subtree_without_cuts(child))
     kept.sort(key=lambda t: t.i)
     return _contiguous_around(kept, head)
+
+
+def _is_close_apposition(token: Token) -> bool:
+    """An apposition written without a comma is part of the phrase: "the French socialist
+    Henri de Saint-Simon", "author Bill Bryson"."""
+    if token.dep_ != "appos":
+        return False
+    first, last = sorted((token.head.i, token.left_edge.i))
+    return not any(t.is_punct for t in token.doc[first + 1 : last + 1])
 
 
 def _subtree_without_cuts(token: Token) -> list[Token]:

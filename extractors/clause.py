@@ -113,7 +113,7 @@ def clause_modifiers(verb: Token, used: tuple[Token, ...] = ()) -> tuple[Token, 
     """
     found = []
     for child in verb.children:
-        if child in used:
+        if child in used or _is_stacked_preposition(child):
             continue
         if child.dep_ in {"prep", "dative"} and child.pos_ == "ADP" and any(
                 c.dep_ in {"pobj", "pcomp"} for c in child.children):
@@ -135,10 +135,10 @@ def prepositional_objects(verb: Token) -> list[tuple[Token, Token]]:
     """
     pairs = []
     for prep in verb.rights:
-        if prep.dep_ not in {"prep", "dative"} or prep.pos_ != "ADP":
-            continue
         if _is_stacked_preposition(prep):
             prep = next(c for c in prep.children if c.dep_ == "prep")
+        if prep.dep_ not in {"prep", "dative"} or prep.pos_ != "ADP":
+            continue
         for pobj in prep.children:
             if pobj.dep_ == "pobj":
                 pairs.append((prep, pobj))
@@ -149,8 +149,8 @@ def prepositional_objects(verb: Token) -> list[tuple[Token, Token]]:
 def _is_stacked_preposition(token: Token) -> bool:
     """The first word of a two-word preposition right after its verb, which the parser hangs
     the second word on: "knocked out of the competition", "moved back to Beijing"."""
-    return (token.dep_ == "prep" and token.pos_ == "ADP" and token.head.pos_ in {"VERB", "AUX"}
-            and token.i == token.head.i + 1
+    return (token.dep_ in {"prep", "advmod", "prt"} and token.pos_ in {"ADP", "ADV"}
+            and token.head.pos_ in {"VERB", "AUX"} and token.i == token.head.i + 1
             and not any(c.dep_ in {"pobj", "pcomp"} for c in token.children)
             and any(c.dep_ == "prep" and c.i == token.i + 1 for c in token.children))
 
