@@ -90,9 +90,16 @@ INFINITIVAL = [
     # Wikinews 131
     ("Facebook was ordered to remove the post.",
      [("Facebook", "was ordered to remove", "the post")]),
-    # seed 000
+    # seed 000: a coordinated infinitive shares the chain
     ("Furthermore, Li pledged to create a fair environment and reduce compliance costs.",
-     [("Li", "pledged to create", "a fair environment")]),
+     [("Li", "pledged to create", "a fair environment"),
+      ("Li", "pledged to reduce", "compliance costs")]),
+    # BBC business 001
+    ("It hopes to increase subscribers by offering the online service free to TimeWarner "
+     "internet customers and will try to sign up AOL's existing customers for high-speed "
+     "broadband.",
+     [("It", "hopes to increase", "subscribers"),
+      ("It", "will try to sign up", "AOL's existing customers")]),
 ]
 
 
