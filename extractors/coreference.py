@@ -30,6 +30,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
@@ -124,6 +125,7 @@ class EntityCluster:
 # -- comparing names ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)  # asked again and again for the same names; the answer is a tuple
 def name_words(name: str) -> tuple[str, ...]:
     """The words of a name, case-folded, without dots, articles or a possessive.
 
@@ -242,6 +244,9 @@ class _Resolver:
         self.doc = doc
         self.mentions = find_mentions(doc)
         self.parent = list(range(len(self.mentions)))
+        #: The members of each cluster by its root, kept up to date by ``union`` so that a
+        #: cluster's members cost its size, not the document's mention count.
+        self.groups = {k: [k] for k in range(len(self.mentions))}
         self.sentence_of = _sentence_numbers(doc)
         self.by_span = {(m.first, m.last): k for k, m in enumerate(self.mentions)}
         self.types = [self._mention_type(m) for m in self.mentions]
@@ -256,11 +261,12 @@ class _Resolver:
     def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+            keep, gone = min(ra, rb), max(ra, rb)
+            self.parent[gone] = keep
+            self.groups[keep] = sorted(self.groups[keep] + self.groups.pop(gone))
 
     def members(self, k: int) -> list[int]:
-        root = self.find(k)
-        return [j for j in range(len(self.mentions)) if self.find(j) == root]
+        return self.groups[self.find(k)]
 
     # passes
     def run(self) -> list[EntityCluster]:

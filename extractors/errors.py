@@ -12,13 +12,26 @@ class NewsgraphError(Exception):
 
 
 class InputError(NewsgraphError):
-    """An input file or text that cannot be read as an article."""
+    """An input file or text that cannot be read as an article.
 
-    def __init__(self, source: str, reason: str) -> None:
+    ``kind`` is a short name for the reason ("empty", "binary", "invalid JSON") under which a
+    build's summary counts the inputs it skipped.
+
+    >>> error = InputError("a.txt", "is empty", kind="empty")
+    >>> str(error), error.kind
+    ('a.txt: is empty', 'empty')
+    """
+
+    def __init__(self, source: str, reason: str, *, kind: str = "unreadable") -> None:
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+        self.kind = kind
 
 
 class ModelError(NewsgraphError):
     """The spaCy model named in the settings cannot be loaded."""
+
+
+class OutputError(NewsgraphError):
+    """The output folder cannot be used: not writable, or another build is writing to it."""

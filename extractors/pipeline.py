@@ -1,7 +1,9 @@
 """Text in, triples out: parse with spaCy, run the rule registry, build triples.
 
 ``extract`` handles one text; ``extract_stream`` streams many through ``nlp.pipe`` so that no
-more than one batch of parsed ``Doc`` objects is ever held in memory.
+more than one batch of parsed ``Doc`` objects is ever held in memory. A text longer than
+:data:`CHUNK_CHARS` (or the model's ``max_length``, if smaller) is parsed in paragraph-aligned
+chunks; its triples' offsets and sentence numbers still count from the start of the whole text.
 """
 
 from __future__ import annotations
@@ -17,11 +19,17 @@ from extractors.coreference import resolve, resolve_arguments
 from extractors.nlp import load_model
 from extractors.qualifiers import qualifiers_of
 from extractors.rules import RULES, Candidate
-from extractors.triple import Provenance, Relation, Triple
+from extractors.triple import Argument, Provenance, Relation, Triple
 
 #: Relation words that carry tense, voice, polarity or the agent marker; the lemma form leaves
 #: them out (negation and modality live on as qualifiers).
 _FUNCTION_DEPS = {"aux", "auxpass", "agent", "neg", "advmod"}
+#: The longest piece of text parsed at once. spaCy's ``max_length`` (1,000,000) is where it
+#: refuses a text, not a good working size: ``nlp.pipe`` holds a batch of 16 pieces, and peak
+#: memory grows with their total length (a 1 MB article in 100,000-character pieces peaked at
+#: 2.8 GB; in 10,000-character pieces at 0.63 GB, the same as a 300 KB one). See
+#: ``benchmarks/large_document.py``. Coreference works within a piece.
+CHUNK_CHARS = 10_000
 
 
 def extract(text: str, doc_id: str = "doc") -> list[Triple]:
@@ -31,18 +39,71 @@ def extract(text: str, doc_id: str = "doc") -> list[Triple]:
     ...  for t in extract("Regulators fined Ant Group.")]
     [('Regulators', 'fine', 'Ant Group')]
     """
-    return extract_doc(load_model()(text), doc_id)
+    return next(extract_stream([(doc_id, text)]))[1]
 
 
 def extract_stream(
-    texts: Iterable[tuple[str, str]], *, batch_size: int = 16, n_process: int = 1
+    texts: Iterable[tuple[str, str]], *, batch_size: int = 16, n_process: int = 1,
+    max_chars: int | None = None,
 ) -> Iterator[tuple[str, list[Triple]]]:
-    """Extract ``(doc_id, text)`` pairs lazily, yielding ``(doc_id, triples)`` in input order."""
+    """Extract ``(doc_id, text)`` pairs lazily, yielding ``(doc_id, triples)`` in input order.
+
+    Texts longer than ``max_chars`` (default: :data:`CHUNK_CHARS` or the model's
+    ``max_length``, whichever is smaller) are split with :func:`paragraph_chunks`; the triples
+    of every chunk are shifted back into the whole text.
+    """
     nlp = load_model()
-    pairs = ((text, doc_id) for doc_id, text in texts)
-    for doc, doc_id in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size,
-                                n_process=n_process):
-        yield doc_id, extract_doc(doc, doc_id)
+    limit = max_chars or min(CHUNK_CHARS, nlp.max_length)
+    pieces = ((chunk, (doc_id, offset, last))
+              for doc_id, text in texts
+              for offset, chunk, last in paragraph_chunks(text, limit))
+    triples: list[Triple] = []
+    sentences = 0
+    for doc, (doc_id, offset, last) in nlp.pipe(pieces, as_tuples=True, batch_size=batch_size,
+                                                n_process=n_process):
+        triples.extend(_shifted(triple, offset, sentences) for triple in extract_doc(doc, doc_id))
+        sentences += sum(1 for _ in doc.sents)
+        if last:
+            yield doc_id, triples
+            triples, sentences = [], 0
+
+
+def paragraph_chunks(text: str, limit: int) -> Iterator[tuple[int, str, bool]]:
+    """Split ``text`` into ``(offset, chunk, is_last)`` pieces of at most ``limit`` characters.
+
+    Each piece ends after a blank line where there is one, else after a line break, a
+    sentence end or a space, so that no sentence is cut when the text allows it.
+
+    >>> [(offset, chunk) for offset, chunk, _ in paragraph_chunks("One.\\n\\nTwo. Three.", 12)]
+    [(0, 'One.\\n\\n'), (6, 'Two. Three.')]
+    """
+    start = 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = next((found + len(mark) for mark in ("\n\n", "\n", ". ", " ")
+                    if (found := window.rfind(mark)) > 0), limit)
+        yield start, window[:cut], False
+        start += cut
+    yield start, text[start:], True
+
+
+def _shifted(triple: Triple, offset: int, sentences: int) -> Triple:
+    """The triple of a chunk, with offsets and sentence number counted in the whole text."""
+    if not offset and not sentences:
+        return triple
+
+    def move(argument: Argument) -> Argument:
+        return replace(argument, start=argument.start + offset, end=argument.end + offset,
+                       head_start=argument.head_start + offset,
+                       head_end=argument.head_end + offset)
+
+    p = triple.provenance
+    return replace(
+        triple, subject=move(triple.subject), object=move(triple.object),
+        extras=tuple(move(extra) for extra in triple.extras),
+        provenance=replace(p, sentence_index=p.sentence_index + sentences,
+                           sentence_start=p.sentence_start + offset,
+                           sentence_end=p.sentence_end + offset))
 
 
 def extract_doc(doc: Doc, doc_id: str = "doc") -> list[Triple]:

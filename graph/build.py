@@ -1,23 +1,36 @@
 """A whole build: article files in, merged graph out, exports written.
 
 The CLI's ``build`` command is a thin layer over :func:`build`; a library user can call it
-directly.
+directly. A build never stops at a bad input: each one is skipped with an ``InputError``
+naming it and the reason, and the report counts them. It never loses the previous exports
+either: nothing is written when no document could be built, every export is written
+atomically, and a lock keeps two builds from writing into one folder at once
+(``graph.files``). Extraction runs here, in local worker processes or on a Dask cluster
+(``graph.distributed``), and each document's triples are cached in the output folder
+(``graph.cache``) so that a rebuild extracts only what changed.
 """
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable, Iterable
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
-from extractors import extract_stream
-from extractors.documents import Document, find_documents, read_document
+from extractors.cleaning import clean
+from extractors.documents import Document, find_documents, read_file
 from extractors.errors import InputError, NewsgraphError
+from extractors.triple import Triple
+from graph.cache import ExtractionCache
+from graph.distributed import extract_texts
 from graph.entities import AliasTable
-from graph.formats import write_exports
+from graph.files import output_lock, remove_stale_temporaries, write_texts_atomic
+from graph.formats import export_texts
 from graph.knowledge_graph import KnowledgeGraph
 from graph.vocabulary import Vocabulary
 
@@ -34,35 +47,107 @@ EXPORTS: dict[str, str] = {
 }
 #: What ``newsgraph build`` writes unless told otherwise.
 DEFAULT_FORMATS = ("ttl", "html")
+#: Encodings that need no mention: the ones every tool expects.
+_PLAIN_ENCODINGS = {"utf-8", "utf-8-sig"}
 
 
 @dataclass
 class BuildReport:
-    """What a build did: documents built, files skipped (with why), files written."""
+    """What a build did: documents built, inputs skipped (with why), files written, time."""
 
     built: list[str] = field(default_factory=list)
     skipped: list[InputError] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     triples: int = 0
+    #: Nodes and edges of the merged graph.
+    entities: int = 0
+    facts: int = 0
+    #: Documents whose triples came from the extraction cache.
+    cached: int = 0
+    #: Document source -> encoding, for every document that was not UTF-8.
+    encodings: dict[str, str] = field(default_factory=dict)
+    #: Lines and line tails of web boilerplate blanked before parsing.
+    noise: int = 0
+    #: Wall-clock seconds by stage: "read", "clean", "extract" (parse, rules and coreference,
+    #: or cache reads), "merge", "export <formats>", "write", and "total".
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """One line: documents built and skipped (counted by reason), the graph, encodings,
+        files written.
+
+        >>> report = BuildReport(built=["a"], triples=4, entities=3, facts=2,
+        ...                      skipped=[InputError("b.txt", "is empty", kind="empty")],
+        ...                      seconds={"total": 1.25})
+        >>> report.summary()
+        'built 1 document(s), 4 triples: 3 entities, 2 facts in 1.2 s; skipped 1 (empty: 1)'
+        """
+        line = (f"built {len(self.built)} document(s), {self.triples} triples: "
+                f"{self.entities} entities, {self.facts} facts in "
+                f"{self.seconds.get('total', 0.0):.1f} s")
+        if self.cached:
+            line += f" ({self.cached} from the cache)"
+        parts = [line]
+        if self.noise:
+            parts.append(f"{self.noise} boilerplate line(s) blanked")
+        if self.skipped:
+            reasons = Counter(error.kind for error in self.skipped)
+            parts.append(f"skipped {len(self.skipped)} ("
+                         + ", ".join(f"{kind}: {n}" for kind, n in sorted(reasons.items())) + ")")
+        if self.encodings:
+            codecs = Counter(self.encodings.values())
+            parts.append(f"{len(self.encodings)} not UTF-8 ("
+                         + ", ".join(f"{codec}: {n}" for codec, n in sorted(codecs.items())) + ")")
+        summary = "; ".join(parts)
+        if self.written:
+            summary += "; wrote " + ", ".join(str(path) for path in self.written)
+        return summary
 
 
-def collect_documents(paths: Iterable[Path], report: BuildReport) -> list[Document]:
-    """Read every article under ``paths``; unreadable files are reported and skipped."""
+def collect_documents(
+    paths: Iterable[Path], report: BuildReport,
+    on_skip: Callable[[InputError], None] | None = None, *, exclude: Path | None = None,
+) -> list[Document]:
+    """Read every article under ``paths``, in document-id order; bad inputs are skipped.
+
+    Each skipped input is added to ``report.skipped`` and passed to ``on_skip`` as soon as it
+    is found. Two inputs with the same document id keep the first path given. Files under
+    ``exclude`` (the output folder, whose ``graph.html`` would read as an article) are passed
+    over.
+    """
+    excluded = exclude.resolve() if exclude else None
+
+    def skip(error: InputError) -> None:
+        report.skipped.append(error)
+        if on_skip:
+            on_skip(error)
+
     documents: dict[str, Document] = {}
+    shown: dict[str, str] = {}  # document id -> where it was read, as the user named it
     for path in paths:
         try:
             files = find_documents(path)
         except InputError as error:
-            report.skipped.append(error)
+            skip(error)
             continue
         root = path if path.is_dir() else path.parent
         for file in files:
-            try:
-                document = read_document(file, root)
-            except InputError as error:
-                report.skipped.append(error)
+            if excluded and file.resolve().is_relative_to(excluded):
                 continue
-            documents.setdefault(document.doc_id, document)
+            try:
+                found = read_file(file, root, on_error=skip)
+            except InputError as error:
+                skip(error)
+                continue
+            for document in found:
+                where = str(root / document.source) if document.source else str(file)
+                if document.doc_id in documents:
+                    skip(InputError(where, f"has the document id {document.doc_id!r} of "
+                                           f"{shown[document.doc_id]}, which is kept",
+                                    kind="duplicate id"))
+                    continue
+                documents[document.doc_id] = document
+                shown[document.doc_id] = where
     return [documents[doc_id] for doc_id in sorted(documents)]
 
 
@@ -74,44 +159,191 @@ def build(
     base_iri: str | None = None,
     aliases: str | Path | None = None,
     n_process: int = 1,
+    scheduler: str | None = None,
+    cache: bool = True,
+    max_nodes: int = 500,
     progress: bool = True,
+    wait: bool = True,
     on_skip: Callable[[InputError], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Build the graph of every article under ``paths`` and write the exports to ``out_dir``.
 
     Documents are merged in id order whatever order they are found in, so the same inputs
     always give byte-identical exports. ``aliases`` is an optional alias CSV
     (``graph.entities.AliasTable``) that forces entity merges, splits and external ids.
+    Extraction runs in ``n_process`` local processes, or with ``scheduler`` (a Dask
+    scheduler address) on that cluster's workers (``graph.distributed``). With ``cache``,
+    each document's triples are kept in the output folder and reused while its text and the
+    extractor are unchanged (``graph.cache``). The HTML view shows the ``max_nodes`` most
+    mentioned entities. ``progress`` shows a progress bar on stderr when stderr is a terminal.
+    ``on_skip`` hears of every skipped input as it is found, ``on_note`` of everything else
+    worth saying (encodings assumed, waiting for another build). With ``wait=False`` a build
+    refuses to start while another writes to ``out_dir``. Raises ``NewsgraphError`` when no
+    document could be built; the previous exports are then untouched.
     """
+    started = time.perf_counter()
     formats = list(formats)
     unknown = [f for f in formats if f not in EXPORTS]
     if unknown:
         raise NewsgraphError(f"unknown export format(s) {', '.join(unknown)}; "
-                         f"choose from {', '.join(EXPORTS)}")
+                             f"choose from {', '.join(EXPORTS)}")
+    if max_nodes < 1:
+        raise NewsgraphError(f"max_nodes must be at least 1, got {max_nodes}")
     Vocabulary(base_iri)  # a bad base IRI fails before the long part
+    note = on_note or (lambda message: None)
     report = BuildReport()
-    documents = collect_documents((Path(p) for p in paths), report)
-    if on_skip:
-        for error in report.skipped:
-            on_skip(error)
-    kg = KnowledgeGraph(AliasTable.read(aliases) if aliases else None)
+    table = AliasTable.read(aliases) if aliases else None
+    out = Path(out_dir)
+    documents = collect_documents((Path(p) for p in paths), report, on_skip, exclude=out)
+    report.seconds["read"] = time.perf_counter() - started
+    if not documents:
+        raise NewsgraphError("no document could be read; the previous exports are untouched")
+    for document in documents:
+        if document.encoding not in _PLAIN_ENCODINGS:
+            report.encodings[document.source or document.doc_id] = document.encoding
+            note(f"{document.source}: not UTF-8; decoded as {document.encoding}")
+    with output_lock(out, wait=wait, on_wait=note):
+        for stale in remove_stale_temporaries(out, [EXPORTS[name] for name in EXPORTS]):
+            note(f"removed {stale}, left by a build that was killed")
+        kg = merge_documents(documents, report, aliases=table, n_process=n_process,
+                             scheduler=scheduler, cache=out if cache else None,
+                             progress=progress, on_skip=on_skip)
+        if not report.built:
+            # Writing an empty graph would replace a good previous build with nothing.
+            raise NewsgraphError("no document could be built; the previous exports are untouched")
+        report.entities, report.facts = kg.nx.number_of_nodes(), kg.nx.number_of_edges()
+        targets = {name: out / EXPORTS[name] for name in formats}
+        # The RDF formats share one model, so they are rendered (and timed) together.
+        files = {name: path for name, path in targets.items() if name != "html"}
+        texts: dict[Path, str] = {}
+        if files:
+            begun = time.perf_counter()
+            texts = export_texts(kg, files, base_iri=base_iri)
+            report.seconds["export " + "+".join(files)] = time.perf_counter() - begun
+        if "html" in targets:
+            begun = time.perf_counter()
+            texts[targets["html"]] = kg.to_html(
+                title=f"newsgraph: {len(report.built)} articles", max_nodes=max_nodes)
+            report.seconds["export html"] = time.perf_counter() - begun
+        # Every export is rendered before the first is replaced, so that a failure or a kill
+        # while rendering leaves the previous set whole.
+        begun = time.perf_counter()
+        write_texts_atomic(texts)
+        report.seconds["write"] = time.perf_counter() - begun
+        report.written.extend(targets.values())
+    report.seconds["total"] = time.perf_counter() - started
+    return report
+
+
+def merge_documents(
+    documents: list[Document], report: BuildReport, *, aliases: AliasTable | None = None,
+    n_process: int = 1, scheduler: str | None = None, cache: Path | None = None,
+    progress: bool = False, on_skip: Callable[[InputError], None] | None = None,
+) -> KnowledgeGraph:
+    """Blank the boilerplate of every document, extract its triples and merge them, in order.
+
+    A document that is nothing but boilerplate is skipped (added to ``report.skipped``).
+    ``cache`` is the folder whose extraction cache to use and refresh (``graph.cache``).
+    """
+    begun = time.perf_counter()
+    pairs = []
+    for document in documents:
+        result = clean(document.text)
+        if not result.text.strip():
+            error = InputError(document.source or document.doc_id,
+                               f"is only web boilerplate ({len(result.noise)} line(s) of "
+                               "links, prompts or credits); no article text",
+                               kind="boilerplate only")
+            report.skipped.append(error)
+            if on_skip:
+                on_skip(error)
+            continue
+        report.noise += len(result.noise)
+        pairs.append((document.doc_id, result.text))
+    report.seconds["clean"] = time.perf_counter() - begun
+    kg = KnowledgeGraph(aliases)
+    store = ExtractionCache.in_folder(cache) if cache is not None and pairs else None
+    try:
+        stream = extracted(pairs, store, n_process=n_process, scheduler=scheduler)
+        merge_stream(kg, _progress(stream, pairs, progress), documents, report)
+        if store:
+            report.cached = store.hits
+            store.prune()
+    finally:
+        if store:
+            store.close()
+    return kg
+
+
+def extracted(
+    pairs: list[tuple[str, str]], cache: ExtractionCache | None, *, n_process: int = 1,
+    scheduler: str | None = None,
+) -> Iterator[tuple[str, list[Triple]]]:
+    """The triples of ``(doc_id, text)`` pairs in input order: from ``cache`` where it has
+    them, else extracted (``graph.distributed.extract_texts``) and stored in ``cache``."""
+    if cache is None:
+        yield from extract_texts(pairs, n_process=n_process, scheduler=scheduler)
+        return
+    found = {doc_id: cache.get(doc_id, text) for doc_id, text in pairs}
+    missing = [(doc_id, text) for doc_id, text in pairs if found[doc_id] is None]
+    fresh = extract_texts(missing, n_process=n_process, scheduler=scheduler)
+    texts = dict(missing)
+    for doc_id, _ in pairs:
+        triples = found[doc_id]
+        if triples is None:
+            made, triples = next(fresh)
+            assert made == doc_id, "extraction must keep input order"
+            cache.put(doc_id, texts[doc_id], triples)
+        yield doc_id, triples
+
+
+def merge_stream(kg: KnowledgeGraph, stream: Iterable[tuple[str, list[Triple]]],
+                 documents: list[Document], report: BuildReport) -> None:
+    """Merge each document's triples into ``kg`` as they arrive, timing extraction and merge
+    apart (``report.seconds``)."""
     meta = {d.doc_id: d for d in documents}
-    stream = extract_stream(((d.doc_id, d.text) for d in documents), n_process=n_process)
-    bar = tqdm(stream, total=len(documents), unit="doc", file=sys.stderr,
-               disable=not progress or len(documents) < 2, desc="building")
-    for doc_id, triples in bar:
-        document = meta[doc_id]
-        kg.add_triples(triples, doc_id=doc_id, title=document.title, source=document.source)
+    merging = 0.0
+    begun = time.perf_counter()
+    for doc_id, triples in stream:
+        merge_start = time.perf_counter()
+        kg.add_triples(triples, doc_id=doc_id, **meta[doc_id].metadata())
         report.built.append(doc_id)
         report.triples += len(triples)
-    if not report.built:
-        # Writing an empty graph would replace a good previous build with nothing.
-        raise NewsgraphError("no document could be built; the previous exports are untouched")
-    out = Path(out_dir)
-    targets = {name: out / EXPORTS[name] for name in formats}
-    write_exports(kg, {name: path for name, path in targets.items() if name != "html"},
-                  base_iri=base_iri)
-    if "html" in targets:
-        kg.to_html(targets["html"], title=f"newsgraph: {len(report.built)} articles")
-    report.written.extend(targets.values())
-    return report
+        merging += time.perf_counter() - merge_start
+    report.seconds["extract"] = time.perf_counter() - begun - merging
+    report.seconds["merge"] = merging
+
+
+def _terminal_size() -> tuple[int, int]:
+    """Columns and lines of the terminal on stderr; 80 x 24 where it does not say (a bare
+    pseudo-terminal reports 0 x 0, and tqdm hides a bar outside 0 lines)."""
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+    except OSError:
+        return 80, 24
+    return size.columns or 80, size.lines or 24
+
+
+def _progress(stream: Iterable[tuple[str, list[Triple]]], pairs: list[tuple[str, str]],
+              show: bool) -> Iterator[tuple[str, list[Triple]]]:
+    """``stream``, with a progress bar on stderr (documents, words/s, ETA) when ``show`` and
+    stderr is a terminal."""
+    if not show or len(pairs) < 2 or not sys.stderr.isatty():
+        yield from stream
+        return
+    words = {doc_id: len(text.split()) for doc_id, text in pairs}
+    width, height = _terminal_size()
+    bar = tqdm(total=len(pairs), unit="doc", file=sys.stderr, desc="building",
+               ncols=width, nrows=height,
+               bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} documents "
+                          "[{elapsed}<{remaining}{postfix}]")
+    done = 0
+    begun = time.perf_counter()
+    with bar:
+        for doc_id, triples in stream:
+            done += words[doc_id]
+            bar.set_postfix_str(f"{done / max(time.perf_counter() - begun, 1e-9):,.0f} words/s",
+                                refresh=False)
+            bar.update()
+            yield doc_id, triples

@@ -1,7 +1,16 @@
 """The ``newsgraph`` command: a thin layer over the library.
 
-Exit status: 0 success; 1 error (nothing could be built, bad arguments); 3 the build
-finished but skipped some inputs (each named on stderr).
+Exit status of ``newsgraph build`` (see ``docs/inputs.md``):
+
+* 0: every input was built and the exports were written;
+* 1: nothing was written: no input could be built, the output folder is unusable or another
+  build holds it (with ``--no-wait``), or an export format is unknown;
+* 2: the command line itself is wrong (argparse's usage error);
+* 3: the exports were written, but some inputs were skipped (each named on stderr);
+* 130: interrupted (Ctrl-C); the previous exports are untouched.
+
+Everything the build has to say goes to stderr, one line per message, each starting with
+``newsgraph:``; nothing is printed to stdout.
 """
 
 from __future__ import annotations
@@ -30,8 +39,10 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser(
         "build", help="extract, merge and export every article under the given paths",
-        description="Read every .txt/.md article under PATHS (folders recursively), extract "
-                    "triples, merge them into one graph and write the exports to --out.",
+        description="Read every article under PATHS (.txt, .md, .html, .htm, .jsonl; folders "
+                    "recursively), blank web boilerplate, extract triples, merge them into one "
+                    "graph and write the exports to --out. Bad inputs are skipped and named on "
+                    "stderr. Exit status: 0 all built, 3 some inputs skipped, 1 nothing written.",
     )
     build.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                        help="article files or folders")
@@ -49,9 +60,42 @@ def _parser() -> argparse.ArgumentParser:
                        help="alias file: rows 'alias,canonical name[,IRI]' that force entity "
                             "merges, splits and external ids (owl:sameAs)")
     build.add_argument("--processes", "-j", type=int, default=1,
-                       help="spaCy worker processes (default: 1)")
-    build.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+                       help="local worker processes for extraction (default: 1)")
+    build.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="extract on the workers of this Dask distributed scheduler "
+                            "(tcp://host:8786); merging and exports stay on this machine")
+    build.add_argument("--no-cache", dest="cache", action="store_false",
+                       help="extract every document again, ignoring and replacing the "
+                            "extraction cache kept in --out")
+    build.add_argument("--max-nodes", type=int, default=500, metavar="N",
+                       help="entities shown in graph.html: the N most mentioned (default: "
+                            "500); the page says when it shows a subset")
+    build.add_argument("--quiet", "-q", action="store_true",
+                       help="no progress bar (there is none either when stderr is not a "
+                            "terminal)")
+    build.add_argument("--no-wait", dest="wait", action="store_false",
+                       help="refuse (exit 1) instead of waiting when another build is writing "
+                            "to --out")
     build.set_defaults(run=_run_build)
+
+    html = commands.add_parser(
+        "html", help="write the HTML view of an RDF export, or of one entity's neighbourhood",
+        description="Load a newsgraph RDF export and write its interactive HTML view: the "
+                    "--max-nodes most mentioned entities, or with --focus the entities within "
+                    "--depth hops of one entity, nearest first.",
+    )
+    html.add_argument("graph", type=Path, metavar="GRAPH",
+                      help="an export of newsgraph build: .ttl, .nt, .trig or .jsonld")
+    html.add_argument("--focus", default=None, metavar="ENTITY",
+                      help="an entity label (any of its names) or id to centre the view on")
+    html.add_argument("--depth", type=int, default=2,
+                      help="hops around --focus to include (default: 2)")
+    html.add_argument("--max-nodes", type=int, default=500, metavar="N",
+                      help="entities shown at most (default: 500)")
+    html.add_argument("--out", "-o", type=Path, default=None, metavar="HTML",
+                      help="the page to write (default: beside GRAPH, named after it and the "
+                           "focus, e.g. graph-ant-group.html)")
+    html.set_defaults(run=_run_html)
 
     query = commands.add_parser(
         "query", help="run a SPARQL query over an RDF export",
@@ -89,6 +133,9 @@ def _run_build(args: argparse.Namespace) -> int:
     def report_skip(error: InputError) -> None:
         print(f"newsgraph: skipped {error}", file=sys.stderr)
 
+    def report_note(message: str) -> None:
+        print(f"newsgraph: note: {message}", file=sys.stderr)
+
     report = build(
         args.paths,
         args.out,
@@ -96,13 +143,31 @@ def _run_build(args: argparse.Namespace) -> int:
         base_iri=args.base_iri,
         aliases=args.aliases,
         n_process=args.processes,
+        scheduler=args.scheduler,
+        cache=args.cache,
+        max_nodes=args.max_nodes,
         progress=not args.quiet,
+        wait=args.wait,
         on_skip=report_skip,
+        on_note=report_note,
     )
-    written = ", ".join(str(p) for p in report.written)
-    print(f"newsgraph: built {len(report.built)} document(s), {report.triples} triples, "
-          f"skipped {len(report.skipped)}; wrote {written}", file=sys.stderr)
+    print(f"newsgraph: {report.summary()}", file=sys.stderr)
     return EXIT_SKIPPED if report.skipped else EXIT_OK
+
+
+def _run_html(args: argparse.Namespace) -> int:
+    from graph.html import page_name
+    from graph.knowledge_graph import KnowledgeGraph
+
+    kg = KnowledgeGraph.from_rdf(args.graph)
+    out = args.out or args.graph.with_name(page_name(args.graph.stem, args.focus))
+    try:
+        kg.to_html(out, title=f"newsgraph: {args.focus or args.graph.name}",
+                   max_nodes=args.max_nodes, focus=args.focus, depth=args.depth)
+    except ValueError as exc:
+        raise NewsgraphError(f"{args.graph}: {exc}") from exc
+    print(f"newsgraph: wrote {out}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _run_query(args: argparse.Namespace) -> int:

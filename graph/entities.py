@@ -189,6 +189,7 @@ class EntityIndex:
         self._acronyms: dict[str, set[int]] = {}
         self._initials: dict[str, set[int]] = {}
         self._person_words: dict[str, set[int]] = {}
+        self._one_word_names: dict[str, set[int]] = {}
         self._canonical: dict[str, int] = {}
 
     def add(self, ref: EntityRef, *, named: bool = True) -> Entity:
@@ -280,13 +281,9 @@ class EntityIndex:
         if len(longest) == 1:
             return [e for e in self._candidates(self._person_words, longest) if e.is_person
                     and any(len(name_words(n)) > 1 for n in e.names)]
-        found = []
-        for entity in self.entities:
-            if entity.is_person and entity.names and all(
-                    len(name_words(n)) == 1 and name_words(n)[0] in longest
-                    for n in entity.names):
-                found.append(entity)
-        return found
+        return [entity for entity in self._candidates(self._one_word_names, longest)
+                if entity.is_person and all(len(name_words(n)) == 1 and name_words(n)[0] in longest
+                                            for n in entity.names)]
 
     @staticmethod
     def _compatible(entity: Entity, entity_type: str | None, names: Sequence[str]) -> bool:
@@ -306,6 +303,8 @@ class EntityIndex:
             return
         for name in names:
             words = name_words(name)
+            if len(words) == 1:
+                self._one_word_names.setdefault(words[0], set()).add(entity.number)
             if not entity.is_person:
                 self._core.setdefault(core_words(name), set()).add(entity.number)
             else:
@@ -406,12 +405,12 @@ def _unique_ids(records: list[dict]) -> list[dict]:
 def file_entities(path: str | Path, aliases: AliasTable | None = None) -> list[dict]:
     """:func:`document_entities` of an article file, offsets into its text exactly as read.
 
-    The file is decoded as UTF-8 with nothing changed: a byte-order mark stays the first
-    character and line ends are kept, so offsets index ``path.read_bytes().decode()``.
+    Offsets index the text as ``extractors.documents`` decodes it, except that a UTF-8
+    byte-order mark counts as the first character, so that for UTF-8 files they index
+    ``path.read_bytes().decode()``.
     """
     document = read_document(Path(path))
-    raw = Path(path).read_bytes().decode("utf-8")
-    shift = len(raw) - len(document.text)
+    shift = 1 if document.encoding == "utf-8-sig" else 0
     records = document_entities(document.text, aliases)
     if shift:
         for record in records:

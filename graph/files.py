@@ -1,10 +1,30 @@
-"""Writing exports so that a reader never sees half a file."""
+"""Writing exports so that a reader never sees half a file and two builds never interleave.
+
+Every export is written to a temporary file beside its target, flushed to disk, then renamed
+over the target (``os.replace`` is atomic on POSIX). A build killed at any moment, even with
+SIGKILL, leaves each export either as it was or as the new build wrote it, never half-written;
+the temporary files such a kill leaves behind are removed by the next build into the folder.
+
+A build holds an exclusive ``flock`` on :data:`LOCK_NAME` in its output folder from before it
+extracts until its exports are in place, then removes the file. The kernel releases the lock
+when the process ends, however it ends, so a killed build leaves at most an unlocked file,
+which the next build takes over.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+
+from extractors.errors import OutputError
+
+#: The lock file in an output folder while a build writes to it; it holds the builder's pid.
+LOCK_NAME = ".newsgraph.lock"
+_TEMPORARY_SUFFIX = ".tmp"
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -12,18 +32,120 @@ def write_text_atomic(path: Path, text: str) -> None:
 
     A build killed at any moment leaves either the old file or the new one, never a mix.
     """
+    write_texts_atomic({path: text})
+
+
+def write_texts_atomic(texts: Mapping[Path, str]) -> None:
+    """Write several files: every temporary file first, then every rename.
+
+    The renames follow each other within microseconds, so that a killed build leaves the
+    previous set of exports or the new one; each file is whole in every case.
+    """
+    temporaries: dict[Path, str] = {}
+    try:
+        for path, text in texts.items():
+            temporaries[path] = _write_temporary(path, text)
+        for path, temporary in temporaries.items():
+            os.replace(temporary, path)
+        for folder in {path.parent for path in texts}:
+            _sync_folder(folder)
+    except OSError as exc:
+        raise OutputError(f"{exc.filename or next(iter(texts), '')}: cannot write the export "
+                          f"({exc.strerror or exc})") from exc
+    finally:
+        for temporary in temporaries.values():
+            Path(temporary).unlink(missing_ok=True)
+
+
+def _write_temporary(path: Path, text: str) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMPORARY_SUFFIX,
+                                         dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
             file.write(text)
             file.flush()
             os.fsync(file.fileno())
         os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return temporary
+
+
+def remove_stale_temporaries(folder: Path, names: list[str]) -> list[Path]:
+    """Delete the temporary files a killed build left for the exports ``names``; list them.
+
+    Only call this while holding the folder's lock: then no other build is writing them.
+    """
+    stale = sorted(p for name in names for p in folder.glob(f".{name}.*{_TEMPORARY_SUFFIX}"))
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
+@contextmanager
+def output_lock(folder: Path, *, wait: bool = True,
+                on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the output folder's lock; create the folder if needed.
+
+    When another build holds it, wait for it (telling ``on_wait`` why) or, with
+    ``wait=False``, raise ``OutputError``. The lock file is removed on release, so a folder
+    holds only exports between builds.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot use it as the output folder "
+                          f"({exc.strerror or exc})") from exc
+    handle = _acquire(folder / LOCK_NAME, wait, on_wait)
+    try:
+        os.pwrite(handle, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+        # Removed while still held: a build waiting on this file finds it gone and retries.
+        (folder / LOCK_NAME).unlink(missing_ok=True)
+    finally:
+        os.close(handle)
+
+
+def _acquire(path: Path, wait: bool, on_wait: Callable[[str], None] | None) -> int:
+    """Open and lock ``path``; retry when the file was removed by its holder meanwhile."""
+    told = False
+    while True:
+        try:
+            handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
+        except OSError as exc:
+            raise OutputError(f"{path.parent}: cannot use it as the output folder "
+                              f"({exc.strerror or exc})") from exc
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(handle, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            busy = f"{path.parent}: another build (pid {holder}) is writing to this folder"
+            if not wait:
+                os.close(handle)
+                raise OutputError(f"{busy}; try again when it has finished") from None
+            if on_wait and not told:
+                on_wait(f"{busy}; waiting for it to finish")
+                told = True
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            current = os.stat(path).st_ino
+        except FileNotFoundError:
+            current = None
+        if current == os.fstat(handle).st_ino:
+            os.ftruncate(handle, 0)
+            return handle
+        os.close(handle)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (the renames) to disk."""
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def _umask() -> int:

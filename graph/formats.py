@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from graph.files import write_text_atomic
+from graph.files import write_texts_atomic
 from graph.rdf import RDF_FORMATS, rdf_model, serialise
 from graph.vocabulary import ENTITY_CLASSES, SCHEMA, Vocabulary
 
@@ -36,17 +36,25 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def write_exports(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
                   base_iri: str | None = None) -> None:
-    """Write ``{format: path}`` for every format of :data:`WRITERS`; the RDF model is built
-    once for all RDF formats."""
+    """Write ``{format: path}`` for every format of :data:`WRITERS`; every file is rendered
+    before the first is replaced (``graph.files.write_texts_atomic``)."""
+    write_texts_atomic(export_texts(kg, targets, base_iri=base_iri))
+
+
+def export_texts(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
+                 base_iri: str | None = None) -> dict[Path, str]:
+    """The text of every export ``{format: path}``, by path; the RDF model is built once for
+    all RDF formats."""
     vocab = Vocabulary(base_iri)
     model = None
+    texts = {}
     for name, path in targets.items():
         if name in RDF_FORMATS:
             model = model if model is not None else rdf_model(kg, vocab.base_iri)
-            text = serialise(model, name, vocab.prefixes)
+            texts[Path(path)] = serialise(model, name, vocab.prefixes)
         else:
-            text = WRITERS[name](kg, vocab)
-        write_text_atomic(Path(path), text)
+            texts[Path(path)] = WRITERS[name](kg, vocab)
+    return texts
 
 
 def to_graphml(kg: KnowledgeGraph, vocab: Vocabulary | None = None) -> str:

@@ -146,6 +146,16 @@ def to_html(
     return page
 
 
+def page_name(stem: str, focus: str | None = None) -> str:
+    """The file name of a page drawn from the export ``stem``, around ``focus`` if given.
+
+    >>> page_name("graph"), page_name("graph", "Ant Group"), page_name("g", "<Tencent>/x")
+    ('graph.html', 'graph-ant-group.html', 'g-tencent-x.html')
+    """
+    slug = re.sub(r"\W+", "-", (focus or "").casefold()).strip("-")
+    return f"{stem}-{slug}.html" if slug else f"{stem}.html"
+
+
 # -- choosing what to show -----------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ exporters:
   (``len(evidence)``), ``asserted`` (how many evidence triples are positive, unhedged and
   stated by the article itself) and ``confidence`` (the highest evidence confidence).
 * graph attribute ``documents``: ``{doc_id: {"title": ..., "source": ...}}``, optionally with
-  ``date`` (``YYYY-MM-DD``) and ``url``.
+  ``date`` (``YYYY-MM-DD``) and ``url`` (see ``extractors.documents.Document``).
 """
 
 from __future__ import annotations
@@ -81,10 +81,12 @@ class KnowledgeGraph:
         title: str | None = None,
         source: str | None = None,
     ) -> list[Triple]:
-        """Extract the triples of one article and merge them; return the triples added."""
+        """Blank the web boilerplate of one article (``extractors.cleaning``), extract its
+        triples and merge them, as a build does; return the triples added."""
         from extractors import extract
+        from extractors.cleaning import clean
 
-        triples = extract(text, doc_id=doc_id)
+        triples = extract(clean(text).text, doc_id=doc_id)
         self.add_triples(triples, title=title, source=source, doc_id=doc_id)
         return triples
 
@@ -95,10 +97,15 @@ class KnowledgeGraph:
         doc_id: str | None = None,
         title: str | None = None,
         source: str | None = None,
+        date: str | None = None,
+        url: str | None = None,
     ) -> None:
         """Merge triples into the graph; the same fact again adds evidence, not an edge."""
         if doc_id is not None:
-            self.nx.graph["documents"][doc_id] = {"title": title, "source": source}
+            optional = {"date": date, "url": url}
+            self.nx.graph["documents"][doc_id] = {
+                "title": title, "source": source,
+                **{key: value for key, value in optional.items() if value is not None}}
         for triple in triples:
             self._add_triple(triple)
 
@@ -112,13 +119,19 @@ class KnowledgeGraph:
             self.unattached.append(triple)
             return
         doc_id = triple.provenance.doc_id
-        subjects = [self._add_entity(ref, doc_id) for ref in _refs(triple.subject)]
-        objects = [self._add_entity(ref, doc_id) for ref in _refs(triple.object)]
-        pairs = [(s, o) for s in subjects for o in objects if s != o]
-        if not pairs:
-            # "These companies ... punish them": an entity related to itself through
-            # coreference is a misread clause, not a fact worth an edge.
+        subject_numbers = [self._add_entity(ref, doc_id) for ref in _refs(triple.subject)]
+        object_numbers = [self._add_entity(ref, doc_id) for ref in _refs(triple.object)]
+        # Keys are read only now: adding an object can rename the subject's node (a fuller
+        # name turned up), and an edge to the old key would make a node with no attributes.
+        subjects = [self._node_of[number] for number in subject_numbers]
+        objects = [self._node_of[number] for number in object_numbers]
+        if set(subjects) & set(objects):
+            # "These companies ... punish them": an entity, or a group of entities, related
+            # to itself through coreference is a misread clause, not a fact worth an edge
+            # (nor one edge from each member of the group to the others).
             self.unattached.append(triple)
+            return
+        pairs = [(s, o) for s in subjects for o in objects]
         for subject, obj in pairs:
             # "These companies" stands for several entities: one edge for each.
             self._add_edge(subject, obj, triple)
@@ -136,7 +149,8 @@ class KnowledgeGraph:
         edge["asserted"] = edge.get("asserted", 0) + int(triple.qualifiers.asserted)
         edge["confidence"] = max(edge.get("confidence", 0.0), triple.confidence)
 
-    def _add_entity(self, ref: EntityRef, doc_id: str) -> str:
+    def _add_entity(self, ref: EntityRef, doc_id: str) -> int:
+        """Add or update the node of the entity ``ref`` names; return the entity's number."""
         entity = self.entities.add(ref, named=bool(ref.names))
         key = entity.key
         previous = self._node_of.get(entity.number)
@@ -157,7 +171,7 @@ class KnowledgeGraph:
         node["mentions"] += 1
         if doc_id not in node["documents"]:
             node["documents"] = sorted([*node["documents"], doc_id])
-        return key
+        return entity.number
 
     def _free_key(self, key: str, number: int) -> str:
         """``key``, or ``key`` numbered when another entity already holds it (two people of

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from extractors import extract, extract_stream
+from extractors.nlp import load_model
 from extractors.triple import Triple
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,3 +88,32 @@ def test_registering_a_custom_rule():
             ("Tencent", "rise", "2.88", "test_verb_number")]
     finally:
         del RULES["test_verb_number"]
+
+
+@pytest.mark.parametrize(("sentence", "names"), [
+    ("Alibaba Group and Tencent Holdings dominate the market.",
+     ["Alibaba Group", "Tencent Holdings"]),
+    ("Regulators fined Alibaba, Tencent and Baidu.", ["Alibaba", "Tencent", "Baidu"]),
+    ("The Bank of England and the Federal Reserve raised rates.",
+     ["The Bank of England", "the Federal Reserve"]),
+    # One name with a coordination inside, and "&" inside names: left whole.
+    ("The National Development and Reform Commission approved projects.",
+     ["The National Development and Reform Commission"]),
+    ("Ernst & Young audited Procter & Gamble.", ["Ernst & Young", "Procter & Gamble"]),
+])
+def test_names_joined_into_one_entity_by_the_ner_are_split(sentence, names):
+    assert [e.text for e in load_model()(sentence).ents] == names
+
+
+def test_each_conjunct_of_a_split_entity_points_at_its_own_entity():
+    triples = extract("Beijing fined Alibaba Group and Tencent Holdings in 2021.")
+    assert [(t.object.text, [e.label for e in t.object.entities]) for t in triples] == [
+        ("Alibaba Group", ["Alibaba Group"]), ("Tencent Holdings", ["Tencent Holdings"])]
+
+
+def test_hyphenated_titles_stay_one_word():
+    triples = extract("The campaign targeted Jack Ma, co-founder of Alibaba, last year.")
+    appositions = [(t.subject.text, t.object.text) for t in triples
+                   if t.provenance.rule == "apposition"]
+    assert appositions == [("Jack Ma", "co-founder of Alibaba")]
+    assert [t.text for t in load_model()("Vice-Premier Liu He")][0] == "Vice-Premier"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from extractors.triple import Qualifiers
+from dataclasses import replace
+
+from extractors.triple import EntityRef, Qualifiers
 from graph import KnowledgeGraph
 from tests.graph.factories import triple
 
@@ -74,3 +76,29 @@ def test_coreference_never_relates_an_entity_to_itself():
                     "six separate business units.", doc_id="d")
     assert not any(s == o for s, o in kg.nx.edges())
     assert "itself" not in kg.nx
+
+
+def test_a_group_related_to_itself_makes_no_edges_between_its_members():
+    # "These companies were subjected to fines to ... punish them": coreference makes both
+    # arguments Alibaba and Tencent; that is not "Alibaba punished Tencent".
+    group = (EntityRef("Alibaba Group", "ORG", ("Alibaba Group",)),
+             EntityRef("Tencent", "ORG", ("Tencent",)))
+    fact = triple("These companies", "to punish", "them")
+    fact = replace(fact, subject=replace(fact.subject, entities=group),
+                   object=replace(fact.object, entities=group))
+    kg = KnowledgeGraph()
+    kg.add_triples([fact])
+    assert kg.nx.number_of_edges() == 0
+    assert kg.unattached == [fact]
+
+
+def test_object_that_renames_the_subject_entity_leaves_no_bare_node():
+    # "Li" is known; "Li Qiang" in the object joins and renames that entity to its fuller
+    # name, so the fact relates the entity to itself and makes no edge, nor a bare "li" node.
+    kg = KnowledgeGraph()
+    kg.add_triples([triple("Li", "spoke", "reporters", subject_type="PERSON")])
+    kg.add_triples([triple("Li", "praised", "Li Qiang", subject_type="PERSON",
+                           object_type="PERSON")])
+    assert all("type" in data for _, data in kg.nx.nodes(data=True))
+    assert sorted(kg.nx) == ["li qiang", "reporters"]
+    assert [key for _, _, key in kg.nx.edges(keys=True)] == ["spoke"]

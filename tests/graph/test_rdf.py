@@ -364,15 +364,10 @@ def test_every_field_of_a_triple_survives_the_round_trip(tmp_path):
 def test_a_loaded_export_continues_the_build_like_the_original(export_text, tmp_path):
     """Entity matching depends on what the graph holds; a graph loaded from its export must
     merge a new article exactly as the graph that was exported would."""
-    from extractors import extract_stream
-    from graph.build import BuildReport, collect_documents
+    from graph.build import BuildReport, collect_documents, merge_documents
 
-    documents = collect_documents([ROOT / "inputs"], BuildReport())
-    original = KnowledgeGraph()
-    for doc_id, triples in extract_stream((d.doc_id, d.text) for d in documents):
-        document = next(d for d in documents if d.doc_id == doc_id)
-        original.add_triples(triples, doc_id=doc_id, title=document.title,
-                             source=document.source)
+    original = merge_documents(collect_documents([ROOT / "inputs"], BuildReport()),
+                               BuildReport())
     assert original.to_turtle() == export_text
     loaded = KnowledgeGraph.from_rdf(EXPORT)
     assert loaded.merged == original.merged

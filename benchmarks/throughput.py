@@ -1,0 +1,290 @@
+"""Throughput of a whole build against the parser's own, on the BBC News corpus.
+
+The floor of a build's cost is spaCy parsing the text; everything newsgraph adds (rules,
+coreference, merging, exports) should be small beside it. For each process count this runs,
+each in a fresh process so that memory figures are not mixed up:
+
+* ``parse``: raw ``nlp.pipe`` over the texts, with the pipeline of
+  ``extractors.load_model()``, the batch size of ``extractors.extract_stream`` and the same
+  number of processes;
+* ``build``: ``graph.build.build`` from the files to the exports (Turtle and HTML), from
+  scratch (no cache), with the time split by stage;
+* ``stages`` (one process only): parse, rules, entity resolution (coreference and resolving
+  arguments), merge and each export timed apart on the same documents;
+* ``incremental`` (one process only): a cached build of every article but the last, then
+  the last article added and the build run again; the exports must be byte-identical to the
+  from-scratch build.
+
+Words are counted by whitespace split; peak RSS is the largest sum over the process and all
+its worker processes, sampled every 50 ms. The corpus is read in place (symbolic links in a
+temporary folder give every article a unique id, ``business/001``), never copied.
+
+Run: ``python -m benchmarks.throughput [--subset 200] [--processes 1,2]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "bbc-news"
+BATCH_SIZE = 16  # extractors.extract_stream's default
+
+
+def articles(corpus: Path, subset: int | None) -> list[Path]:
+    """The corpus's article files, sorted; ``subset`` picks that many spread over all topics."""
+    files = sorted(corpus.glob("*/*.txt"))
+    if subset and subset < len(files):
+        step = len(files) / subset
+        files = [files[int(i * step)] for i in range(subset)]
+    return files
+
+
+def link_folder(files: list[Path], corpus: Path, folder: Path) -> Path:
+    """A folder of symbolic links ``topic/NNN.txt`` to ``files``: a build reads the corpus
+    in place, and the README and the duplicates list are not taken for articles."""
+    for file in files:
+        link = folder / file.relative_to(corpus)
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(file)
+    return folder
+
+
+class PeakMemory:
+    """The peak summed RSS of this process and its descendants, sampled in a thread."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(interval,), daemon=True)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self, interval: float) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, sum(_rss(pid) for pid in _tree(os.getpid())))
+            time.sleep(interval)
+
+
+def _tree(pid: int) -> list[int]:
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            found.extend(_tree(int(child)))
+    return found
+
+
+def _rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+# -- the measurements, each run in a process of its own ----------------------------------------
+
+
+def measure_parse(folder: Path, processes: int) -> dict:
+    from extractors.nlp import load_model
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(folder.rglob("*.txt"))]
+    nlp = load_model()
+    with PeakMemory() as memory:
+        begun = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=processes):
+            pass
+        seconds = time.perf_counter() - begun
+    return {"seconds": seconds, "peak_rss": memory.peak}
+
+
+def measure_build(folder: Path, processes: int, out: Path, cache: bool = False) -> dict:
+    from extractors.nlp import load_model
+    from graph.build import build
+
+    load_model()  # as for the parse: model loading is not throughput
+    with PeakMemory() as memory:
+        begun = time.perf_counter()
+        report = build([folder], out, n_process=processes, cache=cache, progress=False)
+        seconds = time.perf_counter() - begun
+    return {"seconds": seconds, "peak_rss": memory.peak, "stages": report.seconds,
+            "documents": len(report.built), "entities": report.entities,
+            "facts": report.facts, "cached": report.cached}
+
+
+def measure_stages(folder: Path) -> dict:
+    """Each stage of a one-process build timed apart, on documents parsed one at a time."""
+    from extractors.coreference import resolve, resolve_arguments
+    from extractors.nlp import load_model
+    from extractors.pipeline import _without_edge_space, extract_sentence
+    from graph.knowledge_graph import KnowledgeGraph
+
+    files = sorted(folder.rglob("*.txt"))
+    nlp = load_model()
+    seconds = dict.fromkeys(("parse", "rules", "entity resolution", "merge",
+                             "export ttl", "export html"), 0.0)
+    kg = KnowledgeGraph()
+    pairs = ((path.read_text(encoding="utf-8"), path.relative_to(folder).with_suffix("")
+              .as_posix()) for path in files)
+    stream = iter(nlp.pipe(pairs, as_tuples=True, batch_size=BATCH_SIZE))
+    while True:
+        begun = time.perf_counter()
+        item = next(stream, None)
+        seconds["parse"] += time.perf_counter() - begun
+        if item is None:
+            break
+        doc, doc_id = item
+        begun = time.perf_counter()
+        triples = []
+        for index, sentence in enumerate(doc.sents):
+            sentence = _without_edge_space(sentence)
+            if len(sentence):
+                triples.extend(extract_sentence(sentence, index, doc_id))
+        ruled = time.perf_counter()
+        triples = resolve_arguments(triples, resolve(doc))
+        resolved = time.perf_counter()
+        kg.add_triples(triples, doc_id=doc_id)
+        seconds["rules"] += ruled - begun
+        seconds["entity resolution"] += resolved - ruled
+        seconds["merge"] += time.perf_counter() - resolved
+    for name, export in (("export ttl", kg.to_turtle), ("export html", kg.to_html)):
+        begun = time.perf_counter()
+        export()
+        seconds[name] = time.perf_counter() - begun
+    return {"stages": seconds}
+
+
+def measure_incremental(folder: Path, out: Path, reference: Path) -> dict:
+    """Build all but the last article with the cache, add it, build again; compare."""
+    files = sorted(folder.rglob("*.txt"))
+    last = files[-1]
+    held = last.with_name(last.name + ".held")
+    last.rename(held)
+    try:
+        before = measure_build(folder, 1, out, cache=True)
+    finally:
+        held.rename(last)
+    after = measure_build(folder, 1, out, cache=True)
+    identical = all((out / name).read_bytes() == (reference / name).read_bytes()
+                    for name in ("graph.ttl", "graph.html"))
+    return {"before": before, "after": after, "identical": identical}
+
+
+# -- the run ----------------------------------------------------------------------------------
+
+
+def _in_subprocess(*args: str) -> dict:
+    result = subprocess.run([sys.executable, "-m", "benchmarks.throughput", "--measure", *args],
+                            capture_output=True, text=True, check=False,
+                            cwd=Path(__file__).resolve().parents[1])
+    if result.returncode:
+        raise RuntimeError(f"measurement {args} failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run(corpus: Path, subset: int | None, processes: list[int], stages: bool = True) -> dict:
+    files = articles(corpus, subset)
+    words = sum(len(path.read_text(encoding="utf-8").split()) for path in files)
+    results: dict = {"documents": len(files), "words": words, "runs": {}}
+    with tempfile.TemporaryDirectory(prefix="newsgraph-throughput-") as temporary:
+        root = Path(temporary)
+        folder = link_folder(files, corpus, root / "corpus")
+        for count in processes:
+            parse = _in_subprocess("parse", str(folder), str(count))
+            build = _in_subprocess("build", str(folder), str(count), str(root / f"out{count}"))
+            results["runs"][count] = {"parse": parse, "build": build,
+                                      "ratio": parse["seconds"] / build["seconds"]}
+            _print_run(count, words, parse, build)
+        if 1 in processes and stages:
+            results["stages"] = _in_subprocess("stages", str(folder))["stages"]
+            _print_stages(results["stages"])
+        if 1 in processes:
+            results["incremental"] = _in_subprocess("incremental", str(folder),
+                                                    str(root / "incremental"), str(root / "out1"))
+            _print_incremental(results["incremental"], results["runs"][1]["build"])
+        if 1 in processes and 2 in processes:
+            runs = results["runs"]
+            speedup = runs[1]["build"]["seconds"] / runs[2]["build"]["seconds"]
+            results["speedup_2_vs_1"] = speedup
+            print(f"build speed-up, 2 processes vs 1: {speedup:.2f}x")
+    return results
+
+
+def _print_run(count: int, words: int, parse: dict, build: dict) -> None:
+    stages = ", ".join(f"{name} {value:.1f} s" for name, value in build["stages"].items())
+    print(f"-j {count}: parse {parse['seconds']:.1f} s = {words / parse['seconds']:,.0f} words/s "
+          f"(peak RSS {parse['peak_rss'] / 2**20:,.0f} MiB); build {build['seconds']:.1f} s = "
+          f"{words / build['seconds']:,.0f} words/s (peak RSS {build['peak_rss'] / 2**20:,.0f} "
+          f"MiB; {stages}); build/parse throughput {parse['seconds'] / build['seconds']:.2f}")
+
+
+def _print_stages(stages: dict) -> None:
+    total = sum(stages.values())
+    print("stages, one process: " + ", ".join(
+        f"{name} {value:.1f} s ({value / total:.0%})" for name, value in stages.items()))
+
+
+def _print_incremental(incremental: dict, full: dict) -> None:
+    after = incremental["after"]
+    print(f"incremental: one article added, rebuild {after['seconds']:.1f} s "
+          f"({after['seconds'] / full['seconds']:.1%} of the full build; "
+          f"{after['cached']} documents from the cache); exports identical to a full build: "
+          f"{incremental['identical']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--subset", type=int, default=None,
+                        help="use this many articles spread over the topics (quick run: 200)")
+    parser.add_argument("--processes", default="1,2", help="process counts, comma-separated")
+    parser.add_argument("--no-stages", dest="stages", action="store_false",
+                        help="skip the stage-by-stage run (the build's own split remains)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--measure", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        kind, *rest = args.measure
+        if kind == "parse":
+            figures = measure_parse(Path(rest[0]), int(rest[1]))
+        elif kind == "build":
+            figures = measure_build(Path(rest[0]), int(rest[1]), Path(rest[2]))
+        elif kind == "stages":
+            figures = measure_stages(Path(rest[0]))
+        else:
+            figures = measure_incremental(Path(rest[0]), Path(rest[1]), Path(rest[2]))
+        print(json.dumps(figures))
+        return 0
+    if not (args.corpus / "business").is_dir():
+        print(f"the BBC corpus is not at {args.corpus}; pass --corpus", file=sys.stderr)
+        return 1
+    processes = [int(n) for n in args.processes.split(",")]
+    print(f"corpus {args.corpus}, subset {args.subset or 'all'}, processes {processes}, "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    results = run(args.corpus, args.subset, processes, args.stages)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

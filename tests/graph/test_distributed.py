@@ -1,0 +1,71 @@
+"""Extraction on workers, local processes or a Dask cluster, gives the exports of a build in
+one process, byte for byte."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from extractors.errors import NewsgraphError
+from graph.build import build
+from graph.distributed import extract_texts
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPORT_NAMES = ("graph.ttl", "graph.html")
+
+
+@pytest.fixture(scope="module")
+def one_process_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("one-process")
+    build([ROOT / "inputs"], out, cache=False, progress=False)
+    return out
+
+
+def _same_exports(out: Path, reference: Path) -> None:
+    for name in EXPORT_NAMES:
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+
+
+def test_local_worker_processes_give_the_same_exports(tmp_path, one_process_build):
+    report = build([ROOT / "inputs"], tmp_path, n_process=2, cache=False, progress=False)
+    assert len(report.built) == 6
+    _same_exports(tmp_path, one_process_build)
+
+
+def test_partitions_come_back_in_input_order():
+    texts = [(f"doc{n}", "Regulators fined Ant Group." if n % 2 else "It rained.")
+             for n in range(7)]
+    found = list(extract_texts(texts, n_process=2, partition_documents=2))
+    assert [doc_id for doc_id, _ in found] == [doc_id for doc_id, _ in texts]
+    assert [len(triples) for _, triples in found] == [0, 1, 0, 1, 0, 1, 0]
+
+
+def test_dask_cluster_gives_the_same_exports(tmp_path, one_process_build):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        report = build([ROOT / "inputs"], tmp_path / "out", scheduler=cluster.scheduler_address,
+                       cache=False, progress=False)
+    assert len(report.built) == 6
+    _same_exports(tmp_path / "out", one_process_build)
+
+
+def test_dask_build_fills_the_cache_a_local_build_reads(tmp_path, one_process_build):
+    distributed = pytest.importorskip("distributed")
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "inputs", corpus)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        build([corpus], tmp_path / "out", scheduler=cluster.scheduler_address, progress=False)
+    report = build([corpus], tmp_path / "out", progress=False)
+    assert report.cached == 6
+    _same_exports(tmp_path / "out", one_process_build)
+
+
+def test_unreachable_scheduler_is_a_clear_error(tmp_path):
+    pytest.importorskip("distributed")
+    with pytest.raises(NewsgraphError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+        build([ROOT / "inputs"], tmp_path, scheduler="tcp://127.0.0.1:9", cache=False,
+              progress=False)
