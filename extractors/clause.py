@@ -9,8 +9,9 @@ from collections.abc import Iterator
 
 from spacy.tokens import Span, Token
 
-NOMINAL_SUBJECT_DEPS = {"nsubj"}
-PASSIVE_SUBJECT_DEPS = {"nsubjpass"}
+#: Subjects; a clause can be one too: "Accomplishing both will be a balancing act".
+NOMINAL_SUBJECT_DEPS = {"nsubj", "csubj"}
+PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
 OBJECT_DEPS = {"dobj"}
 AUXILIARY_DEPS = {"aux", "auxpass"}
 PARTICLE_DEPS = {"prt"}
@@ -20,8 +21,17 @@ TEMPORAL_MARKS = {"after", "before", "until", "since", "while", "when", "once"}
 
 
 def is_predicate(token: Token) -> bool:
-    """Verbs (and auxiliaries used as main verbs) that can head a clause."""
-    return token.pos_ in {"VERB", "AUX"} and token.dep_ not in AUXILIARY_DEPS
+    """Verbs (and auxiliaries used as main verbs) that can head a clause.
+
+    A participle ("-ed", "-en") with a passive auxiliary is one even when tagged as an
+    adjective: the small model reads "Staff were only informed of the decision" with
+    "informed" as JJ.
+    """
+    if token.dep_ in AUXILIARY_DEPS:
+        return False
+    return token.pos_ in {"VERB", "AUX"} or (
+        token.pos_ == "ADJ" and token.lower_.endswith(("ed", "en"))
+        and any(c.dep_ == "auxpass" for c in token.children))
 
 
 def subject_of(verb: Token, deps: set[str] = NOMINAL_SUBJECT_DEPS) -> Token | None:

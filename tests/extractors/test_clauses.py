@@ -27,6 +27,10 @@ ACTIVE = [
      "criminal investigation started on some unspecified date after Ford voluntarily disclosed "
      "the matter to the federal government on February 21.",
      [("Ford", "voluntarily disclosed", "the matter")]),
+    # BBC business 012: a clause as the subject
+    ("But critics argue cutting subsidies will hurt the poorer families that his government "
+     "says it wants to help.",
+     [("cutting subsidies", "will hurt", "the poorer families")]),
     # BBC business: a passive verb does not take the object of the active verb after it
     ("Jet Airways, a low-fare airline, was founded by London-based ex-travel agent Naresh Goya, "
      "and controls 45% of the Indian domestic airline market.",
