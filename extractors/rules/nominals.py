@@ -32,8 +32,13 @@ def apposition(sentence: Span) -> Iterator[Candidate]:
         noun = token.head
         if token.dep_ != "appos" or not (_is_nominal(noun) and _is_nominal(token)):
             continue
-        if _in_list(noun):
-            continue  # "Burnham, Roderick, his granddaughter ...": a list, not a description
+        if _detached(noun, token):
+            continue
+        if _in_list(noun) or (_in_list(token) and noun.pos_ == token.pos_ == "PROPN"):
+            # "Burnham, Roderick, his granddaughter ...", "PDD Holdings, JD.com, and
+            # Xiaohongshu": a list of names, not a description ("Hahn, its chairman and
+            # chief executive," is one)
+            continue
         if noun.ent_type_ in _PLACE_LABELS and token.ent_type_ in _PLACE_LABELS:
             yield Candidate(noun, noun, (), token, implied="be in", split_conjuncts=False)
             continue
@@ -47,6 +52,16 @@ def _is_nominal(token: Token) -> bool:
     number ("David Redvers, 34,") is an age or amount, not a description."""
     return token.pos_ in _NOUN_POS or (
         token.pos_ == "NUM" and any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children))
+
+
+def _detached(noun: Token, appositive: Token) -> bool:
+    """Whether the comma before an appositive belongs to neither phrase: in "convened a
+    meeting with companies ..., Pinduoduo from PDD Holdings" the parser hangs the comma on
+    the verb and "Pinduoduo" on "meeting" across the whole list; a real apposition's comma
+    hangs on its noun or on the appositive."""
+    before = appositive.doc[appositive.left_edge.i - 1] if appositive.left_edge.i else None
+    return (before is not None and before.is_punct and before.i > noun.i
+            and before.head not in (noun, appositive))
 
 
 def _in_list(token: Token) -> bool:

@@ -30,6 +30,12 @@ CASES = [
      "the communist parties, which give crucial support to the coalition headed by Prime "
      "Minister Manmohan Singh.", [("Manmohan Singh", "be", "Prime Minister")]),
     ("apposition", ZHIDONGXI, [("Zhidongxi", "be", "an AI-focused research firm in China")]),
+    # a list of names is no apposition, nor is a name hung on a noun across the clause's comma
+    ("apposition", DOUYIN, []),
+    # a coordinated description is one
+    ("apposition",
+     "Jack Ma, Alibaba's chairman and chief executive, said the terms are negotiable.",
+     [("Jack Ma", "be", "Alibaba's chairman")]),
     # BBC entertainment 110: a place and the place it lies in
     ("apposition",
      "He was arrested in Barstow, California, on Saturday following an alleged traffic offence.",
