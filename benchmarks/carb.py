@@ -458,10 +458,12 @@ def carb_row(sentence: str, triple: Any) -> list[str]:
 
     The one place that decides how a ``Triple`` maps to CaRB: subject is arg1, object is arg2
     and ``extra_args`` follow. A passive fact is written in the sentence's own order, as CaRB's
-    annotators do ("Ant Group | was fined by | regulators"). The confidence keeps full float
-    precision so that distinct confidences stay distinct thresholds.
+    annotators do ("Ant Group | was fined by | regulators"). A bare pronoun that coreference
+    resolved to one entity is written as that entity's name, the node the graph uses (CaRB's
+    annotators also name the antecedent: "tries to woo | Cashel Byron | ..."). The confidence
+    keeps full float precision so that distinct confidences stay distinct thresholds.
     """
-    first, second = triple.subject.text, triple.object.text
+    first, second = _named(triple.subject, triple.object), _named(triple.object, triple.subject)
     if triple.relation.passive:
         first, second = second, first
     fields = [triple.relation.text, first, second, *triple.extra_args]
@@ -470,6 +472,16 @@ def carb_row(sentence: str, triple: Any) -> list[str]:
         repr(float(triple.confidence)),
         *(clean_field(field) for field in fields),
     ]
+
+
+def _named(argument: Any, other: Any) -> str:
+    """The argument's phrase or, for a bare pronoun, the one entity coreference resolved it to
+    (the graph node), unless that is the other argument's entity too."""
+    if argument.is_pronoun and len(argument.entities) == 1:
+        label = argument.entities[0].label
+        if label not in other.text and argument.entities != other.entities:
+            return label
+    return argument.text
 
 
 def read_sentences(path: str | Path) -> list[str]:

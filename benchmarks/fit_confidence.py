@@ -43,6 +43,7 @@ def collect(sentences: Sequence[str], gold: carb.Corpus) -> list[Sample]:
     from spacy.tokens import Doc
 
     from extractors import load_model
+    from extractors.coreference import resolve, resolve_arguments
     from extractors.pipeline import scored_triples
 
     nlp = load_model()
@@ -50,12 +51,15 @@ def collect(sentences: Sequence[str], gold: carb.Corpus) -> list[Sample]:
     docs = nlp.pipe((Doc(nlp.vocab, words=s.split()) for s in sentences), batch_size=64)
     for sentence, doc in zip(sentences, docs, strict=True):
         golds = gold.get(carb.normalise_key(sentence), [])
-        for index, span in enumerate(doc.sents):
-            for triple, values in scored_triples(span, index, "carb"):
-                row = carb.carb_row(sentence, triple)
-                predicted = carb.Extraction(row[2], tuple(row[3:]))
-                best = max((carb.match(g, predicted)[0] for g in golds), default=0.0)
-                samples.append(Sample(sentence, row, values, best))
+        scored = [pair for index, span in enumerate(doc.sents)
+                  for pair in scored_triples(span, index, "carb")]
+        # rows as ``benchmarks.carb extract`` writes them, pronouns resolved
+        triples = resolve_arguments([triple for triple, _ in scored], resolve(doc))
+        for triple, (_, values) in zip(triples, scored, strict=True):
+            row = carb.carb_row(sentence, triple)
+            predicted = carb.Extraction(row[2], tuple(row[3:]))
+            best = max((carb.match(g, predicted)[0] for g in golds), default=0.0)
+            samples.append(Sample(sentence, row, values, best))
     return samples
 
 
@@ -77,8 +81,13 @@ def fit(samples: Sequence[Sample]) -> dict[str, float]:
     return {k: round(v, 3) for k, v in weights.items()}
 
 
-def score(samples: Sequence[Sample], weights: dict[str, float], gold: carb.Corpus) -> carb.Scores:
-    """CaRB scores of the samples' rows with confidences from ``weights``."""
+def score(samples: Sequence[Sample], weights: dict[str, float], gold: carb.Corpus,
+          sentences: Sequence[str]) -> carb.Scores:
+    """CaRB scores of the samples' rows with confidences from ``weights``, over ``sentences``.
+
+    Every gold tuple of those sentences counts, also in sentences where nothing was extracted,
+    as in ``python -m benchmarks.carb score``.
+    """
     system: carb.Corpus = {}
     for sample in samples:
         z = sum(weights.get(k, 0.0) * v for k, v in sample.features.items())
@@ -86,7 +95,7 @@ def score(samples: Sequence[Sample], weights: dict[str, float], gold: carb.Corpu
         row = replace_confidence(sample.row, confidence)
         system.setdefault(carb.normalise_key(sample.sentence), []).append(
             carb.Extraction(row[2], tuple(row[3:]), confidence))
-    keys = {carb.normalise_key(s.sentence) for s in samples}
+    keys = {carb.normalise_key(sentence) for sentence in sentences}
     return carb.evaluate({k: v for k, v in gold.items() if k in keys}, system)
 
 
@@ -104,9 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     samples = collect(sentences, gold)
     index = {s: i for i, s in enumerate(sentences)}
     halves = [[s for s in samples if index[s.sentence] % 2 == part] for part in (0, 1)]
-    cross = [score(halves[1 - part], fit(halves[part]), gold) for part in (0, 1)]
+    held_out = [sentences[1 - part::2] for part in (0, 1)]
+    cross = [score(halves[1 - part], fit(halves[part]), gold, held_out[part]) for part in (0, 1)]
     weights = fit(samples)
-    full = score(samples, weights, gold)
+    full = score(samples, weights, gold, sentences)
     print(f"{len(samples)} triples, mean label {sum(s.label for s in samples) / len(samples):.3f}")
     for name, result in (("in-sample", full), ("fold A->B", cross[0]), ("fold B->A", cross[1])):
         print(f"{name:10} P {result.precision:.4f} R {result.recall:.4f} "

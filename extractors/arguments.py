@@ -61,11 +61,22 @@ def phrase_tokens(head: Token, inside: Token | None = None) -> list[Token]:
     """
     kept = [head]
     for child in head.children:
-        if child.dep_ in _PHRASE_CUT_DEPS or (inside is not None and inside in child.subtree):
+        if inside is not None and inside in child.subtree:
+            continue
+        if child.dep_ in _PHRASE_CUT_DEPS and not _is_close_apposition(child):
             continue
         kept.extend(_subtree_without_cuts(child))
     kept.sort(key=lambda t: t.i)
     return _contiguous_around(kept, head)
+
+
+def _is_close_apposition(token: Token) -> bool:
+    """An apposition written without a comma is part of the phrase: "the French socialist
+    Henri de Saint-Simon", "author Bill Bryson"."""
+    if token.dep_ != "appos":
+        return False
+    first, last = sorted((token.head.i, token.left_edge.i))
+    return not any(t.is_punct for t in token.doc[first + 1 : last + 1])
 
 
 def _subtree_without_cuts(token: Token) -> list[Token]:
@@ -91,10 +102,10 @@ def _contiguous_around(tokens: list[Token], head: Token) -> list[Token]:
         run.pop(0)
     while len(run) > 1 and _is_edge_filler(run[-1]) and run[-1] != head:
         run.pop()
-    return _balanced(run)
+    return _quoted(_balanced(run))
 
 
-_CLOSERS = {"(": ")", "[": "]", "{": "}", "“": "”", "‘": "’", "``": "''", '"': '"'}
+_CLOSERS = {"(": ")", "[": "]", "{": "}", "“": "”", "‘": "’", "``": "''", '"': '"', "`": "'"}
 
 
 def _balanced(run: list[Token]) -> list[Token]:
@@ -110,6 +121,27 @@ def _balanced(run: list[Token]) -> list[Token]:
             run = [*run, doc[end]]
             texts.append(closer)
     return run
+
+
+def _quoted(run: list[Token]) -> list[Token]:
+    """Take in the quotation marks that enclose the whole phrase: `` Kormoran '' was a ship.
+
+    A quotation may end in the comma or stop of the sentence around it ("`` We will
+    appeal , '' he said"); the closing mark then comes one token later.
+    """
+    doc = run[0].doc
+    start, end = run[0].i, run[-1].i + 1
+    if start == 0 or doc[start - 1].text not in _QUOTES:
+        return run
+    closer = _CLOSERS[doc[start - 1].text]
+    if end < len(doc) - 1 and doc[end].text in {",", "."} and doc[end + 1].text == closer:
+        end += 1
+    if end < len(doc) and doc[end].text == closer:
+        return [doc[start - 1], *run, *doc[run[-1].i + 1 : end + 1]]
+    return run
+
+
+_QUOTES = {"“", "‘", "``", '"', "`"}
 
 
 def _is_edge_filler(token: Token) -> bool:

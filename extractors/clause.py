@@ -9,8 +9,9 @@ from collections.abc import Iterator
 
 from spacy.tokens import Span, Token
 
-NOMINAL_SUBJECT_DEPS = {"nsubj"}
-PASSIVE_SUBJECT_DEPS = {"nsubjpass"}
+#: Subjects; a clause can be one too: "Accomplishing both will be a balancing act".
+NOMINAL_SUBJECT_DEPS = {"nsubj", "csubj"}
+PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
 OBJECT_DEPS = {"dobj"}
 AUXILIARY_DEPS = {"aux", "auxpass"}
 PARTICLE_DEPS = {"prt"}
@@ -20,8 +21,17 @@ TEMPORAL_MARKS = {"after", "before", "until", "since", "while", "when", "once"}
 
 
 def is_predicate(token: Token) -> bool:
-    """Verbs (and auxiliaries used as main verbs) that can head a clause."""
-    return token.pos_ in {"VERB", "AUX"} and token.dep_ not in AUXILIARY_DEPS
+    """Verbs (and auxiliaries used as main verbs) that can head a clause.
+
+    A participle ("-ed", "-en") with a passive auxiliary is one even when tagged as an
+    adjective: the small model reads "Staff were only informed of the decision" with
+    "informed" as JJ.
+    """
+    if token.dep_ in AUXILIARY_DEPS:
+        return False
+    return token.pos_ in {"VERB", "AUX"} or (
+        token.pos_ == "ADJ" and token.lower_.endswith(("ed", "en"))
+        and any(c.dep_ == "auxpass" for c in token.children))
 
 
 def subject_of(verb: Token, deps: set[str] = NOMINAL_SUBJECT_DEPS) -> Token | None:
@@ -60,6 +70,8 @@ def object_of(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ in OBJECT_DEPS:
             return child
+    if any(c.dep_ == "auxpass" for c in verb.children):
+        return None  # "was never vaulted and retains a ceiling": a passive takes no object
     for child in verb.children:
         if child.dep_ == "conj" and is_predicate(child) and not _has_own_subject(child):
             if any(c.dep_ == "prep" and verb.i < c.i < child.i for c in verb.children):
@@ -87,7 +99,7 @@ def relation_words(verb: Token) -> list[Token]:
     """
     words = [verb]
     for child in verb.children:
-        if child.dep_ in PARTICLE_DEPS | AUXILIARY_DEPS | {"neg"}:
+        if child.dep_ in PARTICLE_DEPS | AUXILIARY_DEPS | {"neg"} or _is_stacked_preposition(child):
             words.append(child)
     first = min(words, key=lambda t: t.i)
     # Adverbs inside the verb group belong to how it is said: "has effectively addressed".
@@ -111,7 +123,7 @@ def clause_modifiers(verb: Token, used: tuple[Token, ...] = ()) -> tuple[Token, 
     """
     found = []
     for child in verb.children:
-        if child in used:
+        if child in used or _is_stacked_preposition(child):
             continue
         if child.dep_ in {"prep", "dative"} and child.pos_ == "ADP" and any(
                 c.dep_ in {"pobj", "pcomp"} for c in child.children):
@@ -133,6 +145,8 @@ def prepositional_objects(verb: Token) -> list[tuple[Token, Token]]:
     """
     pairs = []
     for prep in verb.rights:
+        if _is_stacked_preposition(prep):
+            prep = next(c for c in prep.children if c.dep_ == "prep")
         if prep.dep_ not in {"prep", "dative"} or prep.pos_ != "ADP":
             continue
         for pobj in prep.children:
@@ -140,6 +154,15 @@ def prepositional_objects(verb: Token) -> list[tuple[Token, Token]]:
                 pairs.append((prep, pobj))
                 break
     return pairs
+
+
+def _is_stacked_preposition(token: Token) -> bool:
+    """The first word of a two-word preposition right after its verb, which the parser hangs
+    the second word on: "knocked out of the competition", "moved back to Beijing"."""
+    return (token.dep_ in {"prep", "advmod", "prt"} and token.pos_ in {"ADP", "ADV"}
+            and token.head.pos_ in {"VERB", "AUX"} and token.i == token.head.i + 1
+            and not any(c.dep_ in {"pobj", "pcomp"} for c in token.children)
+            and any(c.dep_ == "prep" and c.i == token.i + 1 for c in token.children))
 
 
 def complement_prepositions(token: Token) -> list[tuple[Token, Token]]:

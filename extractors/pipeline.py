@@ -181,7 +181,7 @@ def _triples_from(candidate: Candidate, sentence: Span, index: int, doc_id: str,
 
 
 #: Lemmas of the relations that a sentence implies without a verb.
-IMPLIED_LEMMAS = {"be": "be", "has": "have", "had": "have"}
+IMPLIED_LEMMAS = {"be": "be", "be in": "in", "has": "have", "had": "have"}
 
 
 def relation_of(words: tuple[Token, ...], implied: str = "") -> Relation:

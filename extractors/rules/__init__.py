@@ -72,6 +72,8 @@ def _register_builtin_rules() -> None:
         clauses.purpose_clause,
         nominals.possessive,
         nominals.adjective_modifier,
+        nominals.adjective_after_noun,
+        nominals.examples_of_noun,
         nominals.noun_in_place,
     )
     for rule in builtin:

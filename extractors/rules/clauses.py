@@ -42,13 +42,25 @@ def active_clause(sentence: Span) -> Iterator[Candidate]:
     """
     for verb, subject in predicates_with_subject(sentence):
         obj = object_of(verb)
-        if obj is None or _light_verb_phrase(verb, obj):
+        if obj is None or _light_verb_phrase(verb, obj) or _shares_infinitive_link(verb):
             continue
         # "urged local governments to provide further support": what the object is urged to
         # do completes the fact.
         controlled = tuple(c for c in verb.children if c.dep_ == "xcomp")
         yield Candidate(verb, subject, tuple(relation_words(verb)), obj,
                         controlled + clause_modifiers(verb, (obj,)))
+
+
+def _shares_infinitive_link(verb: Token) -> bool:
+    """A verb coordinated with an infinitive, without a subject: ``infinitival_complement``
+    reads it with the whole chain ("pledged to create ... and reduce compliance costs")."""
+    return verb.dep_ == "conj" and verb.head.dep_ == "xcomp" and _is_bare_infinitive(verb)
+
+
+def _is_bare_infinitive(verb: Token) -> bool:
+    """A verb without subject or auxiliary of its own: "and reduce", not "and will try"."""
+    return is_predicate(verb) and not any(
+        c.dep_ in {"nsubj", "nsubjpass", "aux", "auxpass"} for c in verb.children)
 
 
 #: Verbs whose meaning lies in their object noun: "have linkages with", "made an offer on".
@@ -142,7 +154,7 @@ def infinitival_complement(sentence: Span) -> Iterator[Candidate]:
 
 
 def _chain(verb: Token, subject: Token, words: list[Token]) -> Iterator[Candidate]:
-    for link, inner in _infinitives(verb):
+    for link, inner in _coordinated(_infinitives(verb)):
         if any(c.dep_ in {"nsubj", "nsubjpass"} for c in inner.children):
             continue
         chain = [*words, *link, *relation_words(inner)]
@@ -160,6 +172,18 @@ def _chain(verb: Token, subject: Token, words: list[Token]) -> Iterator[Candidat
                             pobj, clause_modifiers(inner, (prep,)))
         else:
             yield from _chain(inner, subject, chain)
+
+
+def _coordinated(links: Iterator[tuple[list[Token], Token]]
+                 ) -> Iterator[tuple[list[Token], Token]]:
+    """Each infinitive and the verbs coordinated with it, which share its link: "pledged to
+    create a fair environment and reduce compliance costs" -> create, reduce."""
+    for link, inner in links:
+        yield link, inner
+        to = [c for c in inner.children if c.tag_ == "TO"]
+        for member in inner.conjuncts:
+            if member.i > inner.i and _is_bare_infinitive(member):
+                yield [*link, *to], member
 
 
 def _infinitives(verb: Token) -> Iterator[tuple[list[Token], Token]]:
@@ -224,26 +248,33 @@ def participial_adverbial(sentence: Span) -> Iterator[Candidate]:
     """A participle clause that shares the main clause's subject.
 
     "Necro became a regular member of the PWG roster, teaming with Chris Hero" -> (Necro;
-    be teaming with; Chris Hero). The participle has no subject or conjunction of its own.
+    be teaming with; Chris Hero). A past participle is passive unless "having" makes it
+    perfect: "Made of space-age materials, the wheel spokes ..." -> (the wheel spokes; be
+    Made of; space-age materials); "Having returned to the Second Division, they ..." ->
+    (they; Having returned to; the Second Division). The participle has no subject or
+    conjunction of its own.
     """
     for verb in sentence:
-        if verb.dep_ != "advcl" or verb.tag_ != "VBG" or not is_predicate(verb.head):
+        if (verb.dep_ != "advcl" or verb.tag_ not in {"VBG", "VBN"}
+                or not is_predicate(verb.head)):
             continue
         if any(c.dep_ in {"nsubj", "nsubjpass", "mark"} for c in verb.children):
             continue
         subject = verb_subject(verb.head)
         if subject is None:
             continue
-        obj = object_of(verb)
+        implied = "" if any(c.dep_ == "aux" for c in verb.children) else "be"
+        obj = object_of(verb) or next(
+            (c for c in verb.children if c.dep_ in COPULAR_COMPLEMENT_DEPS), None)
         if obj is not None:
             yield Candidate(verb, subject, tuple(relation_words(verb)), obj,
-                            clause_modifiers(verb, (obj,)), implied="be")
+                            clause_modifiers(verb, (obj,)), implied=implied)
             continue
         pairs = complement_prepositions(verb)
         if pairs:
             prep, pobj = pairs[0]
             yield Candidate(verb, subject, (*relation_words(verb), prep), pobj,
-                            clause_modifiers(verb, (prep,)), implied="be")
+                            clause_modifiers(verb, (prep,)), implied=implied)
 
 
 def purpose_clause(sentence: Span) -> Iterator[Candidate]:

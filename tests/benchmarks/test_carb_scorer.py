@@ -9,13 +9,14 @@ extractor; the one extraction test stubs it.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from benchmarks import carb
 from benchmarks.carb import Extraction
-from extractors.triple import Argument, Provenance, Relation, Triple
+from extractors.triple import Argument, EntityRef, Provenance, Relation, Triple
 
 CARB_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "carb"
 
@@ -256,6 +257,22 @@ def test_carb_row_writes_passive_facts_in_sentence_order() -> None:
     triple = _triple("was fined by", "regulators", "Ant Group", (), 0.5, passive=True)
     assert carb.carb_row("Ant Group was fined by regulators .", triple)[2:] == [
         "was fined by", "Ant Group", "regulators"]
+
+
+def test_pronoun_is_written_as_the_entity_coreference_found() -> None:
+    # BBC business: "it" is the union, the graph's node for the subject
+    sentence = ("The National Union of Journalists said it stood strongly behind the journalists "
+                "and did not rule out a strike .")
+    rows = [row[2:] for row in carb.extract_rows([sentence])]
+    assert ["stood behind", "National Union of Journalists", "the journalists"] in rows
+
+
+def test_pronoun_is_kept_when_it_would_name_the_other_argument() -> None:
+    taylor = (EntityRef("Taylor", "PERSON", ("Taylor",)),)
+    triple = _triple("told", "Taylor", "him", (), 0.5)
+    triple = replace(triple, subject=replace(triple.subject, entities=taylor),
+                     object=replace(triple.object, entities=taylor))
+    assert carb.carb_row("Taylor told him .", triple)[2:] == ["told", "Taylor", "him"]
 
 
 def test_extract_command_keeps_tokens_and_sentences(

@@ -7,7 +7,7 @@ from extractors.pipeline import extract_sentence
 
 #: Rules for facts stated inside noun phrases; clause tests leave them out.
 NOMINAL_RULES = {"participial_modifier", "apposition", "title_before_name", "possessive",
-                 "adjective_modifier"}
+                 "adjective_modifier", "adjective_after_noun", "examples_of_noun"}
 
 
 def facts(text: str) -> list[tuple[str, str, str]]:

@@ -27,6 +27,14 @@ ACTIVE = [
      "criminal investigation started on some unspecified date after Ford voluntarily disclosed "
      "the matter to the federal government on February 21.",
      [("Ford", "voluntarily disclosed", "the matter")]),
+    # BBC business 012: a clause as the subject
+    ("But critics argue cutting subsidies will hurt the poorer families that his government "
+     "says it wants to help.",
+     [("cutting subsidies", "will hurt", "the poorer families")]),
+    # BBC business: a passive verb does not take the object of the active verb after it
+    ("Jet Airways, a low-fare airline, was founded by London-based ex-travel agent Naresh Goya, "
+     "and controls 45% of the Indian domestic airline market.",
+     [("Jet Airways", "controls", "45% of the Indian domestic airline market")]),
 ]
 
 
@@ -86,9 +94,16 @@ INFINITIVAL = [
     # Wikinews 131
     ("Facebook was ordered to remove the post.",
      [("Facebook", "was ordered to remove", "the post")]),
-    # seed 000
+    # seed 000: a coordinated infinitive shares the chain
     ("Furthermore, Li pledged to create a fair environment and reduce compliance costs.",
-     [("Li", "pledged to create", "a fair environment")]),
+     [("Li", "pledged to create", "a fair environment"),
+      ("Li", "pledged to reduce", "compliance costs")]),
+    # BBC business 001
+    ("It hopes to increase subscribers by offering the online service free to TimeWarner "
+     "internet customers and will try to sign up AOL's existing customers for high-speed "
+     "broadband.",
+     [("It", "hopes to increase", "subscribers"),
+      ("It", "will try to sign up", "AOL's existing customers")]),
 ]
 
 
@@ -163,6 +178,14 @@ PARTICIPIAL_ADVERBIAL = [
     ("As a result, the Supreme Court of Justice of Austria brought the case before the ECJ, "
      "asking for clarifications of EU law.",
      [("the Supreme Court of Justice of Austria", "be asking for", "clarifications of EU law")]),
+    # BBC entertainment 198: a passive participle
+    ("Born in Runcorn, Cheshire, she also starred in numerous films including 1989's Shirley "
+     "Valentine.",
+     [("she", "be Born in", "Runcorn, Cheshire")]),
+    # BBC sport 480: "having" makes the participle perfect and active
+    ("Having secured the lead, Agassi still failed to take control as both players forced a "
+     "succession of breaks.",
+     [("Agassi", "Having secured", "the lead")]),
 ]
 
 

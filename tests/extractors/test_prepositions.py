@@ -18,6 +18,17 @@ CASES = [
     ("However, as the Chinese economy grapples with the consequences of these actions, the "
      "government is now taking measures to ease restrictions and revive the sector.",
      [("the Chinese economy", "grapples with", "the consequences of these actions")]),
+    # BBC business 148: a two-word preposition right after the verb
+    ("The news comes a week after GM pulled out of an agreement to buy Fiat.",
+     [("GM", "pulled out of", "an agreement to buy Fiat")]),
+    # BBC business 072: an adverb and the preposition the parser hangs on it
+    ("Consumer confidence has bounced back from a four-year low in January, and retail sales "
+     "were up 2.1% in December.",
+     [("Consumer confidence", "has bounced back from", "a four-year low")]),
+    # BBC sport 228: a passive participle the tagger took for an adjective
+    ("And Houllier, away from his brief at Liverpool, has been hugely impressed with the "
+     "Premiership.",
+     [("Houllier", "has been hugely impressed with", "the Premiership")]),
     # a date is never the object: "fined in 2020" gives no verb_preposition triple
     ("Ant Group was fined by regulators in 2020.", []),
 ]
