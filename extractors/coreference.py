@@ -250,6 +250,8 @@ class _Resolver:
         self.sentence_of = _sentence_numbers(doc)
         self.by_span = {(m.first, m.last): k for k, m in enumerate(self.mentions)}
         self.types = [self._mention_type(m) for m in self.mentions]
+        #: ``_cluster_type`` by cluster root, until the next union changes a cluster.
+        self.cluster_types: dict[int, str | None] = {}
 
     # union-find
     def find(self, k: int) -> int:
@@ -264,6 +266,7 @@ class _Resolver:
             keep, gone = min(ra, rb), max(ra, rb)
             self.parent[gone] = keep
             self.groups[keep] = sorted(self.groups[keep] + self.groups.pop(gone))
+            self.cluster_types.clear()
 
     def members(self, k: int) -> list[int]:
         return self.groups[self.find(k)]
@@ -404,6 +407,11 @@ class _Resolver:
 
     # cluster properties
     def _cluster_type(self, root: int) -> str | None:
+        if root not in self.cluster_types:
+            self.cluster_types[root] = self._vote_type(root)
+        return self.cluster_types[root]
+
+    def _vote_type(self, root: int) -> str | None:
         members = self.members(root)
         labels = Counter(self.types[j] for j in members
                          if self.mentions[j].is_name and self.types[j])
@@ -466,12 +474,10 @@ class _Resolver:
                 continue
             if other.kind != "name":
                 continue
-            members = self.members(root)
-            cluster_type = type_class(self._cluster_type(root))
-            if self._described_by(members, lemma):
+            if self._described_by(self.members(root), lemma):
                 score = 2
             elif bare and distance <= DESCRIPTION_WINDOW and (
-                    cluster_type is not None and lemma in GENERIC_NOUNS.get(cluster_type, ())):
+                    lemma in GENERIC_NOUNS.get(type_class(self._cluster_type(root)), ())):
                 score = 1
             else:
                 continue

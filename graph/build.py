@@ -27,6 +27,7 @@ from extractors.documents import Document, find_documents, read_file
 from extractors.errors import InputError, NewsgraphError
 from extractors.triple import Triple
 from graph.cache import ExtractionCache
+from graph.collector import infrequent, paused
 from graph.distributed import extract_texts
 from graph.entities import AliasTable
 from graph.files import output_lock, remove_stale_temporaries, write_texts_atomic
@@ -206,9 +207,10 @@ def build(
     with output_lock(out, wait=wait, on_wait=note):
         for stale in remove_stale_temporaries(out, [EXPORTS[name] for name in EXPORTS]):
             note(f"removed {stale}, left by a build that was killed")
-        kg = merge_documents(documents, report, aliases=table, n_process=n_process,
-                             scheduler=scheduler, cache=out if cache else None,
-                             progress=progress, on_skip=on_skip)
+        with infrequent():  # the graph grows: see graph.collector
+            kg = merge_documents(documents, report, aliases=table, n_process=n_process,
+                                 scheduler=scheduler, cache=out if cache else None,
+                                 progress=progress, on_skip=on_skip)
         if not report.built:
             # Writing an empty graph would replace a good previous build with nothing.
             raise NewsgraphError("no document could be built; the previous exports are untouched")
@@ -223,8 +225,9 @@ def build(
             report.seconds["export " + "+".join(files)] = time.perf_counter() - begun
         if "html" in targets:
             begun = time.perf_counter()
-            texts[targets["html"]] = kg.to_html(
-                title=f"newsgraph: {len(report.built)} articles", max_nodes=max_nodes)
+            with paused():
+                texts[targets["html"]] = kg.to_html(
+                    title=f"newsgraph: {len(report.built)} articles", max_nodes=max_nodes)
             report.seconds["export html"] = time.perf_counter() - begun
         # Every export is rendered before the first is replaced, so that a failure or a kill
         # while rendering leaves the previous set whole.

@@ -9,7 +9,10 @@ a rule, installing another model or changing a setting changes the fingerprint, 
 entry misses and is made again; adding one article to a corpus makes one miss.
 
 Triples are stored pickled: they are frozen dataclasses, pickle round-trips them exactly
-(floats included) and is the fastest codec the standard library has. Unpickling runs code
+(floats included) and is the fastest codec the standard library has. Each value is pickled
+as a call of its class with its fields (:func:`_by_fields`): a dataclass's own pickling
+looks its fields up again for every object, which made reading a cached corpus take longer
+than merging it. Unpickling runs code
 named in the data, so the cache is as trusted as the output folder it lives in; a build
 never reads a cache it did not find in its own output folder. An entry that cannot be read
 (a cache written by an incompatible version) is a miss, never an error.
@@ -28,7 +31,10 @@ never reads a cache it did not find in its own output folder. An entry that cann
 
 from __future__ import annotations
 
+import copyreg
+import dataclasses
 import hashlib
+import io
 import pickle
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -37,16 +43,51 @@ from pathlib import Path
 import spacy
 
 import extractors
+from extractors import triple as values
 from extractors.nlp import load_model, model_name
 from extractors.triple import Triple
 
 #: The cache's file name in the output folder.
 CACHE_NAME = ".newsgraph-cache.sqlite"
 #: Bumped when the table layout or the codec changes.
-_SCHEMA = 1
+_SCHEMA = 2
 #: Cached entries are committed in groups this large, so that a killed build keeps most of
 #: what it extracted without paying for a transaction per document.
 _COMMIT_EVERY = 64
+
+
+def _by_fields(value: object) -> tuple:
+    """How pickle rebuilds a value: its class called with its fields, in order."""
+    return type(value), tuple(getattr(value, name) for name in _FIELDS[type(value)])
+
+
+#: The field names of every dataclass a triple is made of.
+_FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls))
+           for cls in vars(values).values()
+           if isinstance(cls, type) and dataclasses.is_dataclass(cls)}
+_DISPATCH = {**copyreg.dispatch_table, **dict.fromkeys(_FIELDS, _by_fields)}
+
+
+def encode_triples(triples: list[Triple]) -> bytes:
+    """Triples as bytes, the way the cache stores them and worker processes send them back.
+
+    >>> from extractors.triple import Argument, Provenance, Relation, Triple
+    >>> fact = Triple(Argument("Regulators", 0, 10, "Regulators", 0, 10),
+    ...               Relation("fined", "fine"), Argument("Ant Group", 17, 26, "Ant Group", 17, 26),
+    ...               Provenance("doc", 0, 0, 27, "Regulators fined Ant Group.", "active_clause"))
+    >>> decode_triples(encode_triples([fact])) == [fact]
+    True
+    """
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(triples)
+    return out.getvalue()
+
+
+def decode_triples(data: bytes) -> list[Triple]:
+    """The triples of :func:`encode_triples` (unpickled: trusted bytes only)."""
+    return pickle.loads(data)
 
 
 def extractor_fingerprint(settings: Mapping[str, object] | None = None) -> str:
@@ -113,7 +154,7 @@ class ExtractionCache:
         triples = None
         if row is not None:
             try:
-                triples = pickle.loads(row[0])
+                triples = decode_triples(row[0])
             except Exception:  # noqa: BLE001 - any unreadable entry is a miss, by design
                 triples = None
         if triples is None:
@@ -127,7 +168,7 @@ class ExtractionCache:
         """Store the triples of a document."""
         key = self.key(doc_id, text)
         self._db.execute("INSERT OR REPLACE INTO extraction VALUES (?, ?, ?)",
-                         (key, doc_id, pickle.dumps(list(triples), pickle.HIGHEST_PROTOCOL)))
+                         (key, doc_id, encode_triples(list(triples))))
         self._used.add(key)
         self._pending += 1
         if self._pending >= _COMMIT_EVERY:

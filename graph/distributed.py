@@ -25,6 +25,7 @@ from typing import Any
 from extractors import extract_stream
 from extractors.errors import NewsgraphError
 from extractors.triple import Triple
+from graph.cache import decode_triples, encode_triples
 
 #: Documents sent to a worker at a time.
 PARTITION_DOCUMENTS = 16
@@ -33,14 +34,17 @@ PARTITION_DOCUMENTS = 16
 _QUEUED_PER_WORKER = 3
 
 
-def extract_partition(pairs: list[tuple[str, str]]) -> list[tuple[str, list[Triple]]]:
-    """Extract one partition of ``(doc_id, text)`` pairs on the worker this runs on.
+def extract_partition(pairs: list[tuple[str, str]]) -> list[tuple[str, bytes]]:
+    """Extract one partition of ``(doc_id, text)`` pairs on the worker this runs on; each
+    document's triples come back encoded as the cache stores them
+    (``graph.cache.encode_triples``), which is quicker to unpickle than pickle's own way
+    with dataclasses, on the process that merges while the workers wait.
 
-    >>> [(doc_id, len(triples)) for doc_id, triples in
+    >>> [(doc_id, len(decode_triples(triples))) for doc_id, triples in
     ...  extract_partition([("a", "Regulators fined Ant Group."), ("b", "It rained.")])]
     [('a', 1), ('b', 0)]
     """
-    return list(extract_stream(pairs))
+    return [(doc_id, encode_triples(triples)) for doc_id, triples in extract_stream(pairs)]
 
 
 def extract_texts(
@@ -74,7 +78,8 @@ def _in_order(executor: Any, pairs: Iterable[tuple[str, str]], size: int,
             pending.append(executor.submit(extract_partition, partition))
         if not pending:
             return
-        yield from pending.popleft().result()
+        for doc_id, triples in pending.popleft().result():
+            yield doc_id, decode_triples(triples)
 
 
 @contextmanager

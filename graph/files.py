@@ -16,7 +16,7 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,6 +25,9 @@ from extractors.errors import OutputError
 #: The lock file in an output folder while a build writes to it; it holds the builder's pid.
 LOCK_NAME = ".newsgraph.lock"
 _TEMPORARY_SUFFIX = ".tmp"
+#: Characters of a text, or pieces of a text in pieces, encoded and written at a time.
+_SLICE = 1 << 20
+_PIECES = 4096
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -35,8 +38,9 @@ def write_text_atomic(path: Path, text: str) -> None:
     write_texts_atomic({path: text})
 
 
-def write_texts_atomic(texts: Mapping[Path, str]) -> None:
-    """Write several files: every temporary file first, then every rename.
+def write_texts_atomic(texts: Mapping[Path, str | Sequence[str]]) -> None:
+    """Write several files, each text whole or in pieces: every temporary file first, then
+    every rename.
 
     The renames follow each other within microseconds, so that a killed build leaves the
     previous set of exports or the new one; each file is whole in every case.
@@ -57,13 +61,20 @@ def write_texts_atomic(texts: Mapping[Path, str]) -> None:
             Path(temporary).unlink(missing_ok=True)
 
 
-def _write_temporary(path: Path, text: str) -> str:
+def _write_temporary(path: Path, text: str | Sequence[str]) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMPORARY_SUFFIX,
                                          dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
+            # In slices: a file object encodes what it is given in one go, and a whole export
+            # encoded at once would be a second copy of it in memory.
+            if isinstance(text, str):
+                slices = (text[i:i + _SLICE] for i in range(0, len(text), _SLICE))
+            else:
+                slices = ("".join(text[i:i + _PIECES]) for i in range(0, len(text), _PIECES))
+            for piece in slices:
+                file.write(piece)
             file.flush()
             os.fsync(file.fileno())
         os.chmod(temporary, 0o666 & ~_umask())

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from graph.collector import paused
 from graph.files import write_texts_atomic
-from graph.rdf import RDF_FORMATS, rdf_model, serialise
+from graph.rdf import RDF_FORMATS, rdf_model, serialise, turtle_pieces
 from graph.vocabulary import ENTITY_CLASSES, SCHEMA, Vocabulary
 
 if TYPE_CHECKING:
@@ -42,16 +43,22 @@ def write_exports(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
 
 
 def export_texts(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
-                 base_iri: str | None = None) -> dict[Path, str]:
-    """The text of every export ``{format: path}``, by path; the RDF model is built once for
-    all RDF formats."""
-    vocab = Vocabulary(base_iri)
-    model = None
-    texts = {}
+                 base_iri: str | None = None) -> dict[Path, str | list[str]]:
+    """The text of every export ``{format: path}``, by path (the cycle collector paused:
+    ``graph.collector``); Turtle as a list of pieces (``graph.rdf.turtle_pieces``)."""
+    with paused():
+        return _export_texts(kg, targets, Vocabulary(base_iri))
+
+
+def _export_texts(kg: KnowledgeGraph, targets: Mapping[str, Path],
+                  vocab: Vocabulary) -> dict[Path, str | list[str]]:
+    texts: dict[Path, str | list[str]] = {}
     for name, path in targets.items():
-        if name in RDF_FORMATS:
-            model = model if model is not None else rdf_model(kg, vocab.base_iri)
-            texts[Path(path)] = serialise(model, name, vocab.prefixes)
+        if name == "ttl":
+            texts[Path(path)] = turtle_pieces(rdf_model(kg, vocab.base_iri), vocab.prefixes)
+        elif name in RDF_FORMATS:
+            # The model is made again for each format as it is written, never held whole.
+            texts[Path(path)] = serialise(rdf_model(kg, vocab.base_iri), name, vocab.prefixes)
         else:
             texts[Path(path)] = WRITERS[name](kg, vocab)
     return texts

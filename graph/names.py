@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _LEADING_DETERMINERS = ("the", "a", "an", "this", "that", "these", "those")
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
@@ -15,8 +16,10 @@ _EDGE_PUNCTUATION = "\"'“”‘’`.,;:!?()[]{}-–— "
 _WHITESPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_name(name: str) -> str:
-    """Return the canonical key of an entity name.
+    """Return the canonical key of an entity name (cached: a merge asks for the same names
+    again and again).
 
     >>> normalise_name("  The  Alibaba Group's ")
     'alibaba group'

@@ -20,8 +20,10 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +33,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, URIRef
 from extractors.errors import InputError
 from extractors.triple import Argument, EntityRef, Provenance, Qualifiers, Relation, Triple
 from graph.amounts import parse_amount
+from graph.collector import paused
 from graph.files import write_text_atomic
 from graph.vocabulary import (
     DCTERMS,
@@ -101,17 +104,37 @@ TRUE, FALSE = f'"true"^^{XSD_BOOLEAN}', f'"false"^^{XSD_BOOLEAN}'
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+# What a quoted string escapes, as pyoxigraph writes every syntax: so the text of a literal is
+# the same in N-Triples and in Turtle, and the Turtle writer below can copy it.
+_ESCAPED = re.compile('[\x00-\x1f"\\\\\x7f]')
+_ESCAPES = str.maketrans({
+    **{chr(code): f"\\u{code:04X}" for code in (*range(0x20), 0x7F)},
+    "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"',
+    "\\": "\\\\",
+})
+
+
+@lru_cache(maxsize=1 << 16)
 def _text(value: str) -> str:
-    """A plain literal; the four characters N-Triples cannot hold raw are escaped."""
-    escaped = (portable_text(value).replace("\\", "\\\\").replace('"', '\\"')
-               .replace("\n", "\\n").replace("\r", "\\r"))
-    return f'"{escaped}"'
+    r"""A plain literal, escaped as pyoxigraph escapes it (labels and names repeat: cached).
+
+    >>> print(_text('say "hi"\tnow'))
+    "say \"hi\"\tnow"
+    """
+    value = portable_text(value)
+    if _ESCAPED.search(value):
+        value = value.translate(_ESCAPES)
+    return f'"{value}"'
 
 
+@lru_cache(maxsize=1 << 14)
 def _integer(value: int) -> str:
+    """An ``xsd:integer``; integers and offsets are cached: a million literals of an export
+    share a few thousand strings."""
     return f'"{value}"^^{XSD_INTEGER}'
 
 
+@lru_cache(maxsize=1 << 14)
 def _index(value: int) -> str:
     """A character offset: NIF types them ``xsd:nonNegativeInteger``."""
     return f'"{value}"^^{XSD_INDEX}'
@@ -142,45 +165,67 @@ class Described:
     order: tuple[str, int, int, str] = ("", 0, 0, "")
 
 
-def rdf_model(kg: KnowledgeGraph, base_iri: str | None = None) -> list[Described]:
+def rdf_model(kg: KnowledgeGraph, base_iri: str | None = None) -> Iterator[Described]:
     """Every subject of the export with its triples, in writing order.
 
     Documents, entities and relations are in the default graph; each document's statements,
     their parts and its sentences in a named graph named after the document (what TriG shows;
-    the other formats ignore graph names).
+    the other formats ignore graph names). The subjects are made as they are written: the
+    default graph, then one document's graph at a time, so that the whole model (about a
+    gigabyte of small tuples for the 2,225 BBC articles) is never in memory at once.
     """
     vocab = Vocabulary(base_iri)
+    # Hundreds of thousands of tuples and lists, none in a cycle, each dropped soon after it
+    # is written: the cycle collector would only walk them (and the graph) again and again.
+    with paused():
+        entities = {key: _iri(vocab.entity(key)) for key in kg.nx}
+        default = _default_graph(kg, vocab, entities)
+        statements: dict[str, list] = defaultdict(list)
+        for statement in _statements(kg, vocab):
+            statements[_iri(vocab.document(statement[1].provenance.doc_id))].append(statement)
+        yield from default
+        del default
+        for document in sorted(statements):
+            yield from _document_graph(vocab, document, statements.pop(document), entities)
+
+
+def _default_graph(kg: KnowledgeGraph, vocab: Vocabulary,
+                   entities: dict[str, str]) -> list[Described]:
+    """Documents, entities and relations, sorted by IRI."""
     described: dict[str, Described] = {}
-
-    def describe(item: Described) -> None:
-        described.setdefault(item.subject, item)
-
     for doc_id, meta in kg.documents.items():
         document = _iri(vocab.document(doc_id))
-        describe(Described(document, _document_pairs(doc_id, meta), order=(document, 0, 0, "")))
-    entities = {key: _iri(vocab.entity(key)) for key in kg.nx}
+        described.setdefault(document, Described(document, _document_pairs(doc_id, meta)))
     direct: dict[str, Pairs] = defaultdict(list)
     for subject_id, object_id, relation, edge in kg.nx.edges(keys=True, data=True):
         if edge["asserted"]:
             direct[subject_id].append((_iri(vocab.relation(relation)), entities[object_id]))
     for key, node in kg.nx.nodes(data=True):
         pairs = _entity_pairs(vocab, node) + sorted(direct[key])
-        describe(Described(entities[key], pairs, order=(entities[key], 0, 0, "")))
+        described.setdefault(entities[key], Described(entities[key], pairs))
     for lemma in sorted({relation for _, _, relation in kg.nx.edges(keys=True)}):
         relation = _iri(vocab.relation(lemma))
-        describe(Described(relation, [(A, PROPERTY), (LABEL, _text(lemma))],
-                           order=(relation, 0, 0, "")))
-    for statement, triple, sequence, ends in _statements(kg, vocab):
+        described.setdefault(relation, Described(relation, [(A, PROPERTY),
+                                                            (LABEL, _text(lemma))]))
+    return [described[subject] for subject in sorted(described)]
+
+
+def _document_graph(vocab: Vocabulary, document: str, statements: list,
+                    entities: dict[str, str]) -> list[Described]:
+    """A document's sentences, statements and their parts, in sentence order."""
+    described: dict[str, Described] = {}
+    for statement, triple, sequence, ends in statements:
         p = triple.provenance
-        document = _iri(vocab.document(p.doc_id))
         sentence = _iri(vocab.sentence(p.doc_id, p.sentence_start, p.sentence_end))
         place = (document, p.sentence_start, p.sentence_end)
-        describe(Described(sentence, _sentence_pairs(p, document), document, (*place, "")))
+        if sentence not in described:
+            described[sentence] = Described(sentence, _sentence_pairs(p, document), document,
+                                            (*place, ""))
         ends_iris = ends and (entities[ends[0]], entities[ends[1]])
         for part, pairs in _statement_parts(vocab, statement, triple, sequence, ends_iris,
                                             document, sentence):
-            describe(Described(part, pairs, document, (*place, part)))
-    return sorted(described.values(), key=lambda item: (item.graph, item.order))
+            described.setdefault(part, Described(part, pairs, document, (*place, part)))
+    return sorted(described.values(), key=lambda item: item.order)
 
 
 def _document_pairs(doc_id: str, meta: dict[str, Any]) -> Pairs:
@@ -262,7 +307,7 @@ def _statement_parts(vocab: Vocabulary, statement: str, triple: Triple, sequence
     roles += [(f"extra{i}", "extraPhrase", extra, None, i)
               for i, extra in enumerate(triple.extras, start=1)]
     for name, link, argument, entity, position in roles:
-        phrase = _iri(vocab.part(statement, name))
+        phrase = _part(node, name)
         pairs.append((NG_TERMS[link], phrase))
         parts += _phrase_parts(phrase, argument, document, entity, position)
     pairs += [(NG_TERMS["confidence"], _decimal(triple.confidence)),
@@ -272,7 +317,7 @@ def _statement_parts(vocab: Vocabulary, statement: str, triple: Triple, sequence
         if getattr(q, field) is not None:
             pairs.append((NG_TERMS[term], _text(getattr(q, field))))
     if q.amount is not None:
-        amount = _iri(vocab.part(statement, "amount"))
+        amount = _part(node, "amount")
         pairs.append((NG_TERMS["amount"], amount))
         parts.append((amount, _amount_pairs(q.amount)))
     pairs += [(NG_TERMS["rule"], _text(triple.provenance.rule)),
@@ -282,7 +327,7 @@ def _statement_parts(vocab: Vocabulary, statement: str, triple: Triple, sequence
 
 def _phrase_parts(phrase: str, argument: Argument, document: str, entity: str | None,
                   position: int | None) -> list[tuple[str, Pairs]]:
-    head = phrase[:-1] + "-head>"
+    head = _part(phrase, "head")
     pairs = _span(argument.text, argument.start, argument.end, document)
     pairs.append((NG_TERMS["head"], head))
     if not argument.nominal:
@@ -291,7 +336,7 @@ def _phrase_parts(phrase: str, argument: Argument, document: str, entity: str | 
         pairs.append((NG_TERMS["position"], _integer(position)))
     references = []
     for number, ref in enumerate(argument.entities, start=1):
-        reference = f"{phrase[:-1]}-ref{number}>"
+        reference = _part(phrase, f"ref{number}")
         pairs.append((NG_TERMS["refersTo"], reference))
         references.append((reference, _reference_pairs(ref, number)))
     head_pairs = _span(argument.head, argument.head_start, argument.head_end, document)
@@ -309,8 +354,20 @@ def _reference_pairs(ref: EntityRef, position: int) -> Pairs:
     if ref.entity_type is not None:
         pairs.append((NG_TERMS["nerLabel"], _text(ref.entity_type)))
     pairs.append((NG_TERMS["position"], _integer(position)))
-    pairs += [(_iri(RDF[f"_{i}"]), _text(name)) for i, name in enumerate(ref.names, start=1)]
+    pairs += [(_member(i), _text(name)) for i, name in enumerate(ref.names, start=1)]
     return pairs
+
+
+@lru_cache(maxsize=256)
+def _member(number: int) -> str:
+    """``rdf:_1``, ``rdf:_2`` ...: the container membership properties."""
+    return _iri(RDF[f"_{number}"])
+
+
+def _part(node: str, name: str) -> str:
+    """``Vocabulary.part`` in N-Triples syntax, made from the node's: one per phrase, head,
+    reference and amount of every statement, too many to pay for an rdflib IRI each."""
+    return f"{node[:-1]}-{name}>"
 
 
 def _span(text: str, start: int, end: int, document: str) -> Pairs:
@@ -336,7 +393,7 @@ def _amount_pairs(text: str) -> Pairs:
 # -- writing ----------------------------------------------------------------------------------
 
 
-def n_triples(model: list[Described], *, with_graphs: bool = False) -> str:
+def n_triples(model: Iterable[Described], *, with_graphs: bool = False) -> str:
     """The model as N-Triples text (N-Quads, with the named graphs, if ``with_graphs``)."""
     lines = []
     for item in model:
@@ -345,12 +402,14 @@ def n_triples(model: list[Described], *, with_graphs: bool = False) -> str:
     return "".join(lines)
 
 
-def serialise(model: list[Described], rdf_format: str, prefixes: dict[str, str]) -> str:
+def serialise(model: Iterable[Described], rdf_format: str, prefixes: dict[str, str]) -> str:
     """Write the model (from :func:`rdf_model`) in one of :data:`RDF_FORMATS`.
 
     Only TriG shows the named graphs; JSON-LD could, but readers that expect one graph
     (rdflib's ``Graph``) would then see only the default graph.
     """
+    if rdf_format == "ttl":
+        return turtle(model, prefixes)
     trig = rdf_format == "trig"
     parsed = ox.parse(n_triples(model, with_graphs=trig),
                       format=ox.RdfFormat.N_QUADS if trig else ox.RdfFormat.N_TRIPLES)
@@ -359,6 +418,128 @@ def serialise(model: list[Described], rdf_format: str, prefixes: dict[str, str])
         # pyoxigraph writes expanded JSON-LD on one line; indent it for people.
         text = json.dumps(json.loads(text), indent=1, ensure_ascii=False) + "\n"
     return text
+
+
+def turtle(model: Iterable[Described], prefixes: dict[str, str]) -> str:
+    """The model as Turtle, byte for byte as pyoxigraph writes it, without its cost.
+
+    Handing pyoxigraph the N-Triples makes a Python object of every triple on the way, which
+    was most of a build's export time. This writes what its Turtle writer writes
+    (``oxttl``): its ``@prefix`` lines, then each subject's triples with ``;`` between
+    predicates and ``,`` between repeated objects; IRIs as prefixed names (the longest
+    prefix whose local name can be written), ``rdf:type`` as ``a``, and integers, decimals
+    and booleans bare. ``tests/graph/test_rdf.py`` checks it against pyoxigraph's own.
+
+    >>> model = [Described("<https://example.org/a>",
+    ...                    [(A, "<https://schema.org/Person>"), (LABEL, _text("Ann")),
+    ...                     (LABEL, _text("Anne")), (NG_TERMS["mentionCount"], _integer(2))])]
+    >>> print(turtle(model, {"schema": "https://schema.org/", "ng": str(NG)}).expandtabs(2))
+    @prefix ng: <https://w3id.org/newsgraph/ontology#> .
+    @prefix schema: <https://schema.org/> .
+    <https://example.org/a> a schema:Person ;
+      <http://www.w3.org/2000/01/rdf-schema#label> "Ann" , "Anne" ;
+      ng:mentionCount 2 .
+    <BLANKLINE>
+    """
+    return "".join(turtle_pieces(model, prefixes))
+
+
+def turtle_pieces(model: Iterable[Described], prefixes: dict[str, str]) -> list[str]:
+    """:func:`turtle` in pieces, one per subject: what a build writes, so that the Turtle of
+    a large corpus (300 MB for the BBC articles) is never copied into one string."""
+    terms = _TurtleTerms(prefixes)
+    known, resolve = terms.known, terms.resolve
+    lines = [terms.prelude]
+    for item in model:
+        if not item.pairs:
+            continue
+        previous = None
+        parts = [known.get(item.subject) or resolve(item.subject)]
+        append = parts.append
+        for predicate, obj in item.pairs:
+            if predicate == previous:
+                append(" , ")
+            else:
+                append(" ;\n\t" if previous is not None else " ")
+                append("a" if predicate == A else known.get(predicate) or resolve(predicate))
+                append(" ")
+                previous = predicate
+            append(obj if obj[-1] == '"' else known.get(obj) or resolve(obj))
+        append(" .\n")
+        lines.append("".join(parts))
+    return lines if len(lines) > 1 else []
+
+
+# Turtle's PN_CHARS_U and PN_CHARS: what a prefixed name's local part holds unescaped.
+_PN_CHARS_U = ("A-Za-z_\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF"
+               "\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD"
+               "\U00010000-\U000EFFFF")
+_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
+_LOCAL_PLAIN = re.compile(f"[{_PN_CHARS_U}:0-9](?:[{_PN_CHARS}:.]*[{_PN_CHARS}:])?")
+_LOCAL_FIRST = re.compile(f"[{_PN_CHARS_U}:0-9]")
+_LOCAL_MIDDLE = re.compile(f"[{_PN_CHARS}:]")
+_LOCAL_ESCAPABLE = frozenset("_~.-!$&'()*+,;=/?#@%")
+_TYPED = re.compile(r'"(.*)"\^\^(<[^>]*>)', re.DOTALL)
+# Datatypes whose valid values Turtle writes bare, and what a valid value looks like.
+_BARE = {XSD_INTEGER: re.compile(r"[+-]?[0-9]+"), XSD_DECIMAL: re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+         XSD_BOOLEAN: re.compile("true|false")}
+
+
+def _local_name(name: str) -> str | None:
+    """A prefixed name's local part, escaped; ``None`` when it cannot be one (``oxttl``)."""
+    if _LOCAL_PLAIN.fullmatch(name):
+        return name
+    escaped = []
+    for i, char in enumerate(name):
+        if (_LOCAL_FIRST.fullmatch(char) if i == 0
+                else _LOCAL_MIDDLE.fullmatch(char) or (char == "." and i < len(name) - 1)):
+            escaped.append(char)
+        elif char in _LOCAL_ESCAPABLE:
+            escaped.append("\\" + char)
+        else:
+            return None
+    return "".join(escaped)
+
+
+class _TurtleTerms:
+    """N-Triples IRIs and typed literals in their Turtle form, each worked out once."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.prefixes = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+        self.prelude = _prelude(tuple(prefixes.items()))
+        self.known: dict[str, str] = {}
+
+    def resolve(self, nt: str) -> str:
+        """The Turtle form of an N-Triples IRI or typed literal (kept in ``known``)."""
+        found = self.known[nt] = self._typed(nt) if nt[0] == '"' else self._iri(nt[1:-1])
+        return found
+
+    def _iri(self, iri: str) -> str:
+        for name, namespace in self.prefixes:
+            if iri.startswith(namespace):
+                local = iri[len(namespace):]
+                if not local:
+                    return f"{name}:"
+                escaped = _local_name(local)
+                if escaped is not None:
+                    return f"{name}:{escaped}"
+        return f"<{iri}>"
+
+    def _typed(self, nt: str) -> str:
+        value, datatype = _TYPED.fullmatch(nt).groups()
+        bare = _BARE.get(datatype)
+        if bare is not None and bare.fullmatch(value):
+            return value
+        return f'"{value}"^^{self._iri(datatype[1:-1])}'
+
+
+@lru_cache(maxsize=8)
+def _prelude(prefixes: tuple[tuple[str, str], ...]) -> str:
+    """The ``@prefix`` lines pyoxigraph starts a Turtle file with (in its own order)."""
+    probe = ox.Triple(ox.NamedNode("urn:newsgraph:s"), ox.NamedNode("urn:newsgraph:p"),
+                      ox.NamedNode("urn:newsgraph:o"))
+    text = ox.serialize([probe], format=ox.RdfFormat.TURTLE, prefixes=dict(prefixes)).decode()
+    return "".join(line + "\n" for line in text.splitlines() if line.startswith("@prefix "))
 
 
 def to_rdf_text(kg: KnowledgeGraph, rdf_format: str = "ttl", *,

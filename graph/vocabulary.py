@@ -77,6 +77,8 @@ def portable_text(text: str) -> str:
     >>> portable_text("nul\x00 and \ufffe") == "nul\ufffd and \ufffd"
     True
     """
+    if text.isascii() and "\x00" not in text:  # most text, and far quicker to tell
+        return text
     return _UNPORTABLE.sub("\ufffd", text)
 
 

@@ -1,0 +1,48 @@
+"""Python's cycle collector during the allocation bursts of a build.
+
+A build makes millions of small objects that are never part of a reference cycle: triples
+read from the cache, the graph's node and edge attributes, the RDF model of an export.
+CPython's cycle collector is started by the count of objects made, and each of its full
+passes walks every object alive, so while the graph grows it walks the graph again and
+again: a quarter of a cached rebuild went to it. Reference counting frees all of these
+objects anyway; the collector is only needed for cycles, which spaCy's parses make.
+
+>>> import gc
+>>> with paused():
+...     gc.isenabled()
+False
+>>> with infrequent():
+...     gc.get_threshold()[0]
+100000
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """No cycle collection inside: for work that makes only acyclic objects and drops most
+    of them before it ends (an export's model), so the collector never sees them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextmanager
+def infrequent(first_generation: int = 100_000) -> Iterator[None]:
+    """Collections started every ``first_generation`` new objects instead of every 700: for
+    work that keeps what it makes (merging into the graph) and may meet cycles (parsing)."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(first_generation, thresholds[0]), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
