@@ -44,6 +44,8 @@ def subject_of(verb: Token, deps: set[str] = NOMINAL_SUBJECT_DEPS) -> Token | No
         if child.dep_ in deps:
             return child
     if verb.dep_ == "conj" and is_predicate(verb.head) and not _has_own_subject(verb):
+        if _continues_an_infinitive(verb):
+            return None
         # The shared subject plays the role this verb's own voice gives it: in "Ely Cathedral
         # was never vaulted and retains a wooden ceiling" it is the active subject of "retains".
         shared = verb_subject(verb.head)
@@ -53,6 +55,19 @@ def subject_of(verb: Token, deps: set[str] = NOMINAL_SUBJECT_DEPS) -> Token | No
         role = "nsubjpass" if _is_passive(verb) else "nsubj"
         return shared if shared is not None and role in deps else None
     return None
+
+
+def _continues_an_infinitive(verb: Token) -> bool:
+    """Whether a bare verb the parser coordinated with a past verb goes on a "to" infinitive
+    between them instead: in "These companies were subjected to fines to reduce their
+    influence, punish them and promote competition", "punish" hangs on "subjected", but it
+    is the second of the purposes, whose doer the sentence does not name. ("Lugo and Lozano
+    were released and continue to reside" has no infinitive in between: "continue" is
+    finite and shares the subject.)"""
+    head = verb.head
+    return verb.tag_ == "VB" and head.tag_ in {"VBD", "VBN"} and any(
+        token.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+        for token in verb.doc[head.i + 1:verb.i])
 
 
 def _is_passive(verb: Token) -> bool:

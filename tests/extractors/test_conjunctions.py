@@ -25,6 +25,18 @@ CASES = [
      "global investors.",
      [("This", "has caused", "significant disruptions within the industry"),
       ("This", "raised concerns among", "global investors")]),
+    # purposes after an infinitive, hung by the parser on the passive verb: the companies do
+    # not punish or promote anything (seed 000; "forced" is a misparse left as it is)
+    ("These companies were subjected to hefty fines, antitrust investigations, and forced "
+     "restructuring to reduce their influence, punish them for alleged crimes, and promote fair "
+     "competition.",
+     [("These companies", "forced", "restructuring"),
+      ("These companies", "were subjected to", "hefty fines"),
+      ("These companies", "were subjected to", "antitrust investigations")]),
+    # a finite verb after a passive keeps the shared subject (Wikipedia-style sentence)
+    ("The two pilots were released in 1993 and continue to live in Caracas.",
+     [("The two pilots", "continue to live in", "Caracas"),
+      ("The two pilots", "were released", "in 1993")]),
 ]
 
 
