@@ -61,7 +61,7 @@ def phrase_tokens(head: Token, inside: Token | None = None) -> list[Token]:
     """
     kept = [head]
     for child in head.children:
-        if inside is not None and inside in child.subtree:
+        if inside is not None and (inside == child or child.is_ancestor(inside)):
             continue
         if child.dep_ in _PHRASE_CUT_DEPS and not _is_close_apposition(child):
             continue
@@ -90,14 +90,13 @@ def _subtree_without_cuts(token: Token) -> list[Token]:
 
 def _contiguous_around(tokens: list[Token], head: Token) -> list[Token]:
     """Keep the unbroken run of tokens containing the head, trimmed of edge punctuation."""
-    positions = {t.i for t in tokens}
+    at = {t.i: t for t in tokens}
     start = end = head.i
-    while start - 1 in positions:
+    while start - 1 in at:
         start -= 1
-    while end + 1 in positions:
+    while end + 1 in at:
         end += 1
-    doc = head.doc
-    run = [doc[i] for i in range(start, end + 1)]
+    run = [at.get(i, head) for i in range(start, end + 1)]
     while len(run) > 1 and _is_edge_filler(run[0]) and run[0] != head:
         run.pop(0)
     while len(run) > 1 and _is_edge_filler(run[-1]) and run[-1] != head:
@@ -110,8 +109,10 @@ _CLOSERS = {"(": ")", "[": "]", "{": "}", "“": "”", "‘": "’", "``": "''"
 
 def _balanced(run: list[Token]) -> list[Token]:
     """Close a bracket or quote the phrase opens: "Douyin (owned by ByteDance)" keeps ")"."""
-    doc = run[0].doc
     texts = [t.text for t in run]
+    if _CLOSERS.keys().isdisjoint(texts):
+        return run
+    doc = run[0].doc
     for opener, closer in _CLOSERS.items():
         opened = texts.count(opener) - (texts.count(closer) if opener != closer else 0)
         if opener == closer:
@@ -155,7 +156,7 @@ def entity_head(head: Token) -> tuple[Token, Token, str | None]:
     the head noun with its compounds ("China's Internet shares" -> "Internet shares").
     """
     if head.ent_type_ in ENTITY_LABELS:
-        span = _entity_span(head)
+        span = entity_span(head)
         tokens = [t for t in span if not (t.dep_ == "case" or t.tag_ == "POS" or
                                           (t.i == span.start and t.dep_ == "det"))]
         if tokens:
@@ -169,11 +170,26 @@ def entity_head(head: Token) -> tuple[Token, Token, str | None]:
     return first, last, None
 
 
-def _entity_span(token: Token) -> Span:
-    for ent in token.doc.ents:
-        if ent.start <= token.i < ent.end:
-            return ent
-    return token.doc[token.i : token.i + 1]
+def entity_span(token: Token) -> Span:
+    """The named entity the token is part of, or the token alone if it is in none.
+
+    Read off the tokens' IOB tags around it, as ``Doc.ents`` does, instead of building every
+    entity of the document for each question.
+
+    >>> from extractors.nlp import load_model
+    >>> doc = load_model()("Premier Li Qiang met executives.")
+    >>> entity_span(doc[2]), entity_span(doc[2]).label_, entity_span(doc[3])
+    (Li Qiang, 'PERSON', met)
+    """
+    doc = token.doc
+    if token.ent_iob_ not in {"B", "I"}:
+        return doc[token.i : token.i + 1]
+    start, end = token.i, token.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, start, end, label=doc[start].ent_type)
 
 
 def make_argument(head: Token, inside: Token | None = None) -> Argument:
@@ -187,17 +203,8 @@ def make_argument(head: Token, inside: Token | None = None) -> Argument:
     else:
         tokens = phrase_tokens(head, inside)
     first, last, label = entity_head(head)
-    doc = head.doc
-    return Argument(
-        text=doc[tokens[0].i : tokens[-1].i + 1].text,
-        start=tokens[0].idx,
-        end=tokens[-1].idx + len(tokens[-1].text),
-        head=doc[first.i : last.i + 1].text,
-        head_start=first.idx,
-        head_end=last.idx + len(last.text),
-        entity_type=label,
-        nominal=head.pos_ in NOMINAL_POS and head.ent_type_ not in _TIME_LABELS,
-    )
+    return _argument(tokens, first, last, label,
+                     nominal=head.pos_ in NOMINAL_POS and head.ent_type_ not in _TIME_LABELS)
 
 
 def make_extra_argument(token: Token) -> Argument:
@@ -213,13 +220,22 @@ def make_extra_argument(token: Token) -> Argument:
     else:
         tokens = [token, *phrase_tokens(head)] if objects else phrase_tokens(token)
     tokens.sort(key=lambda t: t.i)
-    doc = token.doc
-    return Argument(
-        text=doc[tokens[0].i : tokens[-1].i + 1].text,
-        start=tokens[0].idx,
-        end=tokens[-1].idx + len(tokens[-1].text),
-        head=doc[first.i : last.i + 1].text,
-        head_start=first.idx,
-        head_end=last.idx + len(last.text),
-        entity_type=label,
-    )
+    return _argument(tokens, first, last, label)
+
+
+def _argument(tokens: list[Token], first: Token, last: Token, label: str | None,
+              nominal: bool = True) -> Argument:
+    """The argument over ``tokens`` (in order) whose entity head runs from ``first`` to
+    ``last``; offsets are characters."""
+    return Argument(text=_text(tokens), start=tokens[0].idx, end=tokens[-1].idx + len(tokens[-1]),
+                    head=first.text if first == last else first.doc[first.i : last.i + 1].text,
+                    head_start=first.idx, head_end=last.idx + len(last), entity_type=label,
+                    nominal=nominal)
+
+
+def _text(tokens: list[Token]) -> str:
+    """The text from the first token to the last, as the document writes it."""
+    first, last = tokens[0], tokens[-1]
+    if last.i - first.i + 1 != len(tokens):  # gaps: the words between belong to the text
+        return first.doc[first.i : last.i + 1].text
+    return "".join([t.text_with_ws for t in tokens[:-1]]) + last.text

@@ -1,11 +1,14 @@
 """What the rules ask of a verb: its subject, its object, its relation words.
 
-Dependency labels are those of spaCy's English models (ClearNLP style).
+Dependency labels are those of spaCy's English models (ClearNLP style). Every rule asks the
+same questions of the same verbs, so the answers that take a walk over the parse are kept for
+the last few sentences and verbs asked about (``functools.lru_cache``; tokens and spans are
+equal only within one ``Doc``, and the answers are tokens or tuples, never changed after).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
@@ -77,6 +80,7 @@ def _is_passive(verb: Token) -> bool:
         _is_passive(verb.head) if verb.dep_ == "conj" and verb.head != verb else False)
 
 
+@lru_cache(maxsize=256)
 def object_of(verb: Token) -> Token | None:
     """The verb's direct object, shared forward from a coordinated verb when missing.
 
@@ -101,6 +105,7 @@ def _has_own_subject(verb: Token) -> bool:
     return any(c.dep_ in NOMINAL_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for c in verb.children)
 
 
+@lru_cache(maxsize=256)
 def verb_subject(verb: Token) -> Token | None:
     """The active or passive subject of a verb, whichever it has."""
     return subject_of(verb, NOMINAL_SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS)
@@ -186,10 +191,14 @@ def complement_prepositions(token: Token) -> list[tuple[Token, Token]]:
             if not is_time_expression(pobj)]
 
 
-def predicates_with_subject(sentence: Span) -> Iterator[tuple[Token, Token]]:
+@lru_cache(maxsize=8)
+def predicates(sentence: Span) -> tuple[Token, ...]:
+    """Every verb of the sentence that heads a clause (:func:`is_predicate`), in order."""
+    return tuple(token for token in sentence if is_predicate(token))
+
+
+@lru_cache(maxsize=8)
+def predicates_with_subject(sentence: Span) -> tuple[tuple[Token, Token], ...]:
     """Every verb of the sentence that heads a clause and has a subject, with that subject."""
-    for verb in sentence:
-        if is_predicate(verb):
-            subject = verb_subject(verb)
-            if subject is not None:
-                yield verb, subject
+    return tuple((verb, subject) for verb in predicates(sentence)
+                 if (subject := verb_subject(verb)) is not None)

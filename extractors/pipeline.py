@@ -142,9 +142,10 @@ def scored_triples(sentence: Span, index: int,
     """
     seen: set[tuple[int, int, str, int, int]] = set()
     found: list[tuple[Triple, dict[str, float]]] = []
+    text = sentence.text
     for name, rule in RULES.items():
         for candidate in rule(sentence):
-            for triple, parse in _triples_from(candidate, sentence, index, doc_id, name):
+            for triple, parse in _triples_from(candidate, sentence, text, index, doc_id, name):
                 key = (triple.subject.start, triple.subject.end, triple.relation.lemma,
                        triple.object.start, triple.object.end)
                 if key not in seen:
@@ -157,12 +158,12 @@ def scored_triples(sentence: Span, index: int,
     return scored
 
 
-def _triples_from(candidate: Candidate, sentence: Span, index: int, doc_id: str,
+def _triples_from(candidate: Candidate, sentence: Span, text: str, index: int, doc_id: str,
                   rule: str) -> Iterator[tuple[Triple, dict[str, float]]]:
     """One triple per pair of coordinated subject and object, with its parse features."""
     relation = relation_of(candidate.relation, candidate.implied)
     provenance = Provenance(doc_id, index, sentence.start_char, sentence.end_char,
-                            sentence.text, rule)
+                            text, rule)
     extras = tuple(make_extra_argument(token) for token in candidate.extras)
     split = conjuncts if candidate.split_conjuncts else lambda token: [token]
     for subject_token in split(resolve_relative(candidate.subject)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from extractors.arguments import entity_span
 from extractors.triple import Qualifiers
 
 #: Modal verbs that hedge a fact; "will" and "shall" state the future and are not hedges.
@@ -20,15 +21,14 @@ _AMOUNT_LABELS = {"MONEY", "PERCENT", "QUANTITY"}
 
 def qualifiers_of(predicate: Token, object_head: Token, extras: tuple[Token, ...]) -> Qualifiers:
     """Collect the qualifiers of the fact headed by ``predicate``."""
+    modifiers = _modifier_tokens(predicate, extras)
     return Qualifiers(
         negated=is_negated(predicate),
         modality=modality_of(predicate),
         attribution=attribution_of(predicate),
-        time=_entity_text(_modifier_tokens(predicate, extras), _TIME_LABELS),
-        location=_entity_text(_modifier_tokens(predicate, extras), _PLACE_LABELS,
-                              only_after_preposition=True),
-        amount=_entity_text([*object_head.subtree, *_modifier_tokens(predicate, extras)],
-                            _AMOUNT_LABELS),
+        time=_entity_text(modifiers, _TIME_LABELS),
+        location=_entity_text(modifiers, _PLACE_LABELS, only_after_preposition=True),
+        amount=_entity_text([*object_head.subtree, *modifiers], _AMOUNT_LABELS),
     )
 
 
@@ -79,7 +79,5 @@ def _entity_text(tokens: list[Token], labels: set[str], *,
             continue
         if only_after_preposition and token.head.dep_ != "prep" and token.dep_ != "pobj":
             continue
-        for ent in token.doc.ents:
-            if ent.start == token.i:
-                return ent.text
+        return entity_span(token).text
     return None

@@ -20,6 +20,7 @@ from extractors.clause import (
     is_predicate,
     is_time_expression,
     object_of,
+    predicates,
     predicates_with_subject,
     prepositional_objects,
     relation_words,
@@ -99,9 +100,7 @@ def passive_with_agent(sentence: Span) -> Iterator[Candidate]:
     "Ant Group was fined by regulators." -> (regulators; was fined by; Ant Group), relation
     lemma "fine", marked passive.
     """
-    for verb in sentence:
-        if not is_predicate(verb):
-            continue
+    for verb in predicates(sentence):
         patient = subject_of(verb, PASSIVE_SUBJECT_DEPS)
         if patient is None:
             continue
@@ -144,11 +143,8 @@ def infinitival_complement(sentence: Span) -> Iterator[Candidate]:
     The chain's subject is the first verb's; a chain whose inner verb has a subject of its own
     ("urged governments to provide") is an object-control clause, not handled here.
     """
-    for verb in sentence:
-        if not is_predicate(verb) or verb.dep_ == "xcomp":
-            continue
-        subject = verb_subject(verb)
-        if subject is None or object_of(verb) is not None:
+    for verb, subject in predicates_with_subject(sentence):
+        if verb.dep_ == "xcomp" or object_of(verb) is not None:
             continue
         yield from _chain(verb, subject, list(relation_words(verb)))
 
@@ -224,11 +220,8 @@ def verb_with_adjunct(sentence: Span) -> Iterator[Candidate]:
     was abandoned; Several years later). The adjunct is kept whole, preposition included; it
     is not a thing, so the fact stays evidence and never becomes a graph edge.
     """
-    for verb in sentence:
-        if not is_predicate(verb):
-            continue
-        subject = verb_subject(verb)
-        if subject is None or _has_complement(verb):
+    for verb, subject in predicates_with_subject(sentence):
+        if _has_complement(verb):
             continue
         adjuncts = clause_modifiers(verb)
         if adjuncts:

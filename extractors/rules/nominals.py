@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Span, Token
 
-from extractors.arguments import conjuncts
+from extractors.arguments import conjuncts, entity_span
 from extractors.clause import (
     clause_modifiers,
     complement_prepositions,
@@ -136,19 +136,12 @@ def title_before_name(sentence: Span) -> Iterator[Candidate]:
     for token in sentence:
         if token.ent_type_ != "PERSON" or token.ent_iob_ != "B":
             continue
-        name = _entity_at(token)
+        name = entity_span(token)
         head = name.root
         title = [c for c in head.lefts if c.i < name.start and c.dep_ in {"compound", "amod"}]
         if (title and title[-1].i == name.start - 1 and title[-1].pos_ in _NOUN_POS
                 and title[-1].lower_.rstrip(".") not in COURTESY_FORMS):
             yield Candidate(head, head, (), title[-1], implied="be", split_conjuncts=False)
-
-
-def _entity_at(token: Token) -> Span:
-    for ent in token.doc.ents:
-        if ent.start == token.i:
-            return ent
-    return token.doc[token.i : token.i + 1]
 
 
 def _have(sentence: Span) -> str:
