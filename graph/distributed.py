@@ -25,7 +25,7 @@ from typing import Any
 from extractors import extract_stream
 from extractors.errors import NewsgraphError
 from extractors.triple import Triple
-from graph.cache import decode_triples, encode_triples
+from graph.cache import decode_triples, encode_triples, extractor_fingerprint
 
 #: Documents sent to a worker at a time.
 PARTITION_DOCUMENTS = 16
@@ -96,6 +96,7 @@ def _executor(n_process: int, scheduler: str | None) -> Iterator[tuple[Any, int]
         if not workers:
             raise NewsgraphError(f"the Dask scheduler at {scheduler} has no workers; start "
                                  f"some with: dask worker {scheduler}")
+        _check_workers(client)
         yield _DaskExecutor(client), workers
 
 
@@ -109,6 +110,28 @@ def _dask_client(scheduler: str) -> AbstractContextManager:
         return Client(scheduler, timeout="20s")
     except OSError as exc:
         raise NewsgraphError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+
+
+def _check_workers(client: Any) -> None:
+    """Refuse a cluster whose workers would extract differently from this machine.
+
+    Workers run the newsgraph, spaCy and model installed on them. Triples made by another
+    version would differ from a local build's, and the extraction cache, keyed by this
+    machine's :func:`graph.cache.extractor_fingerprint`, would keep them as if made here. So
+    every worker's fingerprint must equal this machine's before any document is sent.
+    """
+    local = extractor_fingerprint()
+    try:
+        remote = client.run(extractor_fingerprint)
+    except Exception as exc:  # whatever failed on the worker is re-raised here
+        raise NewsgraphError(f"a Dask worker cannot load newsgraph's extractor: "
+                             f"{type(exc).__name__}: {exc}") from exc
+    different = sorted(address for address, found in remote.items() if found != local)
+    if different:
+        raise NewsgraphError(
+            f"Dask worker(s) {', '.join(different)} would extract differently from this "
+            "machine (another version of newsgraph, spaCy or the model, or another "
+            "NEWSGRAPH_MODEL); install the same on every worker")
 
 
 class _DaskExecutor:

@@ -4,12 +4,16 @@ one process, byte for byte."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
+import spacy
 
 from extractors.errors import NewsgraphError
+from extractors.nlp import model_name
 from graph.build import build
+from graph.cache import CACHE_NAME
 from graph.distributed import extract_texts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,3 +73,34 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path):
     with pytest.raises(NewsgraphError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         build([ROOT / "inputs"], tmp_path, scheduler="tcp://127.0.0.1:9", cache=False,
               progress=False)
+
+
+
+def _installed_model_folder() -> str:
+    """The folder of the installed model's data: the same model, named by its path."""
+    package = Path(spacy.util.get_package_path(model_name()))
+    return str(next(config.parent for config in package.glob("*/config.cfg")))
+
+
+@pytest.mark.parametrize(("worker_model", "message"), [
+    # the same model named by its path: another fingerprint, so triples could differ
+    (_installed_model_folder, "Dask worker.s. {worker} would extract differently from this "
+                              "machine"),
+    (lambda: "no_such_model", "a Dask worker cannot load newsgraph's extractor: ModelError: "
+                              "spaCy model 'no_such_model' is not installed"),
+])
+def test_dask_workers_with_another_extractor_are_refused(tmp_path, worker_model, message):
+    """A worker that would extract differently (another newsgraph, spaCy or model) would fill
+    the cache with triples this machine did not make: the build stops before sending it a
+    document, naming the worker, and writes nothing."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None,
+                                  env={"NEWSGRAPH_MODEL": worker_model()}) as cluster:
+        worker = next(iter(cluster.scheduler_info["workers"]))
+        with pytest.raises(NewsgraphError, match=message.format(worker=worker)):
+            build([ROOT / "inputs"], tmp_path / "out", scheduler=cluster.scheduler_address,
+                  progress=False)
+    assert not (tmp_path / "out" / "graph.ttl").exists()
+    with sqlite3.connect(tmp_path / "out" / CACHE_NAME) as cache:
+        assert cache.execute("SELECT COUNT(*) FROM extraction").fetchone() == (0,)
