@@ -471,23 +471,23 @@ def turtle_pieces(model: Iterable[Described], prefixes: dict[str, str]) -> list[
     """:func:`turtle` in pieces, one per subject: what a build writes, so that the Turtle of
     a large corpus (300 MB for the BBC articles) is never copied into one string."""
     terms = _TurtleTerms(prefixes)
-    known, resolve = terms.known, terms.resolve
+    known, resolve, heads, head = terms.known, terms.resolve, terms.heads, terms.head
     lines = [terms.prelude]
     for item in model:
         if not item.pairs:
             continue
         previous = None
-        parts = [known.get(item.subject) or resolve(item.subject)]
+        parts: list[str] = []
         append = parts.append
         for predicate, obj in item.pairs:
             if predicate == previous:
                 append(" , ")
             else:
-                append(" ;\n\t" if previous is not None else " ")
-                append("a" if predicate == A else known.get(predicate) or resolve(predicate))
-                append(" ")
+                append(heads.get(predicate) or head(predicate))
                 previous = predicate
             append(obj if obj[-1] == '"' else known.get(obj) or resolve(obj))
+        # the first predicate follows the subject, not a " ;"
+        parts[0] = f"{known.get(item.subject) or resolve(item.subject)} {parts[0][4:]}"
         append(" .\n")
         lines.append("".join(parts))
     return lines if len(lines) > 1 else []
@@ -531,6 +531,7 @@ class _TurtleTerms:
         self.prefixes = sorted(prefixes.items(), key=lambda item: -len(item[1]))
         self.prelude = _prelude(tuple(prefixes.items()))
         self.known: dict[str, str] = {}
+        self.heads: dict[str, str] = {}
         # When every namespace ends in "/" or "#", the namespaces an IRI starts with are those
         # its stem (up to its last "/" or "#") starts with: worked out once per stem, not once
         # per IRI (hundreds of thousands of statement parts share one stem).
@@ -543,8 +544,22 @@ class _TurtleTerms:
         found = self.known[nt] = self._typed(nt) if nt[0] == '"' else self._iri(nt[1:-1])
         return found
 
+    def head(self, predicate: str) -> str:
+        """What starts a new predicate of a subject: ``" ;\\n\\t"``, its Turtle form (``a`` for
+        ``rdf:type``) and a space (kept in ``heads``)."""
+        term = "a" if predicate == A else self.known.get(predicate) or self.resolve(predicate)
+        found = self.heads[predicate] = f" ;\n\t{term} "
+        return found
+
     def _iri(self, iri: str) -> str:
-        for name, namespace in self._namespaces(iri):
+        if self._by_stem is None:
+            namespaces = [item for item in self.prefixes if iri.startswith(item[1])]
+        else:
+            stem = iri[:max(iri.rfind("/"), iri.rfind("#")) + 1]
+            namespaces = self._by_stem.get(stem)
+            if namespaces is None:
+                namespaces = self._stem(stem)
+        for name, namespace in namespaces:
             local = iri[len(namespace):]
             if not local:
                 return f"{name}:"
@@ -553,16 +568,10 @@ class _TurtleTerms:
                 return f"{name}:{escaped}"
         return f"<{iri}>"
 
-    def _namespaces(self, iri: str) -> list[tuple[str, str]]:
-        """The ``(prefix, namespace)`` pairs whose namespace ``iri`` starts with, longest
-        first."""
-        if self._by_stem is None:
-            return [item for item in self.prefixes if iri.startswith(item[1])]
-        stem = iri[:max(iri.rfind("/"), iri.rfind("#")) + 1]
-        found = self._by_stem.get(stem)
-        if found is None:
-            found = self._by_stem[stem] = [item for item in self.prefixes
-                                           if stem.startswith(item[1])]
+    def _stem(self, stem: str) -> list[tuple[str, str]]:
+        """The ``(prefix, namespace)`` pairs, longest first, whose namespace IRIs of ``stem``
+        start with (kept in ``_by_stem``)."""
+        found = self._by_stem[stem] = [item for item in self.prefixes if stem.startswith(item[1])]
         return found
 
     def _typed(self, nt: str) -> str:
