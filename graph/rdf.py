@@ -97,9 +97,17 @@ NG_TERMS = {name: _iri(NG[name]) for name in (
     "confidence", "asserted", "negated", "modality", "attributedTo", "time", "location",
     "amount", "rule", "sequence", "sentenceIndex", "refersTo",
 )}
+(NER_LABEL, MENTION_COUNT, MENTIONED_IN, RELATION_TEXT, RELATION_LEMMA, PASSIVE,
+ SUBJECT_PHRASE, OBJECT_PHRASE, EXTRA_PHRASE, HEAD, POSITION, NOMINAL, CONFIDENCE, ASSERTED,
+ NEGATED, AMOUNT, RULE, SEQUENCE, SENTENCE_INDEX, REFERS_TO) = map(NG_TERMS.get, (
+    "nerLabel", "mentionCount", "mentionedIn", "relationText", "relationLemma", "passive",
+    "subjectPhrase", "objectPhrase", "extraPhrase", "head", "position", "nominal",
+    "confidence", "asserted", "negated", "amount", "rule", "sequence", "sentenceIndex",
+    "refersTo"))
 #: Qualifiers written as plain literals: ontology term -> ``Qualifiers`` field.
 TEXT_QUALIFIERS = {"modality": "modality", "attributedTo": "attribution", "time": "time",
                    "location": "location"}
+_QUALIFIER_TERMS = [(NG_TERMS[term], field) for term, field in TEXT_QUALIFIERS.items()]
 TRUE, FALSE = f'"true"^^{XSD_BOOLEAN}', f'"false"^^{XSD_BOOLEAN}'
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -157,12 +165,11 @@ def _date(value: str) -> str:
 
 @dataclass(slots=True)
 class Described:
-    """The triples of one subject, and where they go: named graph (TriG) and sort position."""
+    """The triples of one subject, and the named graph they go in (TriG)."""
 
     subject: str
     pairs: Pairs
     graph: str = ""
-    order: tuple[str, int, int, str] = ("", 0, 0, "")
 
 
 def rdf_model(kg: KnowledgeGraph, base_iri: str | None = None) -> Iterator[Described]:
@@ -179,18 +186,22 @@ def rdf_model(kg: KnowledgeGraph, base_iri: str | None = None) -> Iterator[Descr
     # is written: the cycle collector would only walk them (and the graph) again and again.
     with paused():
         entities = {key: _iri(vocab.entity(key)) for key in kg.nx}
-        default = _default_graph(kg, vocab, entities)
+        # Each relation IRI is made once: a statement names one, and percent-encoding is slow.
+        relations = {lemma: _iri(vocab.relation(lemma))
+                     for lemma in {relation for _, _, relation in kg.nx.edges(keys=True)}}
+        default = _default_graph(kg, vocab, entities, relations)
         statements: dict[str, list] = defaultdict(list)
         for statement in _statements(kg, vocab):
             statements[_iri(vocab.document(statement[1].provenance.doc_id))].append(statement)
         yield from default
         del default
         for document in sorted(statements):
-            yield from _document_graph(vocab, document, statements.pop(document), entities)
+            yield from _document_graph(vocab, document, statements.pop(document), entities,
+                                       relations)
 
 
-def _default_graph(kg: KnowledgeGraph, vocab: Vocabulary,
-                   entities: dict[str, str]) -> list[Described]:
+def _default_graph(kg: KnowledgeGraph, vocab: Vocabulary, entities: dict[str, str],
+                   relations: dict[str, str]) -> list[Described]:
     """Documents, entities and relations, sorted by IRI."""
     described: dict[str, Described] = {}
     for doc_id, meta in kg.documents.items():
@@ -199,33 +210,43 @@ def _default_graph(kg: KnowledgeGraph, vocab: Vocabulary,
     direct: dict[str, Pairs] = defaultdict(list)
     for subject_id, object_id, relation, edge in kg.nx.edges(keys=True, data=True):
         if edge["asserted"]:
-            direct[subject_id].append((_iri(vocab.relation(relation)), entities[object_id]))
+            direct[subject_id].append((relations[relation], entities[object_id]))
     for key, node in kg.nx.nodes(data=True):
         pairs = _entity_pairs(vocab, node) + sorted(direct[key])
         described.setdefault(entities[key], Described(entities[key], pairs))
-    for lemma in sorted({relation for _, _, relation in kg.nx.edges(keys=True)}):
-        relation = _iri(vocab.relation(lemma))
+    for lemma in sorted(relations):
+        relation = relations[lemma]
         described.setdefault(relation, Described(relation, [(A, PROPERTY),
                                                             (LABEL, _text(lemma))]))
     return [described[subject] for subject in sorted(described)]
 
 
 def _document_graph(vocab: Vocabulary, document: str, statements: list,
-                    entities: dict[str, str]) -> list[Described]:
-    """A document's sentences, statements and their parts, in sentence order."""
-    described: dict[str, Described] = {}
+                    entities: dict[str, str], relations: dict[str, str]) -> list[Described]:
+    """A document's sentences, statements and their parts: sentences in text order, each
+    followed by the nodes of its statements sorted by IRI."""
+    # (start, end) -> the sentence's IRI, its node and the nodes of its statements by IRI
+    sentences: dict[tuple[int, int], tuple[str, Described, dict[str, Described]]] = {}
     for statement, triple, sequence, ends in statements:
         p = triple.provenance
-        sentence = _iri(vocab.sentence(p.doc_id, p.sentence_start, p.sentence_end))
-        place = (document, p.sentence_start, p.sentence_end)
-        if sentence not in described:
-            described[sentence] = Described(sentence, _sentence_pairs(p, document), document,
-                                            (*place, ""))
+        place = (p.sentence_start, p.sentence_end)
+        found = sentences.get(place)
+        if found is None:
+            sentence = _iri(vocab.sentence(p.doc_id, *place))
+            found = sentences[place] = (
+                sentence, Described(sentence, _sentence_pairs(p, document), document), {})
+        sentence, _, parts = found
         ends_iris = ends and (entities[ends[0]], entities[ends[1]])
-        for part, pairs in _statement_parts(vocab, statement, triple, sequence, ends_iris,
+        for part, pairs in _statement_parts(relations, statement, triple, sequence, ends_iris,
                                             document, sentence):
-            described.setdefault(part, Described(part, pairs, document, (*place, part)))
-    return sorted(described.values(), key=lambda item: item.order)
+            if part not in parts:
+                parts[part] = Described(part, pairs, document)
+    described = []
+    for place in sorted(sentences):
+        _, node, parts = sentences[place]
+        described.append(node)
+        described += [parts[part] for part in sorted(parts)]
+    return described
 
 
 def _document_pairs(doc_id: str, meta: dict[str, Any]) -> Pairs:
@@ -249,9 +270,9 @@ def _entity_pairs(vocab: Vocabulary, node: dict[str, Any]) -> Pairs:
     pairs += [(ALT_LABEL, _text(alias)) for alias in node["aliases"] if alias != node["label"]]
     pairs += [(SAME_AS, _iri(iri)) for iri in sorted(node.get("same_as", ()))]
     if node["type"]:
-        pairs.append((NG_TERMS["nerLabel"], _text(node["type"])))
-    pairs.append((NG_TERMS["mentionCount"], _integer(node["mentions"])))
-    pairs += [(NG_TERMS["mentionedIn"], _iri(vocab.document(d))) for d in node["documents"]]
+        pairs.append((NER_LABEL, _text(node["type"])))
+    pairs.append((MENTION_COUNT, _integer(node["mentions"])))
+    pairs += [(MENTIONED_IN, _iri(vocab.document(d))) for d in node["documents"]]
     return pairs
 
 
@@ -283,68 +304,75 @@ def _statements(kg: KnowledgeGraph, vocab: Vocabulary):
 def _sentence_pairs(p: Provenance, document: str) -> Pairs:
     return [(A, SENTENCE), (ANCHOR, _text(p.sentence)), (BEGIN, _index(p.sentence_start)),
             (END, _index(p.sentence_end)), (REFERENCE, document),
-            (NG_TERMS["sentenceIndex"], _integer(p.sentence_index))]
+            (SENTENCE_INDEX, _integer(p.sentence_index))]
 
 
-def _statement_parts(vocab: Vocabulary, statement: str, triple: Triple, sequence: int,
+def _statement_parts(relations: dict[str, str], statement: str, triple: Triple, sequence: int,
                      ends: tuple[str, str] | None, document: str, sentence: str):
     """The statement node and the nodes of its phrases and amount, as ``(IRI, pairs)``."""
     q = triple.qualifiers
+    relation = triple.relation
     node = _iri(statement)
-    pairs: Pairs = []
     if ends is None:
-        pairs.append((A, UNATTACHED))
+        subject_entity = object_entity = None
+        pairs: Pairs = [(A, UNATTACHED)]
     else:
-        pairs += [(A, STATEMENT), (SUBJECT, ends[0]),
-                  (PREDICATE, _iri(vocab.relation(triple.relation.lemma))), (OBJECT, ends[1])]
-    pairs += [(NG_TERMS["relationText"], _text(triple.relation.text)),
-              (NG_TERMS["relationLemma"], _text(triple.relation.lemma))]
-    if triple.relation.passive:
-        pairs.append((NG_TERMS["passive"], TRUE))
-    parts = []
-    roles = [("subject", "subjectPhrase", triple.subject, ends and ends[0], None),
-             ("object", "objectPhrase", triple.object, ends and ends[1], None)]
-    roles += [(f"extra{i}", "extraPhrase", extra, None, i)
-              for i, extra in enumerate(triple.extras, start=1)]
-    for name, link, argument, entity, position in roles:
-        phrase = _part(node, name)
-        pairs.append((NG_TERMS[link], phrase))
-        parts += _phrase_parts(phrase, argument, document, entity, position)
-    pairs += [(NG_TERMS["confidence"], _decimal(triple.confidence)),
-              (NG_TERMS["asserted"], _boolean(q.asserted)),
-              (NG_TERMS["negated"], _boolean(q.negated))]
-    for term, field in TEXT_QUALIFIERS.items():
-        if getattr(q, field) is not None:
-            pairs.append((NG_TERMS[term], _text(getattr(q, field))))
+        subject_entity, object_entity = ends
+        pairs = [(A, STATEMENT), (SUBJECT, subject_entity),
+                 (PREDICATE, relations[relation.lemma]), (OBJECT, object_entity)]
+    pairs.append((RELATION_TEXT, _text(relation.text)))
+    pairs.append((RELATION_LEMMA, _text(relation.lemma)))
+    if relation.passive:
+        pairs.append((PASSIVE, TRUE))
+    subject, obj = _part(node, "subject"), _part(node, "object")
+    pairs.append((SUBJECT_PHRASE, subject))
+    pairs.append((OBJECT_PHRASE, obj))
+    parts = [(node, pairs),
+             *_phrase_parts(subject, triple.subject, document, subject_entity, None),
+             *_phrase_parts(obj, triple.object, document, object_entity, None)]
+    for position, extra in enumerate(triple.extras, start=1):
+        phrase = _part(node, f"extra{position}")
+        pairs.append((EXTRA_PHRASE, phrase))
+        parts += _phrase_parts(phrase, extra, document, None, position)
+    pairs.append((CONFIDENCE, _decimal(triple.confidence)))
+    pairs.append((ASSERTED, TRUE if q.asserted else FALSE))
+    pairs.append((NEGATED, TRUE if q.negated else FALSE))
+    for term, field in _QUALIFIER_TERMS:
+        value = getattr(q, field)
+        if value is not None:
+            pairs.append((term, _text(value)))
     if q.amount is not None:
         amount = _part(node, "amount")
-        pairs.append((NG_TERMS["amount"], amount))
+        pairs.append((AMOUNT, amount))
         parts.append((amount, _amount_pairs(q.amount)))
-    pairs += [(NG_TERMS["rule"], _text(triple.provenance.rule)),
-              (NG_TERMS["sequence"], _integer(sequence)), (DERIVED_FROM, sentence)]
-    return [(node, pairs), *parts]
+    pairs.append((RULE, _text(triple.provenance.rule)))
+    pairs.append((SEQUENCE, _integer(sequence)))
+    pairs.append((DERIVED_FROM, sentence))
+    return parts
 
 
 def _phrase_parts(phrase: str, argument: Argument, document: str, entity: str | None,
                   position: int | None) -> list[tuple[str, Pairs]]:
     head = _part(phrase, "head")
-    pairs = _span(argument.text, argument.start, argument.end, document)
-    pairs.append((NG_TERMS["head"], head))
+    pairs = [(A, PHRASE), (ANCHOR, _text(argument.text)), (BEGIN, _index(argument.start)),
+             (END, _index(argument.end)), (REFERENCE, document), (HEAD, head)]
     if not argument.nominal:
-        pairs.append((NG_TERMS["nominal"], FALSE))
+        pairs.append((NOMINAL, FALSE))
     if position is not None:
-        pairs.append((NG_TERMS["position"], _integer(position)))
-    references = []
-    for number, ref in enumerate(argument.entities, start=1):
-        reference = _part(phrase, f"ref{number}")
-        pairs.append((NG_TERMS["refersTo"], reference))
-        references.append((reference, _reference_pairs(ref, number)))
-    head_pairs = _span(argument.head, argument.head_start, argument.head_end, document)
+        pairs.append((POSITION, _integer(position)))
+    head_pairs = [(A, PHRASE), (ANCHOR, _text(argument.head)),
+                  (BEGIN, _index(argument.head_start)), (END, _index(argument.head_end)),
+                  (REFERENCE, document)]
     if argument.entity_type is not None:
-        head_pairs.append((NG_TERMS["nerLabel"], _text(argument.entity_type)))
+        head_pairs.append((NER_LABEL, _text(argument.entity_type)))
     if entity is not None:
         head_pairs.append((IDENT_REF, entity))
-    return [(phrase, pairs), (head, head_pairs), *references]
+    found = [(phrase, pairs), (head, head_pairs)]
+    for number, ref in enumerate(argument.entities, start=1):
+        reference = _part(phrase, f"ref{number}")
+        pairs.append((REFERS_TO, reference))
+        found.append((reference, _reference_pairs(ref, number)))
+    return found
 
 
 def _reference_pairs(ref: EntityRef, position: int) -> Pairs:
@@ -352,8 +380,8 @@ def _reference_pairs(ref: EntityRef, position: int) -> Pairs:
     the entity, in order, as the members of an ``rdf:Seq``."""
     pairs: Pairs = [(A, REFERENCE_CLASS), (A, SEQ), (LABEL, _text(ref.label))]
     if ref.entity_type is not None:
-        pairs.append((NG_TERMS["nerLabel"], _text(ref.entity_type)))
-    pairs.append((NG_TERMS["position"], _integer(position)))
+        pairs.append((NER_LABEL, _text(ref.entity_type)))
+    pairs.append((POSITION, _integer(position)))
     pairs += [(_member(i), _text(name)) for i, name in enumerate(ref.names, start=1)]
     return pairs
 
@@ -368,11 +396,6 @@ def _part(node: str, name: str) -> str:
     """``Vocabulary.part`` in N-Triples syntax, made from the node's: one per phrase, head,
     reference and amount of every statement, too many to pay for an rdflib IRI each."""
     return f"{node[:-1]}-{name}>"
-
-
-def _span(text: str, start: int, end: int, document: str) -> Pairs:
-    return [(A, PHRASE), (ANCHOR, _text(text)), (BEGIN, _index(start)), (END, _index(end)),
-            (REFERENCE, document)]
 
 
 def _amount_pairs(text: str) -> Pairs:
@@ -448,23 +471,23 @@ def turtle_pieces(model: Iterable[Described], prefixes: dict[str, str]) -> list[
     """:func:`turtle` in pieces, one per subject: what a build writes, so that the Turtle of
     a large corpus (300 MB for the BBC articles) is never copied into one string."""
     terms = _TurtleTerms(prefixes)
-    known, resolve = terms.known, terms.resolve
+    known, resolve, heads, head = terms.known, terms.resolve, terms.heads, terms.head
     lines = [terms.prelude]
     for item in model:
         if not item.pairs:
             continue
         previous = None
-        parts = [known.get(item.subject) or resolve(item.subject)]
+        parts: list[str] = []
         append = parts.append
         for predicate, obj in item.pairs:
             if predicate == previous:
                 append(" , ")
             else:
-                append(" ;\n\t" if previous is not None else " ")
-                append("a" if predicate == A else known.get(predicate) or resolve(predicate))
-                append(" ")
+                append(heads.get(predicate) or head(predicate))
                 previous = predicate
             append(obj if obj[-1] == '"' else known.get(obj) or resolve(obj))
+        # the first predicate follows the subject, not a " ;"
+        parts[0] = f"{known.get(item.subject) or resolve(item.subject)} {parts[0][4:]}"
         append(" .\n")
         lines.append("".join(parts))
     return lines if len(lines) > 1 else []
@@ -508,22 +531,48 @@ class _TurtleTerms:
         self.prefixes = sorted(prefixes.items(), key=lambda item: -len(item[1]))
         self.prelude = _prelude(tuple(prefixes.items()))
         self.known: dict[str, str] = {}
+        self.heads: dict[str, str] = {}
+        # When every namespace ends in "/" or "#", the namespaces an IRI starts with are those
+        # its stem (up to its last "/" or "#") starts with: worked out once per stem, not once
+        # per IRI (hundreds of thousands of statement parts share one stem).
+        self._by_stem: dict[str, list[tuple[str, str]]] | None = (
+            {} if all(namespace.endswith(("/", "#")) for _, namespace in self.prefixes)
+            else None)
 
     def resolve(self, nt: str) -> str:
         """The Turtle form of an N-Triples IRI or typed literal (kept in ``known``)."""
         found = self.known[nt] = self._typed(nt) if nt[0] == '"' else self._iri(nt[1:-1])
         return found
 
+    def head(self, predicate: str) -> str:
+        """What starts a new predicate of a subject: ``" ;\\n\\t"``, its Turtle form (``a`` for
+        ``rdf:type``) and a space (kept in ``heads``)."""
+        term = "a" if predicate == A else self.known.get(predicate) or self.resolve(predicate)
+        found = self.heads[predicate] = f" ;\n\t{term} "
+        return found
+
     def _iri(self, iri: str) -> str:
-        for name, namespace in self.prefixes:
-            if iri.startswith(namespace):
-                local = iri[len(namespace):]
-                if not local:
-                    return f"{name}:"
-                escaped = _local_name(local)
-                if escaped is not None:
-                    return f"{name}:{escaped}"
+        if self._by_stem is None:
+            namespaces = [item for item in self.prefixes if iri.startswith(item[1])]
+        else:
+            stem = iri[:max(iri.rfind("/"), iri.rfind("#")) + 1]
+            namespaces = self._by_stem.get(stem)
+            if namespaces is None:
+                namespaces = self._stem(stem)
+        for name, namespace in namespaces:
+            local = iri[len(namespace):]
+            if not local:
+                return f"{name}:"
+            escaped = _local_name(local)
+            if escaped is not None:
+                return f"{name}:{escaped}"
         return f"<{iri}>"
+
+    def _stem(self, stem: str) -> list[tuple[str, str]]:
+        """The ``(prefix, namespace)`` pairs, longest first, whose namespace IRIs of ``stem``
+        start with (kept in ``_by_stem``)."""
+        found = self._by_stem[stem] = [item for item in self.prefixes if stem.startswith(item[1])]
+        return found
 
     def _typed(self, nt: str) -> str:
         value, datatype = _TYPED.fullmatch(nt).groups()
