@@ -262,9 +262,10 @@ class _Resolver:
         self.types = [self._mention_type(m) for m in self.mentions]
         self.names = [k for k, m in enumerate(self.mentions) if m.is_name]
         self.sets = [k for k, m in enumerate(self.mentions) if m.kind == "group"]
-        #: ``_vote_type``, ``_describes`` and ``_pronoun_facts`` by cluster root.
+        #: ``_vote_type``, the words ``_described_by`` reads and ``_pronoun_facts``, by
+        #: cluster root.
         self.cluster_types: dict[int, str | None] = {}
-        self.descriptions: dict[int, dict[str, bool]] = {}
+        self.descriptions: dict[int, tuple[set[str], set[str]]] = {}
         self.pronoun_facts: dict[int, tuple[bool, set[str]]] = {}
 
     # union-find
@@ -428,38 +429,34 @@ class _Resolver:
 
     def _vote_type(self, root: int) -> str | None:
         members = self.members(root)
-        labels = Counter(self.types[j] for j in members
-                         if self.mentions[j].is_name and self.types[j])
         if any(self.types[j] == "ORG" and has_corporate_suffix(self.mentions[j].text)
                for j in members):
             return "ORG"
-        if not labels:
+        typed = [j for j in members if self.mentions[j].is_name and self.types[j]]
+        if not typed:
             return None
-        longest = max((j for j in members if self.mentions[j].is_name and self.types[j]),
-                      key=lambda j: (len(name_words(self.mentions[j].text)), -j))
+        labels = Counter(self.types[j] for j in typed)
+        longest = max(typed, key=lambda j: (len(name_words(self.mentions[j].text)), -j))
         return max(labels, key=lambda label: (labels[label], label == self.types[longest]))
 
     def _described_by(self, root: int, lemma: str) -> bool:
-        known = self.descriptions.setdefault(root, {})
-        if lemma not in known:
-            known[lemma] = self._describes(self.members(root), lemma)
-        return known[lemma]
-
-    def _describes(self, members: Sequence[int], lemma: str) -> bool:
         """Whether the entity was called a ``lemma`` before: by a title ("Premier Li"), an
         apposition or description ("an analyst"), or a word of its name ("the commission"
         for the National Development and Reform Commission, "the regulator" for a
         Regulatory Commission)."""
-        for j in members:
-            mention = self.mentions[j]
-            if lemma in mention.titles:
-                return True
-            if mention.kind == "nominal" and self.tokens.lemma[mention.head].lower() == lemma:
-                return True
-            if mention.is_name and any(word == lemma or len(lemma) >= 6 and word.startswith(
-                    lemma[:-1]) for word in name_words(mention.text)):
-                return True
-        return False
+        if root not in self.descriptions:
+            called, named = set(), set()
+            for j in self.members(root):
+                mention = self.mentions[j]
+                called.update(mention.titles)
+                if mention.kind == "nominal":
+                    called.add(self.tokens.lemma[mention.head].lower())
+                if mention.is_name:
+                    named.update(name_words(mention.text))
+            self.descriptions[root] = (called, named)
+        called, named = self.descriptions[root]
+        return lemma in called or lemma in named or len(lemma) >= 6 and any(
+            word.startswith(lemma[:-1]) for word in named)
 
     def _pronoun_facts(self, root: int) -> tuple[bool, set[str]]:
         """Whether a cluster holds a name, and the genders of its pronouns."""
@@ -638,7 +635,7 @@ class _Resolver:
             for mention in mentions:
                 if mention.kind == kind == "nominal":
                     first, last, _ = entity_head(self.doc[mention.head])
-                    return self.doc[first.i : last.i + 1].text
+                    return self.tokens.span_text(first.i, last.i)
                 if mention.kind == kind:
                     return _display(mention.text)
         return mentions[0].text
@@ -685,6 +682,8 @@ def _clause_head(tokens: TokenTable, i: int) -> int:
 
 def _ordered_names(mentions: Sequence[EntityMention]) -> tuple[str, ...]:
     """Distinct names, the most complete first: most words, then most used, then first."""
+    if not mentions:
+        return ()
     counts = Counter(_display(m.text) for m in mentions)
     first_seen: dict[str, int] = {}
     for n, mention in enumerate(mentions):

@@ -152,8 +152,10 @@ class TokenTable:
          like_num) = array.T.tolist()
         # offsets below zero come back as unsigned 64-bit numbers
         head, sent_start = array[:, [7, 9]].astype(int64).T.tolist()
-        text, lower, lemma, tag, dep = ([strings[h] for h in column]
-                                        for column in (orth, lower, lemma, tag, dep))
+        text, lower, lemma = ([strings[h] for h in column] for column in (orth, lower, lemma))
+        # few distinct tags and labels: each looked up once
+        tag, dep = ([names[h] for h in column] for column in (tag, dep)
+                    for names in [{h: strings[h] for h in set(column)}])
         head = [i + offset for i, offset in enumerate(head)]
         children: list[list[int]] = [[] for _ in head]
         for i, h in enumerate(head):
@@ -178,6 +180,8 @@ class TokenTable:
     def span_text(self, first: int, last: int) -> str:
         """The text of tokens ``first`` to ``last``, as ``Span.text`` gives it."""
         text, whitespace = self.text, self.whitespace
+        if first == last:
+            return text[last]
         return "".join([*(text[i] + " " if whitespace[i] else text[i]
                           for i in range(first, last)), text[last]])
 
