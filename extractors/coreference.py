@@ -645,7 +645,8 @@ class _Resolver:
         groups: dict[int, list[int]] = {}
         for k in range(len(self.mentions)):
             groups.setdefault(self.find(k), []).append(k)
-        roots = sorted(groups, key=lambda r: min(self.mentions[j].start for j in groups[r]))
+        # in order of first mention: mentions are in text order, so clusters are met so
+        roots = list(groups)
         index = {root: n for n, root in enumerate(roots)}
         clusters = []
         for root in roots:
