@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from extractors.arguments import entity_head
 from extractors.mentions import (
@@ -40,6 +41,7 @@ from extractors.mentions import (
     PRONOUNS,
     REFLEXIVES,
     EntityMention,
+    TokenTable,
     find_mentions,
 )
 from extractors.triple import Argument, EntityRef, Triple
@@ -94,6 +96,8 @@ _DEFINITE = {"the", "this", "that", "these", "those", "both"}
 _CONTRASTIVE = {"other", "another", "second", "rival", "former", "previous", "next", "new",
                 "first", "last", "such", "similar", "different", "same"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+_CLAUSE_DEPS = {"ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "pcomp", "csubj",
+                "parataxis"}
 _OBJECT_DEPS = {"dobj", "iobj", "attr", "dative"}
 #: Sentences back that pronouns and class nouns ("the company") look for an antecedent.
 PRONOUN_WINDOW = 2
@@ -238,20 +242,31 @@ def _is_entity(cluster: EntityCluster, doc: Doc) -> bool:
 
 
 class _Resolver:
-    """Union-find over the mentions of one document, filled by the passes in order."""
+    """Union-find over the mentions of one document, filled by the passes in order.
+
+    Token attributes are read from the document's ``TokenTable``; what a cluster is (its
+    type, the words that described it, its pronouns) is kept by cluster root until a union
+    changes that cluster.
+    """
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.mentions = find_mentions(doc)
+        self.tokens = TokenTable.of(doc)
+        self.mentions = find_mentions(doc, self.tokens)
         self.parent = list(range(len(self.mentions)))
         #: The members of each cluster by its root, kept up to date by ``union`` so that a
         #: cluster's members cost its size, not the document's mention count.
         self.groups = {k: [k] for k in range(len(self.mentions))}
-        self.sentence_of = _sentence_numbers(doc)
+        self.sentence_of = self.tokens.sentence
         self.by_span = {(m.first, m.last): k for k, m in enumerate(self.mentions)}
         self.types = [self._mention_type(m) for m in self.mentions]
-        #: ``_cluster_type`` by cluster root, until the next union changes a cluster.
+        self.names = [k for k, m in enumerate(self.mentions) if m.is_name]
+        self.sets = [k for k, m in enumerate(self.mentions) if m.kind == "group"]
+        #: ``_vote_type``, the words ``_described_by`` reads and ``_pronoun_facts``, by
+        #: cluster root.
         self.cluster_types: dict[int, str | None] = {}
+        self.descriptions: dict[int, tuple[set[str], set[str]]] = {}
+        self.pronoun_facts: dict[int, tuple[bool, set[str]]] = {}
 
     # union-find
     def find(self, k: int) -> int:
@@ -266,7 +281,9 @@ class _Resolver:
             keep, gone = min(ra, rb), max(ra, rb)
             self.parent[gone] = keep
             self.groups[keep] = sorted(self.groups[keep] + self.groups.pop(gone))
-            self.cluster_types.clear()
+            for facts in (self.cluster_types, self.descriptions, self.pronoun_facts):
+                facts.pop(ra, None)
+                facts.pop(rb, None)
 
     def members(self, k: int) -> list[int]:
         return self.groups[self.find(k)]
@@ -285,7 +302,12 @@ class _Resolver:
         return mention.label
 
     def _appositions(self) -> None:
-        doc = self.doc
+        tokens = self.tokens
+        text = tokens.text
+        headed: dict[int, int] = {}  # the first name or phrase on each head token
+        for k, mention in enumerate(self.mentions):
+            if mention.kind in {"name", "nominal"}:
+                headed.setdefault(mention.head, k)
         by_head: dict[int, int] = {}
         for k, mention in enumerate(self.mentions):
             if mention.kind not in {"name", "nominal"}:
@@ -294,48 +316,43 @@ class _Resolver:
             if mention.head in by_head:
                 self.union(by_head[mention.head], k)
             by_head.setdefault(mention.head, k)
-            head = doc[mention.head]
             after = mention.last + 1
-            if (mention.is_name and after + 2 < len(doc) + 1 and doc[after].text == "("
-                    and after + 2 < len(doc) and doc[after + 2].text == ")"):
+            if (mention.is_name and after + 2 < len(text) + 1 and text[after] == "("
+                    and after + 2 < len(text) and text[after + 2] == ")"):
                 inner = self.by_span.get((after + 1, after + 1))
                 if inner is not None and self.mentions[inner].is_name:
                     self.union(k, inner)
                     continue
-            for child in head.children:
-                if child.dep_ != "appos" or child.i <= mention.last:
+            for child in tokens.children[mention.head]:
+                if tokens.dep[child] != "appos" or child <= mention.last:
                     continue
-                other = self._mention_headed_by(child)
+                other = headed.get(child)
                 if (other is not None and self.mentions[other].first == after + 1
-                        and doc[after].text == ","
+                        and text[after] == ","
                         and self._apposition_holds(mention, self.mentions[other])):
                     self.union(k, other)
-
-    def _mention_headed_by(self, token: Token) -> int | None:
-        for k, mention in enumerate(self.mentions):
-            if mention.head == token.i and mention.kind in {"name", "nominal"}:
-                return k
-        return None
 
     def _apposition_holds(self, first: EntityMention, second: EntityMention) -> bool:
         """Name + description ("Robin Zhu, an analyst at Bernstein"), not a list of names."""
         if first.is_name == second.is_name:
             return False
         nominal = first if second.is_name else second
-        head = self.doc[nominal.head]
-        if head.tag_ in {"NNS", "NNPS"} or head.conjuncts:
+        tokens = self.tokens
+        head = nominal.head
+        if tokens.tag[head] in {"NNS", "NNPS"} or self.doc[head].conjuncts:
             return False
-        opener = self.doc[nominal.first].lower_
-        described = any(c.dep_ == "prep" and c.lower_ in {"of", "at", "for", "in", "from"}
-                        for c in head.children)
+        opener = tokens.lower[nominal.first]
+        described = any(tokens.dep[c] == "prep" and tokens.lower[c] in {"of", "at", "for", "in",
+                                                                         "from"}
+                        for c in tokens.children[head])
         return opener in {"a", "an", "the"} or described
 
     def _same_names(self) -> None:
         """The same name, value, or phrase around a name ("the New Zealand government")."""
+        pos = self.tokens.pos
         first_with: dict[tuple[str, ...], int] = {}
         for k, mention in enumerate(self.mentions):
-            if mention.kind == "nominal" and any(
-                    t.pos_ == "PROPN" for t in self.doc[mention.first : mention.last + 1]):
+            if mention.kind == "nominal" and "PROPN" in pos[mention.first : mention.last + 1]:
                 words = [w for w in name_words(mention.text) if w not in _DEFINITE]
                 key = ("nominal", *words)
             elif mention.kind in {"name", "value"}:
@@ -348,47 +365,46 @@ class _Resolver:
                 first_with[key] = k
 
     def _name_variants(self) -> None:
-        names = [k for k, m in enumerate(self.mentions) if m.is_name]
-        for k in names:
-            for match in (self._core_match, self._acronym_match, self._person_match):
-                target = match(k, names)
-                if target is not None:
-                    self.union(k, target)
-                    break
+        """Each name joins the first other name with its core words, else the first it is
+        the acronym of, else a person's name it is part of; names are indexed by these keys
+        once instead of compared pair by pair."""
+        by_core: dict[tuple[str, ...], list[int]] = {}
+        by_initials: dict[str, list[int]] = {}
+        people = []
+        for j in self.names:
+            text = self.mentions[j].text
+            if self.types[j] == _PERSON:
+                words = name_words(text)
+                people.append((j, len(words), set(words)))
+            else:
+                by_core.setdefault(core_words(text), []).append(j)
+            for key in initials(text):
+                by_initials.setdefault(key, []).append(j)
+        for k in self.names:
+            text = self.mentions[k].text
+            target = None
+            if self.types[k] != _PERSON:
+                target = _first_other(by_core.get(core_words(text), ()), k)
+            if target is None:
+                key = acronym_key(text)
+                target = None if key is None else _first_other(by_initials.get(key, ()), k)
+            if target is None:
+                target = self._person_match(k, people)
+            if target is not None:
+                self.union(k, target)
 
-    def _core_match(self, k: int, names: Sequence[int]) -> int | None:
-        mention = self.mentions[k]
-        if type_class(self.types[k]) == "PERSON":
-            return None
-        core = core_words(mention.text)
-        for j in names:
-            if j == k or type_class(self.types[j]) == "PERSON":
-                continue
-            if core_words(self.mentions[j].text) == core:
-                return j
-        return None
-
-    def _acronym_match(self, k: int, names: Sequence[int]) -> int | None:
-        short = self.mentions[k].text
-        for j in names:
-            if j != k and is_acronym_of(short, self.mentions[j].text):
-                return j
-        return None
-
-    def _person_match(self, k: int, names: Sequence[int]) -> int | None:
+    def _person_match(self, k: int, people: Sequence[tuple[int, int, set[str]]]) -> int | None:
         """A shorter name that is part of a person's full name; the nearest earlier wins."""
         mention = self.mentions[k]
         if self.types[k] not in {_PERSON, None}:
             return None
         words = name_words(mention.text)
+        wanted = set(words)
         before, after = None, None
-        for j in names:
-            other = self.mentions[j]
-            longer = name_words(other.text)
-            if (j == k or self.types[j] != _PERSON or len(longer) <= len(words)
-                    or not set(words) <= set(longer)):
+        for j, length, longer in people:
+            if j == k or length <= len(words) or not wanted <= longer:
                 continue
-            if other.start < mention.start:
+            if self.mentions[j].start < mention.start:
                 before = j
             elif after is None:
                 after = j
@@ -413,68 +429,79 @@ class _Resolver:
 
     def _vote_type(self, root: int) -> str | None:
         members = self.members(root)
-        labels = Counter(self.types[j] for j in members
-                         if self.mentions[j].is_name and self.types[j])
         if any(self.types[j] == "ORG" and has_corporate_suffix(self.mentions[j].text)
                for j in members):
             return "ORG"
-        if not labels:
+        typed = [j for j in members if self.mentions[j].is_name and self.types[j]]
+        if not typed:
             return None
-        longest = max((j for j in members if self.mentions[j].is_name and self.types[j]),
-                      key=lambda j: (len(name_words(self.mentions[j].text)), -j))
+        labels = Counter(self.types[j] for j in typed)
+        longest = max(typed, key=lambda j: (len(name_words(self.mentions[j].text)), -j))
         return max(labels, key=lambda label: (labels[label], label == self.types[longest]))
 
-    def _described_by(self, members: Sequence[int], lemma: str) -> bool:
+    def _described_by(self, root: int, lemma: str) -> bool:
         """Whether the entity was called a ``lemma`` before: by a title ("Premier Li"), an
         apposition or description ("an analyst"), or a word of its name ("the commission"
         for the National Development and Reform Commission, "the regulator" for a
         Regulatory Commission)."""
-        for j in members:
-            mention = self.mentions[j]
-            if lemma in mention.titles:
-                return True
-            if mention.kind == "nominal" and self.doc[mention.head].lemma_.lower() == lemma:
-                return True
-            if mention.is_name and any(word == lemma or len(lemma) >= 6 and word.startswith(
-                    lemma[:-1]) for word in name_words(mention.text)):
-                return True
-        return False
+        if root not in self.descriptions:
+            called, named = set(), set()
+            for j in self.members(root):
+                mention = self.mentions[j]
+                called.update(mention.titles)
+                if mention.kind == "nominal":
+                    called.add(self.tokens.lemma[mention.head].lower())
+                if mention.is_name:
+                    named.update(name_words(mention.text))
+            self.descriptions[root] = (called, named)
+        called, named = self.descriptions[root]
+        return lemma in called or lemma in named or len(lemma) >= 6 and any(
+            word.startswith(lemma[:-1]) for word in named)
+
+    def _pronoun_facts(self, root: int) -> tuple[bool, set[str]]:
+        """Whether a cluster holds a name, and the genders of its pronouns."""
+        if root not in self.pronoun_facts:
+            members = self.members(root)
+            self.pronoun_facts[root] = (
+                any(self.mentions[m].is_name for m in members),
+                {PRONOUNS[self.mentions[m].text.lower()][1] for m in members
+                 if self.mentions[m].kind == "pronoun"})
+        return self.pronoun_facts[root]
 
     def _description_antecedent(self, k: int) -> int | None:
         mention = self.mentions[k]
-        doc = self.doc
-        head = doc[mention.head]
-        first = doc[mention.first]
-        if first.lower_ not in _DEFINITE or self.find(k) != k:
+        tokens = self.tokens
+        head = mention.head
+        if tokens.lower[mention.first] not in _DEFINITE or self.find(k) != k:
             return None
-        words = {doc[i].lower_ for i in range(mention.first, mention.last + 1)}
-        if words & _CONTRASTIVE or any(c.dep_ in {"prep", "relcl", "acl"} and c.lower_ != "'s"
-                                       for c in head.children):
+        words = set(tokens.lower[mention.first : mention.last + 1])
+        if words & _CONTRASTIVE or any(
+                tokens.dep[c] in {"prep", "relcl", "acl"} and tokens.lower[c] != "'s"
+                for c in tokens.children[head]):
             return None
-        if any(doc[i].pos_ == "PROPN" for i in range(mention.first, mention.last + 1)):
+        if "PROPN" in tokens.pos[mention.first : mention.last + 1]:
             return None
-        lemma = head.lemma_.lower()
-        plural = head.tag_ in {"NNS", "NNPS"}
+        lemma = tokens.lemma[head].lower()
+        sentence = self.sentence_of[mention.first]
+        if tokens.tag[head] in {"NNS", "NNPS"}:
+            for j in reversed(self.sets[: bisect_left(self.sets, k)]):
+                other = self.mentions[j]
+                if (other.last < mention.first
+                        and sentence - self.sentence_of[other.first] <= DESCRIPTION_WINDOW
+                        and self._group_fits(j, lemma)):
+                    return j
+            return None
         # "the company" may be any company just named; "the central bank" is a new one
         # unless the bank was described so before.
         bare = mention.last - mention.first == 1
-        sentence = self.sentence_of[mention.first]
         best: tuple[int, int] | None = None  # (score, mention index)
-        for j in range(k - 1, -1, -1):
+        for j in reversed(self.names[: bisect_left(self.names, k)]):
             other = self.mentions[j]
             if other.last >= mention.first:
                 continue
             distance = sentence - self.sentence_of[other.first]
             root = self.find(j)
-            if plural:
-                if other.kind != "group" or distance > DESCRIPTION_WINDOW:
-                    continue
-                if self._group_fits(j, lemma):
-                    return j
-                continue
-            if other.kind != "name":
-                continue
-            if self._described_by(self.members(root), lemma):
+            if self._described_by(root, lemma):
                 score = 2
             elif bare and distance <= DESCRIPTION_WINDOW and (
                     lemma in GENERIC_NOUNS.get(type_class(self._cluster_type(root)), ())):
@@ -490,14 +517,14 @@ class _Resolver:
     def _group_fits(self, group: int, lemma: str) -> bool:
         """Whether "these <lemma>" can be the coordination: its parts fit the noun."""
         mention = self.mentions[group]
-        parts = [self.by_span.get((t.i, t.i)) for t in self._group_members(mention)]
+        parts = [self.by_span.get((i, i)) for i in self._group_members(mention)]
         classes = set()
         for part in parts:
             if part is None:
                 return False
             classes.add(type_class(self._cluster_type(self.find(part))))
             if self.mentions[part].kind == "nominal":
-                classes.add("LEMMA:" + self.doc[self.mentions[part].head].lemma_.lower())
+                classes.add("LEMMA:" + self.tokens.lemma[self.mentions[part].head].lower())
         for cls in classes:
             if cls and cls.startswith("LEMMA:"):
                 if cls[6:] != lemma:
@@ -506,15 +533,15 @@ class _Resolver:
                 return False
         return True
 
-    def _group_members(self, group: EntityMention) -> list[Token]:
-        head = self.doc[group.head]
-        return sorted((head, *head.conjuncts), key=lambda t: t.i)
+    def _group_members(self, group: EntityMention) -> list[int]:
+        return sorted((group.head, *(t.i for t in self.doc[group.head].conjuncts)))
 
     def _pronoun_antecedent(self, k: int) -> int | None:
         pronoun = self.mentions[k]
+        tokens = self.tokens
         word = pronoun.text.lower()
         number, gender = PRONOUNS[word]
-        token = self.doc[pronoun.head]
+        token = pronoun.head
         sentence = self.sentence_of[pronoun.first]
         best: tuple[float, int] | None = None
         for j in range(k - 1, -1, -1):
@@ -523,17 +550,18 @@ class _Resolver:
             if distance > PRONOUN_WINDOW:
                 break
             if (other.kind == "value" or other.last >= pronoun.first
-                    or self.doc[other.head].dep_ == "amod"):
+                    or tokens.dep[other.head] == "amod"):
                 continue
             if other.kind == "pronoun" and self.find(j) == j:
                 continue
             if not self._agrees(j, number, gender):
                 continue
             if word in REFLEXIVES:
-                if distance == 0 and _clause_head(self.doc[other.head]) == _clause_head(token):
+                if distance == 0 and (_clause_head(tokens, other.head)
+                                      == _clause_head(tokens, token)):
                     return j
                 continue
-            if token.dep_ != "poss" and distance == 0 and self._bound(other, token):
+            if tokens.dep[token] != "poss" and distance == 0 and self._bound(other, token):
                 continue
             score = self._salience(j, token, distance)
             if best is None or score > best[0]:
@@ -542,21 +570,21 @@ class _Resolver:
 
     def _agrees(self, j: int, number: str, gender: str) -> bool:
         mention = self.mentions[j]
-        root = self.find(j)
-        members = self.members(root)
         if mention.kind == "group":
             return number == "plural"
+        tokens = self.tokens
+        root = self.find(j)
         cluster_type = type_class(self._cluster_type(root))
-        named = any(self.mentions[m].is_name for m in members)
-        head = self.doc[mention.head]
+        named, genders = self._pronoun_facts(root)
+        head = mention.head
         if mention.kind == "nominal" and not named:
-            plural = head.tag_ in {"NNS", "NNPS"}
-            person = head.lemma_.lower() in TYPE_NOUNS["PERSON"]
+            plural = tokens.tag[head] in {"NNS", "NNPS"}
+            person = tokens.lemma[head].lower() in TYPE_NOUNS["PERSON"]
         elif mention.kind == "pronoun":
             plural = PRONOUNS[mention.text.lower()][0] == "plural"
             person = PRONOUNS[mention.text.lower()][1] in {"male", "female"}
         else:
-            plural = cluster_type is None and head.tag_ in {"NNPS", "NNS"}
+            plural = cluster_type is None and tokens.tag[head] in {"NNPS", "NNS"}
             person = cluster_type == "PERSON"
             if self._cluster_type(root) == "NORP" and number == "plural":
                 return True
@@ -564,23 +592,22 @@ class _Resolver:
             return plural or (cluster_type == "ORG" and not person)
         if plural:
             return False
-        genders = {PRONOUNS[self.mentions[m].text.lower()][1] for m in members
-                   if self.mentions[m].kind == "pronoun"}
         if gender in {"male", "female"}:
             return (person or (cluster_type is None and named)) and not (
                 genders - {gender, "any"})
         return not person and not (genders & {"male", "female"})
 
-    def _bound(self, other: EntityMention, pronoun: Token) -> bool:
+    def _bound(self, other: EntityMention, pronoun: int) -> bool:
         """An object pronoun cannot name the subject of its own clause ("Li praised him")."""
-        antecedent = self.doc[other.head]
-        return (antecedent.dep_ in _SUBJECT_DEPS | _OBJECT_DEPS
-                and _clause_head(antecedent) == _clause_head(pronoun))
+        antecedent = other.head
+        return (self.tokens.dep[antecedent] in _SUBJECT_DEPS | _OBJECT_DEPS
+                and _clause_head(self.tokens, antecedent) == _clause_head(self.tokens, pronoun))
 
-    def _salience(self, j: int, pronoun: Token, distance: int) -> float:
+    def _salience(self, j: int, pronoun: int, distance: int) -> float:
         other = self.mentions[j]
-        head = self.doc[other.head]
-        role = head.dep_
+        tokens = self.tokens
+        head = other.head
+        role = tokens.dep[head]
         score = {"nsubj": 80, "nsubjpass": 70}.get(role, 0)
         if role in _OBJECT_DEPS:
             score = 50
@@ -588,17 +615,17 @@ class _Resolver:
             score = 30
         elif role == "poss":
             score = 35
-        if role in _SUBJECT_DEPS and pronoun.dep_ in _SUBJECT_DEPS:
+        if role in _SUBJECT_DEPS and tokens.dep[pronoun] in _SUBJECT_DEPS:
             score += 20
         if other.kind in {"name", "pronoun"}:
             score += 30
-        if distance == 0 and role in _SUBJECT_DEPS and _clause_head(head) != _clause_head(
-                pronoun):
+        if distance == 0 and role in _SUBJECT_DEPS and _clause_head(tokens, head) != _clause_head(
+                tokens, pronoun):
             score += 10
         score += 5 * min(len(self.members(j)), 6)
         score -= 45 * distance
         if distance == 0:
-            score -= 0.1 * (pronoun.i - other.last)
+            score -= 0.1 * (pronoun - other.last)
         return score
 
     def _phrase_label(self, mentions: Sequence[EntityMention]) -> str:
@@ -608,7 +635,7 @@ class _Resolver:
             for mention in mentions:
                 if mention.kind == kind == "nominal":
                     first, last, _ = entity_head(self.doc[mention.head])
-                    return self.doc[first.i : last.i + 1].text
+                    return self.tokens.span_text(first.i, last.i)
                 if mention.kind == kind:
                     return _display(mention.text)
         return mentions[0].text
@@ -618,7 +645,8 @@ class _Resolver:
         groups: dict[int, list[int]] = {}
         for k in range(len(self.mentions)):
             groups.setdefault(self.find(k), []).append(k)
-        roots = sorted(groups, key=lambda r: min(self.mentions[j].start for j in groups[r]))
+        # in order of first mention: mentions are in text order, so clusters are met so
+        roots = list(groups)
         index = {root: n for n, root in enumerate(roots)}
         clusters = []
         for root in roots:
@@ -633,7 +661,7 @@ class _Resolver:
             group = next((self.mentions[j] for j in members
                           if self.mentions[j].kind == "group"), None)
             if group is not None and not names:
-                parts = [self.by_span.get((t.i, t.i)) for t in self._group_members(group)]
+                parts = [self.by_span.get((i, i)) for i in self._group_members(group)]
                 set_members = tuple(sorted({index[self.find(p)] for p in parts
                                             if p is not None}))
             label = names[0] if names else self._phrase_label(mentions)
@@ -641,24 +669,22 @@ class _Resolver:
         return clusters
 
 
-def _sentence_numbers(doc: Doc) -> list[int]:
-    numbers = [0] * len(doc)
-    for n, sentence in enumerate(doc.sents):
-        for i in range(sentence.start, sentence.end):
-            numbers[i] = n
-    return numbers
+def _first_other(candidates: Sequence[int], k: int) -> int | None:
+    """The first of ``candidates`` that is not ``k``."""
+    return next((j for j in candidates if j != k), None)
 
 
-def _clause_head(token: Token) -> Token:
-    """The verb (or root) of the clause a token belongs to."""
-    while token.dep_ not in {"ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "conj",
-                             "pcomp", "csubj", "parataxis"} and token.head != token:
-        token = token.head
-    return token
+def _clause_head(tokens: TokenTable, i: int) -> int:
+    """The verb (or root) of the clause the token at ``i`` belongs to."""
+    while tokens.dep[i] not in _CLAUSE_DEPS and tokens.head[i] != i:
+        i = tokens.head[i]
+    return i
 
 
 def _ordered_names(mentions: Sequence[EntityMention]) -> tuple[str, ...]:
     """Distinct names, the most complete first: most words, then most used, then first."""
+    if not mentions:
+        return ()
     counts = Counter(_display(m.text) for m in mentions)
     first_seen: dict[str, int] = {}
     for n, mention in enumerate(mentions):

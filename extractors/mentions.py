@@ -22,6 +22,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from numpy import int64
+from spacy.attrs import (
+    DEP,
+    HEAD,
+    IDX,
+    IS_ALPHA,
+    IS_PUNCT,
+    IS_SPACE,
+    IS_STOP,
+    LEMMA,
+    LIKE_NUM,
+    LOWER,
+    ORTH,
+    POS,
+    SENT_START,
+    SPACY,
+    TAG,
+)
+from spacy.parts_of_speech import NAMES as _POS_NAMES
 from spacy.tokens import Doc, Span, Token
 
 #: NER labels of values rather than things; they are mentions but never take part in
@@ -84,70 +103,156 @@ class EntityMention:
         return self.kind == "name"
 
 
-def find_mentions(doc: Doc) -> list[EntityMention]:
+_COLUMNS = [ORTH, IDX, LOWER, LEMMA, POS, TAG, DEP, HEAD, SPACY, SENT_START, IS_PUNCT, IS_SPACE,
+            IS_ALPHA, IS_STOP, LIKE_NUM]
+
+
+@dataclass(frozen=True, slots=True)
+class TokenTable:
+    """The token attributes that mention finding and coreference read, as plain lists
+    indexed by token position, read from the ``Doc`` in one ``to_array`` call.
+
+    Every attribute read from a spaCy ``Token`` builds a ``Token`` object first; over the
+    thousands of reads per document that cost more than the rest of the work together.
+    Each list holds what the ``Token`` attribute of that name says (``head`` the head's
+    index, ``sentence`` the number of the sentence, ``children`` the indices of the
+    children in text order).
+
+    >>> from extractors import load_model
+    >>> tokens = TokenTable.of(load_model()("Ant paid. It fell."))
+    >>> tokens.lower[3], tokens.pos[1], tokens.head[0], tokens.sentence, tokens.children[1]
+    ('it', 'VERB', 1, [0, 0, 0, 1, 1, 1], [0, 2])
+    """
+
+    doc: Doc
+    text: list[str]
+    idx: list[int]
+    lower: list[str]
+    lemma: list[str]
+    pos: list[str]
+    tag: list[str]
+    dep: list[str]
+    head: list[int]
+    whitespace: list[bool]
+    sent_start: list[bool]
+    is_punct: list[bool]
+    is_space: list[bool]
+    is_alpha: list[bool]
+    is_stop: list[bool]
+    like_num: list[bool]
+    sentences: list[tuple[int, int]]
+    sentence: list[int]
+    children: list[list[int]]
+
+    @classmethod
+    def of(cls, doc: Doc) -> TokenTable:
+        strings = doc.vocab.strings
+        array = doc.to_array(_COLUMNS)
+        (orth, idx, lower, lemma, pos, tag, dep, _, spacy, _, punct, space, alpha, stop,
+         like_num) = array.T.tolist()
+        # offsets below zero come back as unsigned 64-bit numbers
+        head, sent_start = array[:, [7, 9]].astype(int64).T.tolist()
+        text, lower, lemma = ([strings[h] for h in column] for column in (orth, lower, lemma))
+        # few distinct tags and labels: each looked up once
+        tag, dep = ([names[h] for h in column] for column in (tag, dep)
+                    for names in [{h: strings[h] for h in set(column)}])
+        head = [i + offset for i, offset in enumerate(head)]
+        children: list[list[int]] = [[] for _ in head]
+        for i, h in enumerate(head):
+            if h != i:
+                children[h].append(i)
+        if "sents" in doc.user_hooks or not doc.has_annotation("SENT_START"):
+            # the hook's sentences, or spaCy's error for a document without them
+            sentences = [(s.start, s.end) for s in doc.sents]
+        else:
+            starts = [0, *(i for i in range(1, len(doc)) if sent_start[i] == 1)]
+            sentences = (list(zip(starts, [*starts[1:], len(doc)], strict=True)) if len(doc)
+                         else [])
+        sentence = [0] * len(doc)
+        for n, (start, end) in enumerate(sentences):
+            sentence[start:end] = [n] * (end - start)
+        return cls(doc, text, idx, lower, lemma, [_POS_NAMES[p] for p in pos], tag, dep, head,
+                   [bool(x) for x in spacy], [x > 0 for x in sent_start],
+                   [bool(x) for x in punct], [bool(x) for x in space],
+                   [bool(x) for x in alpha], [bool(x) for x in stop],
+                   [bool(x) for x in like_num], sentences, sentence, children)
+
+    def span_text(self, first: int, last: int) -> str:
+        """The text of tokens ``first`` to ``last``, as ``Span.text`` gives it."""
+        text, whitespace = self.text, self.whitespace
+        if first == last:
+            return text[last]
+        return "".join([*(text[i] + " " if whitespace[i] else text[i]
+                          for i in range(first, last)), text[last]])
+
+
+def find_mentions(doc: Doc, tokens: TokenTable | None = None) -> list[EntityMention]:
     """Every mention in the document, in text order (outer mentions before nested ones).
+
+    ``tokens`` is the document's ``TokenTable`` when the caller has built it already.
 
     >>> from extractors import load_model
     >>> doc = load_model()("Regulators fined Jack Ma’s Ant Group. It paid.")
     >>> [(m.text, m.kind) for m in find_mentions(doc)]
     [('Regulators', 'nominal'), ('Jack Ma', 'name'), ('Ant Group', 'name'), ('It', 'pronoun')]
     """
+    tokens = tokens or TokenTable.of(doc)
     found: dict[tuple[int, int], EntityMention] = {}
-    names = list(_names(doc))
+    names = list(_names(tokens))
     covered = {i for m in names for i in range(m.first, m.last + 1)}
-    for mention in [*names, *_unlabelled_names(doc, covered), *_nominals(doc),
-                    *_groups(doc), *_pronouns(doc)]:
+    for mention in [*names, *_unlabelled_names(tokens, covered), *_nominals(tokens),
+                    *_groups(tokens), *_pronouns(tokens)]:
         found.setdefault((mention.first, mention.last), mention)
     return sorted(found.values(), key=lambda m: (m.start, -m.end))
 
 
-def _mention(doc: Doc, first: int, last: int, kind: str, label: str | None,
+def _mention(tokens: TokenTable, first: int, last: int, kind: str, label: str | None,
              head: int | None = None, titles: tuple[str, ...] = ()) -> EntityMention:
-    span = doc[first : last + 1]
-    return EntityMention(span.text, span.start_char, span.end_char, kind, label, first, last,
+    return EntityMention(tokens.span_text(first, last), tokens.idx[first],
+                         tokens.idx[last] + len(tokens.text[last]), kind, label, first, last,
                          last if head is None else head, titles)
 
 
 # -- names ------------------------------------------------------------------------------------
 
 
-def _names(doc: Doc):
-    for ent in doc.ents:
-        if ent.label_ in _IGNORED_LABELS:
+def _names(tokens: TokenTable):
+    for ent in tokens.doc.ents:
+        label = ent.label_
+        if label in _IGNORED_LABELS:
             continue
-        if ent.label_ in VALUE_LABELS:
-            if _is_product_number(ent):
+        if label in VALUE_LABELS:
+            if _is_product_number(tokens, ent.start, ent.end):
                 continue
-            yield _mention(doc, ent.start, ent.end - 1, "value", ent.label_)
+            yield _mention(tokens, ent.start, ent.end - 1, "value", label)
             continue
-        for first, last in _name_parts(ent):
-            yield from _trimmed_name(doc, first, last, ent.label_)
+        for first, last in _name_parts(tokens, ent):
+            yield from _trimmed_name(tokens, first, last, label)
 
 
-def _is_product_number(ent: Span) -> bool:
+def _is_product_number(tokens: TokenTable, start: int, end: int) -> bool:
     """"6" in "Internet Explorer 6": a number that ends a name is part of the name."""
-    token = ent[0]
-    return (len(ent) == 1 and token.dep_ == "nummod" and token.head.pos_ == "PROPN"
-            and token.i == token.head.i + 1)
+    head = tokens.head[start]
+    return (end - start == 1 and tokens.dep[start] == "nummod" and tokens.pos[head] == "PROPN"
+            and start == head + 1)
 
 
-def _name_parts(ent: Span) -> list[tuple[int, int]]:
+def _name_parts(tokens: TokenTable, ent: Span) -> list[tuple[int, int]]:
     """Split a named-entity span at possessives and at a coordination of whole names."""
     parts: list[tuple[int, int]] = []
-    start = ent.start
-    root = ent.root
-    for token in ent:
-        cut = token.text in _POSSESSIVES or token.tag_ == "POS"
-        coordinated = (token.dep_ in {"cc", "punct"} and token.i + 1 < ent.end
-                       and _is_conjunct_of(ent.doc[token.i + 1], root, ent))
+    start = first = ent.start
+    end = ent.end
+    for i in range(first, end):
+        cut = tokens.text[i] in _POSSESSIVES or tokens.tag[i] == "POS"
+        coordinated = (tokens.dep[i] in {"cc", "punct"} and i + 1 < end
+                       and _is_conjunct_of(ent.doc[i + 1], ent.root, ent))
         if cut or coordinated:
-            if token.i > start:
-                parts.append((start, token.i - 1))
-            start = token.i + 1
-    if start < ent.end:
-        parts.append((start, ent.end - 1))
+            if i > start:
+                parts.append((start, i - 1))
+            start = i + 1
+    if start < end:
+        parts.append((start, end - 1))
     return parts
-
 
 def _is_conjunct_of(token: Token, root: Token, ent: Span) -> bool:
     """Whether ``token`` starts a name coordinated with the span's root name.
@@ -161,132 +266,193 @@ def _is_conjunct_of(token: Token, root: Token, ent: Span) -> bool:
         token.head == root or token.head.conjuncts and root in token.head.conjuncts)
 
 
-def _trimmed_name(doc: Doc, first: int, last: int, label: str):
+def _trimmed_name(tokens: TokenTable, first: int, last: int, label: str):
     """The name without leading articles and titles or a trailing possessive or punctuation."""
+    text, lower, punct = tokens.text, tokens.lower, tokens.is_punct
     titles = []
-    while first <= last and (doc[first].lower_ in _DETERMINERS or doc[first].is_punct):
+    while first <= last and (lower[first] in _DETERMINERS or punct[first]):
         first += 1
-    while first < last and label == "PERSON" and doc[first].lower_.rstrip(".") in TITLES:
-        titles.append(doc[first].lower_.rstrip("."))
+    while first < last and label == "PERSON" and lower[first].rstrip(".") in TITLES:
+        titles.append(lower[first].rstrip("."))
         first += 1
-    while last >= first and (doc[last].text in _POSSESSIVES or doc[last].tag_ == "POS"
-                             or (doc[last].is_punct and doc[last].text not in ".")):
+    while last >= first and (text[last] in _POSSESSIVES or tokens.tag[last] == "POS"
+                             or (punct[last] and text[last] not in ".")):
         last -= 1
     if first > last:
         return
-    last = _with_product_number(doc, last)
-    if first < last and doc[last].lower_.rstrip(".") in CORPORATE_SUFFIXES:
+    last = _with_product_number(tokens, last)
+    if first < last and lower[last].rstrip(".") in CORPORATE_SUFFIXES:
         label = "ORG"  # "Jack Ma’s Ant Group" is one PERSON span to the small model
-    titles.extend(_preceding_titles(doc, first))
-    yield _mention(doc, first, last, "name", label, titles=tuple(dict.fromkeys(titles)))
+    titles.extend(_preceding_titles(tokens, first))
+    yield _mention(tokens, first, last, "name", label, titles=tuple(dict.fromkeys(titles)))
 
 
-def _with_product_number(doc: Doc, last: int) -> int:
-    following = doc[last + 1] if last + 1 < len(doc) else None
-    if (following is not None and following.like_num and following.dep_ == "nummod"
-            and following.head.i == last):
-        return last + 1
+def _with_product_number(tokens: TokenTable, last: int) -> int:
+    following = last + 1
+    if (following < len(tokens.text) and tokens.like_num[following]
+            and tokens.dep[following] == "nummod" and tokens.head[following] == last):
+        return following
     return last
 
 
-def _preceding_titles(doc: Doc, first: int) -> list[str]:
+def _preceding_titles(tokens: TokenTable, first: int) -> list[str]:
     """Title-like words right before a name: "Premier Li Qiang", "video-sharing site Bilibili"."""
     found = []
     i = first - 1
-    while i >= 0 and doc[i].dep_ in {"compound", "amod", "nmod"} and doc[i].head.i >= first:
-        word = doc[i]
-        if word.pos_ in {"NOUN", "PROPN"} and (word.pos_ == "NOUN"
-                                               or word.lower_.rstrip(".") in TITLES):
-            found.append(word.lemma_.lower().rstrip("."))
+    while i >= 0 and tokens.dep[i] in {"compound", "amod", "nmod"} and tokens.head[i] >= first:
+        pos = tokens.pos[i]
+        if pos in {"NOUN", "PROPN"} and (pos == "NOUN"
+                                         or tokens.lower[i].rstrip(".") in TITLES):
+            found.append(tokens.lemma[i].lower().rstrip("."))
         i -= 1
     return found
 
 
-def _unlabelled_names(doc: Doc, covered: set[int]):
+def _unlabelled_names(tokens: TokenTable, covered: set[int]):
     """Runs of proper nouns that no named entity covers ("Douyin", "Tmall").
 
     Not in lines written in title case ("China Shows a Positive Attitude"), where the tagger
     calls every capitalised word a proper noun.
     """
-    headline = _title_case_tokens(doc)
+    headline = _title_case_tokens(tokens)
+    pos, text = tokens.pos, tokens.text
+    n = len(pos)
     i = 0
-    while i < len(doc):
-        if (doc[i].pos_ != "PROPN" or i in covered or i in headline
-                or not doc[i].text[:1].isalnum()):
+    while i < n:
+        if pos[i] != "PROPN" or i in covered or i in headline or not text[i][:1].isalnum():
             i += 1
             continue
         j = i
-        while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and j + 1 not in covered:
+        while j + 1 < n and pos[j + 1] == "PROPN" and j + 1 not in covered:
             j += 1
         first = i
-        while first <= j and doc[first].lower_.rstrip(".") in TITLES:
+        while first <= j and tokens.lower[first].rstrip(".") in TITLES:
             first += 1
         # A capitalised plural opening a sentence is a common noun ("Regulators fined ...").
-        opening_plural = first == j and doc[j].is_sent_start and doc[j].tag_ == "NNPS"
+        opening_plural = first == j and tokens.sent_start[j] and tokens.tag[j] == "NNPS"
         if first <= j and not opening_plural:
-            yield _mention(doc, first, _with_product_number(doc, j), "name", None,
-                           titles=tuple(_preceding_titles(doc, first)))
+            yield _mention(tokens, first, _with_product_number(tokens, j), "name", None,
+                           titles=tuple(_preceding_titles(tokens, first)))
         i = j + 1
 
 
-def _title_case_tokens(doc: Doc) -> set[int]:
+def _title_case_tokens(tokens: TokenTable) -> set[int]:
     """Tokens of headlines: sentences without final punctuation whose words (three or more)
     nearly all start with a capital."""
+    text, alpha, stop, space = tokens.text, tokens.is_alpha, tokens.is_stop, tokens.is_space
     found: set[int] = set()
-    for sentence in doc.sents:
-        words = [t for t in sentence if t.is_alpha and not t.is_stop]
-        ending = [t for t in sentence if not t.is_space]
-        if ending and ending[-1].text in {".", "!", "?", '"', "”"}:
+    for start, end in tokens.sentences:
+        ending = next((i for i in range(end - 1, start - 1, -1) if not space[i]), None)
+        if ending is not None and text[ending] in {".", "!", "?", '"', "”"}:
             continue
-        if len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words):
-            found.update(range(sentence.start, sentence.end))
+        words = [text[i] for i in range(start, end) if alpha[i] and not stop[i]]
+        if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words):
+            found.update(range(start, end))
     return found
 
 
 # -- nominals, groups, pronouns ----------------------------------------------------------------
 
+#: Dependencies of the heads of spaCy's English noun chunks.
+_CHUNK_DEPS = {"oprd", "nsubj", "dobj", "nsubjpass", "pcomp", "pobj", "dative", "appos",
+               "attr", "ROOT"}
 
-def _nominals(doc: Doc):
+
+def _nominals(tokens: TokenTable):
     """Common-noun phrases: spaCy's noun chunks headed by a common noun."""
-    for chunk in doc.noun_chunks:
-        root = chunk.root
-        if root.pos_ not in _NOMINAL_POS:
+    for start, end in _noun_chunks(tokens):
+        root = _span_root(tokens, start, end)
+        if tokens.pos[root] not in _NOMINAL_POS:
             continue
-        first = chunk.start
-        while first < root.i and (doc[first].is_punct or doc[first].is_space):
+        first = start
+        while first < root and (tokens.is_punct[first] or tokens.is_space[first]):
             first += 1
-        yield _mention(doc, first, root.i, "nominal", None, head=root.i)
+        yield _mention(tokens, first, root, "nominal", None, head=root)
 
 
-def _groups(doc: Doc):
+def _noun_chunks(tokens: TokenTable):
+    """The spans of ``Doc.noun_chunks`` as spaCy's English syntax iterator finds them,
+    without building a ``Span`` per chunk or a ``Token`` per word."""
+    doc, pos, dep, head = tokens.doc, tokens.pos, tokens.dep, tokens.head
+    prev_end = -1
+    for i, tag in enumerate(pos):
+        if tag not in {"NOUN", "PROPN", "PRON"}:
+            continue
+        left = doc[i].left_edge.i  # spaCy's own edge: non-projective parses bend it
+        if left <= prev_end:
+            continue
+        if dep[i] in _CHUNK_DEPS:
+            prev_end = i
+            yield left, i + 1
+        elif dep[i] == "conj":
+            h = head[i]
+            while dep[h] == "conj" and head[h] < h:
+                h = head[h]
+            if dep[h] in _CHUNK_DEPS:
+                prev_end = i
+                yield left, i + 1
+
+
+def _span_root(tokens: TokenTable, start: int, end: int) -> int:
+    """``Span.root`` of tokens ``start`` to ``end`` (exclusive): a sentence root in it, else
+    the token nearest the root among those whose head is outside, spaCy's way."""
+    head = tokens.head
+    if end - start == 1:
+        return start
+    for i in range(start, end):
+        if head[i] == i:
+            return i
+    best, root = len(head), -1
+    for i in range(start, end):
+        if start <= head[i] < end:
+            continue
+        if (tokens.is_space[i] or tokens.is_punct[i]) and not tokens.children[i]:
+            depth = len(head) - 1
+        else:
+            depth, j = 0, i
+            while head[j] != j:
+                j = head[j]
+                depth += 1
+                if depth >= len(head):
+                    raise RuntimeError(f"token {i} of the document has a cycle of heads")
+        if depth < best:
+            best, root = depth, i
+    return start if root == -1 else root
+
+
+def _groups(tokens: TokenTable):
     """Coordinations of nouns or names: "Alibaba and Tencent", "exports and spending"; not
     the coordination inside a name ("National Development and Reform Commission")."""
-    for token in doc:
-        if (token.dep_ in {"conj", "compound", "nmod", "amod"} or not token.conjuncts
-                or token.pos_ not in {"NOUN", "PROPN"}):
+    doc, pos, dep = tokens.doc, tokens.pos, tokens.dep
+    for i, children in enumerate(tokens.children):
+        # a token without a "conj" child has no conjuncts
+        if (dep[i] in {"conj", "compound", "nmod", "amod"} or pos[i] not in {"NOUN", "PROPN"}
+                or not any(dep[c] == "conj" for c in children)):
             continue
-        members = sorted((token, *token.conjuncts), key=lambda t: t.i)
-        if any(m.pos_ not in {"NOUN", "PROPN"} for m in members):
+        token = doc[i]
+        if not token.conjuncts:
             continue
-        first = _left_edge(members[0])
-        last = members[-1].i
-        yield _mention(doc, first, last, "group", None, head=token.i)
+        members = sorted((i, *(t.i for t in token.conjuncts)))
+        if any(pos[m] not in {"NOUN", "PROPN"} for m in members):
+            continue
+        yield _mention(tokens, _left_edge(tokens, members[0]), members[-1], "group", None,
+                       head=i)
 
 
-def _left_edge(token: Token) -> int:
+def _left_edge(tokens: TokenTable, i: int) -> int:
     """Start of a noun phrase without its leading punctuation."""
-    first = token.left_edge.i
-    while first < token.i and (token.doc[first].is_punct or token.doc[first].is_space):
+    first = tokens.doc[i].left_edge.i
+    while first < i and (tokens.is_punct[first] or tokens.is_space[first]):
         first += 1
     return first
 
 
-def _pronouns(doc: Doc):
+def _pronouns(tokens: TokenTable):
     """Third-person pronouns; not a capitalised one inside a line ("The Tech Crackdown and
     Its Impact"), which is a headline's, with nothing before it to refer to."""
-    for token in doc:
-        if token.lower_ not in PRONOUNS or (token.pos_ != "PRON" and token.tag_ != "PRP$"):
+    for i, lower in enumerate(tokens.lower):
+        if lower not in PRONOUNS or (tokens.pos[i] != "PRON" and tokens.tag[i] != "PRP$"):
             continue
-        if token.text[0].isupper() and not token.is_sent_start:
+        if tokens.text[i][0].isupper() and not tokens.sent_start[i]:
             continue
-        yield _mention(doc, token.i, token.i, "pronoun", None)
+        yield _mention(tokens, i, i, "pronoun", None)
