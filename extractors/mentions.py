@@ -254,6 +254,7 @@ def _name_parts(tokens: TokenTable, ent: Span) -> list[tuple[int, int]]:
         parts.append((start, end - 1))
     return parts
 
+
 def _is_conjunct_of(token: Token, root: Token, ent: Span) -> bool:
     """Whether ``token`` starts a name coordinated with the span's root name.
 
