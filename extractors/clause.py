@@ -191,6 +191,14 @@ def complement_prepositions(token: Token) -> list[tuple[Token, Token]]:
             if not is_time_expression(pobj)]
 
 
+def forget_answers() -> None:
+    """Drop the answers kept for the last sentences and verbs, and with them their ``Doc``:
+    a parsed ``Doc`` holds far more memory than its text (a few kept across a build held
+    170 MB), so extraction calls this when it is done with a document."""
+    for kept in (object_of, verb_subject, predicates, predicates_with_subject):
+        kept.cache_clear()
+
+
 @lru_cache(maxsize=8)
 def predicates(sentence: Span) -> tuple[Token, ...]:
     """Every verb of the sentence that heads a clause (:func:`is_predicate`), in order."""

@@ -14,6 +14,7 @@ from dataclasses import replace
 from spacy.tokens import Doc, Span, Token
 
 from extractors.arguments import conjuncts, make_argument, make_extra_argument, resolve_relative
+from extractors.clause import forget_answers
 from extractors.confidence import confidence, features, parse_features
 from extractors.coreference import resolve, resolve_arguments
 from extractors.nlp import load_model
@@ -110,10 +111,13 @@ def extract_doc(doc: Doc, doc_id: str = "doc") -> list[Triple]:
     """Apply every registered rule to every sentence of a parsed ``Doc``, then point the
     arguments at the entities coreference found (``He`` -> Li Qiang)."""
     triples: list[Triple] = []
-    for index, sentence in enumerate(doc.sents):
-        sentence = _without_edge_space(sentence)
-        if len(sentence):
-            triples.extend(extract_sentence(sentence, index, doc_id))
+    try:
+        for index, sentence in enumerate(doc.sents):
+            sentence = _without_edge_space(sentence)
+            if len(sentence):
+                triples.extend(extract_sentence(sentence, index, doc_id))
+    finally:
+        forget_answers()
     return resolve_arguments(triples, resolve(doc))
 
 
