@@ -11,6 +11,7 @@ import hashlib
 import re
 from urllib.parse import quote
 
+import pyoxigraph
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Namespace, URIRef
 
 from extractors.errors import NewsgraphError
@@ -136,12 +137,24 @@ class Vocabulary:
 
     @staticmethod
     def is_iri(text: str) -> bool:
-        """True for an absolute IRI that every RDF syntax can write.
+        """True for an absolute IRI that every RDF syntax can write and every parser reads.
+
+        Beyond the characters no RDF syntax writes raw, RFC 3987 is strict (control
+        characters such as DEL, a ``%`` without two hex digits, a second ``#``, brackets
+        outside a host) and so is oxigraph's parser: pyoxigraph checks it.
 
         >>> Vocabulary.is_iri("https://en.wikinews.org/wiki/X"), Vocabulary.is_iri("a b")
         (True, False)
+        >>> [Vocabulary.is_iri(text) for text in ("A:\\x7f", "https://x/100%", "A:a#b#c")]
+        [False, False, False]
         """
-        return _ABSOLUTE_IRI.fullmatch(text) is not None
+        if _ABSOLUTE_IRI.fullmatch(text) is None:
+            return False
+        try:
+            pyoxigraph.NamedNode(text)
+        except ValueError:
+            return False
+        return True
 
     @property
     def prefixes(self) -> dict[str, str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 import rdflib
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from extractors import extract
@@ -38,8 +38,10 @@ MIXED_TEXT = st.lists(st.one_of(st.sampled_from(SENTENCES), ANY_TEXT, AWKWARD),
 
 def examples(count: int) -> settings:
     """Run a property on ``count`` generated examples; spaCy calls are slower than the default
-    deadline allows, so none is set."""
-    return settings(max_examples=count, deadline=None,
+    deadline allows, so none is set. The examples are the same on every run (``derandomize``):
+    a CI run must not pass or fail by luck. A case a random run once found is kept with
+    ``@example``."""
+    return settings(max_examples=count, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -116,11 +118,26 @@ NAMES = st.lists(ANY_TEXT.filter(str.strip), min_size=2, max_size=5)
 METADATA = st.fixed_dictionaries({
     "doc_id": ANY_TEXT.filter(str.strip), "title": ANY_TEXT, "source": ANY_TEXT,
     "date": st.one_of(ANY_TEXT, st.dates().map(str)),
-    "url": st.one_of(ANY_TEXT, st.just("https://example.com/a b?q=<x>&r=\"y\"#{z}"))})
+    "url": st.one_of(ANY_TEXT, ANY_TEXT.map("https://example.com/".__add__),
+                     st.just("https://example.com/a b?q=<x>&r=\"y\"#{z}"))})
+#: URLs that look like IRIs but that RFC 3987 (and oxigraph's parser) refuse; the first was
+#: found by a random run: it was written as an IRI, and oxigraph could not read the Turtle.
+_NOT_IRIS = ("A:\x7f", "https://example.com/100%", "https://example.com/a#b#c",
+             "https://example.com/[", "https://example.com/\x85")
+
+
+def _with_url(url: str) -> tuple:
+    """Arguments of the Turtle property below for a one-fact graph whose document has ``url``."""
+    return ["0", "1"], "0", {"doc_id": "0", "title": "", "source": "", "date": "", "url": url}
 
 
 @examples(200)
 @given(NAMES, ANY_TEXT.filter(str.strip), METADATA)
+@example(*_with_url(_NOT_IRIS[0]))
+@example(*_with_url(_NOT_IRIS[1]))
+@example(*_with_url(_NOT_IRIS[2]))
+@example(*_with_url(_NOT_IRIS[3]))
+@example(*_with_url(_NOT_IRIS[4]))
 def test_any_entity_names_give_turtle_that_rdflib_and_oxigraph_parse(names, relation,
                                                                        metadata):
     kg = _graph(names, relation, metadata)
