@@ -339,7 +339,7 @@ class _Resolver:
         nominal = first if second.is_name else second
         tokens = self.tokens
         head = nominal.head
-        if tokens.tag[head] in {"NNS", "NNPS"} or self.doc[head].conjuncts:
+        if tokens.tag[head] in {"NNS", "NNPS"} or tokens.conjuncts(head):
             return False
         opener = tokens.lower[nominal.first]
         described = any(tokens.dep[c] == "prep" and tokens.lower[c] in {"of", "at", "for", "in",
@@ -534,7 +534,7 @@ class _Resolver:
         return True
 
     def _group_members(self, group: EntityMention) -> list[int]:
-        return sorted((group.head, *(t.i for t in self.doc[group.head].conjuncts)))
+        return sorted((group.head, *self.tokens.conjuncts(group.head)))
 
     def _pronoun_antecedent(self, k: int) -> int | None:
         pronoun = self.mentions[k]
@@ -725,8 +725,12 @@ def resolve_arguments(triples: Sequence[Triple], clusters: Sequence[EntityCluste
         if resolved:
             for mention in cluster.mentions:
                 by_end.setdefault(mention.end, resolved)
-    return [replace(triple, subject=_resolved(triple.subject, by_end),
-                    object=_resolved(triple.object, by_end)) for triple in triples]
+    resolved_triples = []
+    for triple in triples:
+        subject, object_ = (_resolved(triple.subject, by_end), _resolved(triple.object, by_end))
+        resolved_triples.append(triple if subject is triple.subject and object_ is triple.object
+                                else replace(triple, subject=subject, object=object_))
+    return resolved_triples
 
 
 def _entity_ref(cluster: EntityCluster) -> EntityRef | None:
