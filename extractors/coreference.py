@@ -433,8 +433,8 @@ class _Resolver:
                for j in members):
             return "ORG"
         typed = [j for j in members if self.mentions[j].is_name and self.types[j]]
-        if not typed:
-            return None
+        if len(typed) < 2:
+            return self.types[typed[0]] if typed else None
         labels = Counter(self.types[j] for j in typed)
         longest = max(typed, key=lambda j: (len(name_words(self.mentions[j].text)), -j))
         return max(labels, key=lambda label: (labels[label], label == self.types[longest]))
@@ -495,12 +495,17 @@ class _Resolver:
         # unless the bank was described so before.
         bare = mention.last - mention.first == 1
         best: tuple[int, int] | None = None  # (score, mention index)
+        # A cluster's later names score as its most recent one or lower: each is weighed once.
+        weighed = set()
         for j in reversed(self.names[: bisect_left(self.names, k)]):
             other = self.mentions[j]
             if other.last >= mention.first:
                 continue
-            distance = sentence - self.sentence_of[other.first]
             root = self.find(j)
+            if root in weighed:
+                continue
+            weighed.add(root)
+            distance = sentence - self.sentence_of[other.first]
             if self._described_by(root, lemma):
                 score = 2
             elif bare and distance <= DESCRIPTION_WINDOW and (
@@ -642,15 +647,17 @@ class _Resolver:
 
     # output
     def _clusters(self) -> list[EntityCluster]:
-        groups: dict[int, list[int]] = {}
-        for k in range(len(self.mentions)):
-            groups.setdefault(self.find(k), []).append(k)
-        # in order of first mention: mentions are in text order, so clusters are met so
-        roots = list(groups)
+        # A cluster's root is its first mention (``union`` keeps the smaller root), and
+        # mentions are in text order: in order of roots, clusters come in order of first
+        # mention.
+        roots = sorted(self.groups)
         index = {root: n for n, root in enumerate(roots)}
         clusters = []
         for root in roots:
-            members = groups[root]
+            members = self.groups[root]
+            if len(members) == 1 and self.mentions[root].kind != "group":
+                clusters.append(self._single_cluster(root))
+                continue
             mentions = tuple(sorted((self.mentions[j] for j in members),
                                     key=lambda m: (m.start, m.end)))
             names = _ordered_names([m for m in mentions if m.is_name])
@@ -668,6 +675,15 @@ class _Resolver:
             clusters.append(EntityCluster(label, entity_type, mentions, names, set_members))
         return clusters
 
+    def _single_cluster(self, k: int) -> EntityCluster:
+        """The cluster of a mention that nothing joined, not a set: most are, and the votes
+        and orderings of ``_clusters`` have one answer for them."""
+        mention = self.mentions[k]
+        if mention.is_name:
+            name = _display(mention.text)
+            return EntityCluster(name, self._cluster_type(k), (mention,), (name,))
+        entity_type = mention.label if mention.kind == "value" else None
+        return EntityCluster(self._phrase_label((mention,)), entity_type, (mention,))
 
 def _first_other(candidates: Sequence[int], k: int) -> int | None:
     """The first of ``candidates`` that is not ``k``."""
