@@ -99,6 +99,12 @@ _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _CLAUSE_DEPS = {"ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "pcomp", "csubj",
                 "parataxis"}
 _OBJECT_DEPS = {"dobj", "iobj", "attr", "dative"}
+_ARGUMENT_DEPS = _SUBJECT_DEPS | _OBJECT_DEPS
+#: How salient an antecedent is by its role in its clause, before the other clues.
+_ROLE_SALIENCE = {"nsubj": 80, "nsubjpass": 70, "pobj": 30, "poss": 35,
+                  **dict.fromkeys(_OBJECT_DEPS, 50)}
+_PLURAL_TAGS = {"NNS", "NNPS"}
+_GENDERS = {"male", "female"}
 #: Sentences back that pronouns and class nouns ("the company") look for an antecedent.
 PRONOUN_WINDOW = 2
 DESCRIPTION_WINDOW = 3
@@ -260,13 +266,18 @@ class _Resolver:
         self.sentence_of = self.tokens.sentence
         self.by_span = {(m.first, m.last): k for k, m in enumerate(self.mentions)}
         self.types = [self._mention_type(m) for m in self.mentions]
+        #: Whether a mention is a company's name with its designator ("Ant Group").
+        self.suffixed = [t == "ORG" and has_corporate_suffix(m.text)
+                         for t, m in zip(self.types, self.mentions, strict=True)]
         self.names = [k for k, m in enumerate(self.mentions) if m.is_name]
         self.sets = [k for k, m in enumerate(self.mentions) if m.kind == "group"]
         #: ``_vote_type``, the words ``_described_by`` reads and ``_pronoun_facts``, by
         #: cluster root.
         self.cluster_types: dict[int, str | None] = {}
-        self.descriptions: dict[int, tuple[set[str], set[str]]] = {}
+        self.descriptions: dict[int, tuple[set[str], dict[str, bool]]] = {}
         self.pronoun_facts: dict[int, tuple[bool, set[str]]] = {}
+        #: ``_clause_head`` by token.
+        self.clause_heads: dict[int, int] = {}
 
     # union-find
     def find(self, k: int) -> int:
@@ -429,8 +440,7 @@ class _Resolver:
 
     def _vote_type(self, root: int) -> str | None:
         members = self.members(root)
-        if any(self.types[j] == "ORG" and has_corporate_suffix(self.mentions[j].text)
-               for j in members):
+        if any(self.suffixed[j] for j in members):
             return "ORG"
         typed = [j for j in members if self.mentions[j].is_name and self.types[j]]
         if len(typed) < 2:
@@ -453,10 +463,14 @@ class _Resolver:
                     called.add(self.tokens.lemma[mention.head].lower())
                 if mention.is_name:
                     named.update(name_words(mention.text))
-            self.descriptions[root] = (called, named)
-        called, named = self.descriptions[root]
-        return lemma in called or lemma in named or len(lemma) >= 6 and any(
-            word.startswith(lemma[:-1]) for word in named)
+            # the words of its names, and the answer for each noun asked about so far
+            self.descriptions[root] = (named, dict.fromkeys(called | named, True))
+        named, answers = self.descriptions[root]
+        answer = answers.get(lemma)
+        if answer is None:
+            answer = answers[lemma] = len(lemma) >= 6 and any(
+                word.startswith(lemma[:-1]) for word in named)
+        return answer
 
     def _pronoun_facts(self, root: int) -> tuple[bool, set[str]]:
         """Whether a cluster holds a name, and the genders of its pronouns."""
@@ -543,30 +557,30 @@ class _Resolver:
 
     def _pronoun_antecedent(self, k: int) -> int | None:
         pronoun = self.mentions[k]
-        tokens = self.tokens
+        mentions, sentence_of, dep = self.mentions, self.sentence_of, self.tokens.dep
         word = pronoun.text.lower()
         number, gender = PRONOUNS[word]
         token = pronoun.head
-        sentence = self.sentence_of[pronoun.first]
+        sentence = sentence_of[pronoun.first]
+        may_bind = dep[token] != "poss"
         best: tuple[float, int] | None = None
         for j in range(k - 1, -1, -1):
-            other = self.mentions[j]
-            distance = sentence - self.sentence_of[other.first]
+            other = mentions[j]
+            distance = sentence - sentence_of[other.first]
             if distance > PRONOUN_WINDOW:
                 break
             if (other.kind == "value" or other.last >= pronoun.first
-                    or tokens.dep[other.head] == "amod"):
+                    or dep[other.head] == "amod"):
                 continue
             if other.kind == "pronoun" and self.find(j) == j:
                 continue
             if not self._agrees(j, number, gender):
                 continue
             if word in REFLEXIVES:
-                if distance == 0 and (_clause_head(tokens, other.head)
-                                      == _clause_head(tokens, token)):
+                if distance == 0 and self._clause_of(other.head) == self._clause_of(token):
                     return j
                 continue
-            if tokens.dep[token] != "poss" and distance == 0 and self._bound(other, token):
+            if may_bind and distance == 0 and self._bound(other, token):
                 continue
             score = self._salience(j, token, distance)
             if best is None or score > best[0]:
@@ -579,59 +593,62 @@ class _Resolver:
             return number == "plural"
         tokens = self.tokens
         root = self.find(j)
-        cluster_type = type_class(self._cluster_type(root))
+        raw_type = self._cluster_type(root)
+        cluster_type = _TYPE_CLASSES.get(raw_type or "")
         named, genders = self._pronoun_facts(root)
         head = mention.head
         if mention.kind == "nominal" and not named:
-            plural = tokens.tag[head] in {"NNS", "NNPS"}
+            plural = tokens.tag[head] in _PLURAL_TAGS
             person = tokens.lemma[head].lower() in TYPE_NOUNS["PERSON"]
         elif mention.kind == "pronoun":
-            plural = PRONOUNS[mention.text.lower()][0] == "plural"
-            person = PRONOUNS[mention.text.lower()][1] in {"male", "female"}
+            its_number, its_gender = PRONOUNS[mention.text.lower()]
+            plural = its_number == "plural"
+            person = its_gender in _GENDERS
         else:
-            plural = cluster_type is None and tokens.tag[head] in {"NNPS", "NNS"}
+            plural = cluster_type is None and tokens.tag[head] in _PLURAL_TAGS
             person = cluster_type == "PERSON"
-            if self._cluster_type(root) == "NORP" and number == "plural":
+            if raw_type == "NORP" and number == "plural":
                 return True
         if number == "plural":
             return plural or (cluster_type == "ORG" and not person)
         if plural:
             return False
-        if gender in {"male", "female"}:
+        if gender in _GENDERS:
             return (person or (cluster_type is None and named)) and not (
                 genders - {gender, "any"})
-        return not person and not (genders & {"male", "female"})
+        return not person and not (genders & _GENDERS)
 
     def _bound(self, other: EntityMention, pronoun: int) -> bool:
         """An object pronoun cannot name the subject of its own clause ("Li praised him")."""
         antecedent = other.head
-        return (self.tokens.dep[antecedent] in _SUBJECT_DEPS | _OBJECT_DEPS
-                and _clause_head(self.tokens, antecedent) == _clause_head(self.tokens, pronoun))
+        return (self.tokens.dep[antecedent] in _ARGUMENT_DEPS
+                and self._clause_of(antecedent) == self._clause_of(pronoun))
 
     def _salience(self, j: int, pronoun: int, distance: int) -> float:
         other = self.mentions[j]
-        tokens = self.tokens
+        dep = self.tokens.dep
         head = other.head
-        role = tokens.dep[head]
-        score = {"nsubj": 80, "nsubjpass": 70}.get(role, 0)
-        if role in _OBJECT_DEPS:
-            score = 50
-        elif role == "pobj":
-            score = 30
-        elif role == "poss":
-            score = 35
-        if role in _SUBJECT_DEPS and tokens.dep[pronoun] in _SUBJECT_DEPS:
-            score += 20
+        role = dep[head]
+        score = _ROLE_SALIENCE.get(role, 0)
+        if role in _SUBJECT_DEPS:
+            if dep[pronoun] in _SUBJECT_DEPS:
+                score += 20
+            if distance == 0 and self._clause_of(head) != self._clause_of(pronoun):
+                score += 10
         if other.kind in {"name", "pronoun"}:
             score += 30
-        if distance == 0 and role in _SUBJECT_DEPS and _clause_head(tokens, head) != _clause_head(
-                tokens, pronoun):
-            score += 10
         score += 5 * min(len(self.members(j)), 6)
         score -= 45 * distance
         if distance == 0:
             score -= 0.1 * (pronoun - other.last)
         return score
+
+    def _clause_of(self, i: int) -> int:
+        """``_clause_head`` of token ``i``, worked out once per token."""
+        clause = self.clause_heads.get(i)
+        if clause is None:
+            clause = self.clause_heads[i] = _clause_head(self.tokens, i)
+        return clause
 
     def _phrase_label(self, mentions: Sequence[EntityMention]) -> str:
         """The label of an unnamed entity: its first set, or the core of its first noun

@@ -43,6 +43,7 @@ from spacy.attrs import (
     TAG,
 )
 from spacy.parts_of_speech import NAMES as _POS_NAMES
+from spacy.strings import StringStore
 from spacy.tokens import Doc
 
 #: NER labels of values rather than things; they are mentions but never take part in
@@ -109,6 +110,19 @@ _COLUMNS = [ORTH, LOWER, LEMMA, IDX, POS, TAG, DEP, ENT_TYPE, HEAD, SENT_START, 
             IS_PUNCT, IS_SPACE, IS_ALPHA, IS_STOP, LIKE_NUM]
 
 
+#: Tags, dependency and entity labels by hash: a few dozen strings, read at every token of
+#: every document (a hash stands for the same string in every ``StringStore``).
+_LABELS: dict[int, str] = {}
+
+
+def _labels(column: list[int], strings: StringStore) -> list[str]:
+    try:
+        return list(map(_LABELS.__getitem__, column))
+    except KeyError:
+        _LABELS.update((h, strings[h]) for h in set(column))
+        return list(map(_LABELS.__getitem__, column))
+
+
 @dataclass(frozen=True, slots=True)
 class TokenTable:
     """The token attributes that mention finding and coreference read, as plain lists
@@ -138,7 +152,7 @@ class TokenTable:
     tag: list[str]
     dep: list[str]
     head: list[int]
-    whitespace: list[bool]
+    text_with_ws: list[str]
     sent_start: list[bool]
     is_punct: list[bool]
     is_space: list[bool]
@@ -161,12 +175,9 @@ class TokenTable:
         head_array = signed[:, 0] + arange(n)
         head = head_array.tolist()
         sent_start = signed[:, 1]
-        whitespace, punct, space, alpha, stop, like_num = array[:, 11:].T.astype(bool).tolist()
+        spacy, punct, space, alpha, stop, like_num = array[:, 11:].T.astype(bool).tolist()
         text, lower, lemma = ([strings[h] for h in column] for column in (orth, lower, lemma))
-        # few distinct tags and labels: each looked up once
-        tag, dep, ent_type = (list(map(names.__getitem__, column))
-                              for column in (tag, dep, ent_type)
-                              for names in [{h: strings[h] for h in set(column)}])
+        tag, dep, ent_type = (_labels(column, strings) for column in (tag, dep, ent_type))
         children: list[list[int]] = [[] for _ in head]
         for i in flatnonzero(head_array != arange(n)).tolist():
             children[head[i]].append(i)
@@ -183,7 +194,8 @@ class TokenTable:
             bounds = flatnonzero(starts).tolist()
             sentences = list(zip(bounds, [*bounds[1:], n], strict=True)) if n else []
         return cls(doc, text, idx, lower, lemma, list(map(_POS_NAMES.__getitem__, pos)), tag,
-                   dep, head, whitespace, (sent_start > 0).tolist(), punct, space, alpha, stop,
+                   dep, head, [t + " " if s else t for t, s in zip(text, spacy, strict=True)],
+                   (sent_start > 0).tolist(), punct, space, alpha, stop,
                    like_num, sentences, sentence, children,
                    _entities(doc, signed[:, 2].tolist(), ent_type))
 
@@ -200,11 +212,9 @@ class TokenTable:
 
     def span_text(self, first: int, last: int) -> str:
         """The text of tokens ``first`` to ``last``, as ``Span.text`` gives it."""
-        text, whitespace = self.text, self.whitespace
         if first == last:
-            return text[last]
-        return "".join([*(text[i] + " " if whitespace[i] else text[i]
-                          for i in range(first, last)), text[last]])
+            return self.text[last]
+        return "".join(self.text_with_ws[first:last]) + self.text[last]
 
 
 def _entities(doc: Doc, iob: list[int], label: list[str]) -> list[tuple[int, int, str]]:

@@ -76,11 +76,11 @@ def test_token_table_says_what_spacy_says(nlp, article):
     doc = nlp((ARTICLES / article).read_text(encoding="utf-8"))
     tokens = TokenTable.of(doc)
     expected = [(t.text, t.idx, t.lower_, t.lemma_, t.pos_, t.tag_, t.dep_, t.head.i,
-                 bool(t.whitespace_), bool(t.is_sent_start), t.is_punct, t.is_space,
+                 t.text_with_ws, bool(t.is_sent_start), t.is_punct, t.is_space,
                  t.is_alpha, t.is_stop, t.like_num, [c.i for c in t.children],
                  t.sent.start) for t in doc]
     found = [(tokens.text[i], tokens.idx[i], tokens.lower[i], tokens.lemma[i], tokens.pos[i],
-              tokens.tag[i], tokens.dep[i], tokens.head[i], tokens.whitespace[i],
+              tokens.tag[i], tokens.dep[i], tokens.head[i], tokens.text_with_ws[i],
               tokens.sent_start[i], tokens.is_punct[i], tokens.is_space[i], tokens.is_alpha[i],
               tokens.is_stop[i], tokens.like_num[i], tokens.children[i],
               tokens.sentences[tokens.sentence[i]][0]) for i in range(len(doc))]
