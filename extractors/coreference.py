@@ -86,6 +86,7 @@ GENERIC_NOUNS: dict[str, frozenset[str]] = {
     "ORG": frozenset("company firm group giant conglomerate corporation business".split()),
     "PLACE": frozenset("country nation".split()),
 }
+_ANY_GENERIC_NOUN = frozenset().union(*GENERIC_NOUNS.values())
 _TYPE_CLASSES = {
     "PERSON": "PERSON", "ORG": "ORG", "NORP": "ORG", "GPE": "PLACE", "LOC": "PLACE",
     "FAC": "PLACE", "PRODUCT": "PRODUCT", "WORK_OF_ART": "PRODUCT", "EVENT": "EVENT",
@@ -275,7 +276,7 @@ class _Resolver:
         #: cluster root.
         self.cluster_types: dict[int, str | None] = {}
         self.descriptions: dict[int, tuple[set[str], dict[str, bool]]] = {}
-        self.pronoun_facts: dict[int, tuple[bool, set[str]]] = {}
+        self.pronoun_facts: dict[int, tuple[str | None, str | None, bool, set[str]]] = {}
         #: ``_clause_head`` by token.
         self.clause_heads: dict[int, int] = {}
 
@@ -472,11 +473,14 @@ class _Resolver:
                 word.startswith(lemma[:-1]) for word in named)
         return answer
 
-    def _pronoun_facts(self, root: int) -> tuple[bool, set[str]]:
-        """Whether a cluster holds a name, and the genders of its pronouns."""
+    def _pronoun_facts(self, root: int) -> tuple[str | None, str | None, bool, set[str]]:
+        """What a pronoun must agree with in a cluster: its type, the class of its type,
+        whether it holds a name, and the genders of its pronouns."""
         if root not in self.pronoun_facts:
             members = self.members(root)
+            entity_type = self._cluster_type(root)
             self.pronoun_facts[root] = (
+                entity_type, type_class(entity_type),
                 any(self.mentions[m].is_name for m in members),
                 {PRONOUNS[self.mentions[m].text.lower()][1] for m in members
                  if self.mentions[m].kind == "pronoun"})
@@ -507,7 +511,7 @@ class _Resolver:
             return None
         # "the company" may be any company just named; "the central bank" is a new one
         # unless the bank was described so before.
-        bare = mention.last - mention.first == 1
+        generic = mention.last - mention.first == 1 and lemma in _ANY_GENERIC_NOUN
         best: tuple[int, int] | None = None  # (score, mention index)
         # A cluster's later names score as its most recent one or lower: each is weighed once.
         weighed = set()
@@ -522,7 +526,7 @@ class _Resolver:
             distance = sentence - self.sentence_of[other.first]
             if self._described_by(root, lemma):
                 score = 2
-            elif bare and distance <= DESCRIPTION_WINDOW and (
+            elif generic and distance <= DESCRIPTION_WINDOW and (
                     lemma in GENERIC_NOUNS.get(type_class(self._cluster_type(root)), ())):
                 score = 1
             else:
@@ -593,9 +597,8 @@ class _Resolver:
             return number == "plural"
         tokens = self.tokens
         root = self.find(j)
-        raw_type = self._cluster_type(root)
-        cluster_type = _TYPE_CLASSES.get(raw_type or "")
-        named, genders = self._pronoun_facts(root)
+        raw_type, cluster_type, named, genders = (self.pronoun_facts.get(root)
+                                                  or self._pronoun_facts(root))
         head = mention.head
         if mention.kind == "nominal" and not named:
             plural = tokens.tag[head] in _PLURAL_TAGS

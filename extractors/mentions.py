@@ -29,12 +29,9 @@ from spacy.attrs import (
     ENT_TYPE,
     HEAD,
     IDX,
-    IS_ALPHA,
     IS_PUNCT,
     IS_SPACE,
-    IS_STOP,
     LEMMA,
-    LIKE_NUM,
     LOWER,
     ORTH,
     POS,
@@ -107,7 +104,7 @@ class EntityMention:
 
 
 _COLUMNS = [ORTH, LOWER, LEMMA, IDX, POS, TAG, DEP, ENT_TYPE, HEAD, SENT_START, ENT_IOB, SPACY,
-            IS_PUNCT, IS_SPACE, IS_ALPHA, IS_STOP, LIKE_NUM]
+            IS_PUNCT, IS_SPACE]
 
 
 #: Tags, dependency and entity labels by hash: a few dozen strings, read at every token of
@@ -156,9 +153,6 @@ class TokenTable:
     sent_start: list[bool]
     is_punct: list[bool]
     is_space: list[bool]
-    is_alpha: list[bool]
-    is_stop: list[bool]
-    like_num: list[bool]
     sentences: list[tuple[int, int]]
     sentence: list[int]
     children: list[list[int]]
@@ -175,7 +169,7 @@ class TokenTable:
         head_array = signed[:, 0] + arange(n)
         head = head_array.tolist()
         sent_start = signed[:, 1]
-        spacy, punct, space, alpha, stop, like_num = array[:, 11:].T.astype(bool).tolist()
+        spacy, punct, space = array[:, 11:].T.astype(bool).tolist()
         text, lower, lemma = ([strings[h] for h in column] for column in (orth, lower, lemma))
         tag, dep, ent_type = (_labels(column, strings) for column in (tag, dep, ent_type))
         children: list[list[int]] = [[] for _ in head]
@@ -195,8 +189,7 @@ class TokenTable:
             sentences = list(zip(bounds, [*bounds[1:], n], strict=True)) if n else []
         return cls(doc, text, idx, lower, lemma, list(map(_POS_NAMES.__getitem__, pos)), tag,
                    dep, head, [t + " " if s else t for t, s in zip(text, spacy, strict=True)],
-                   (sent_start > 0).tolist(), punct, space, alpha, stop,
-                   like_num, sentences, sentence, children,
+                   (sent_start > 0).tolist(), punct, space, sentences, sentence, children,
                    _entities(doc, signed[:, 2].tolist(), ent_type))
 
     def conjuncts(self, i: int) -> list[int]:
@@ -342,8 +335,8 @@ def _trimmed_name(tokens: TokenTable, first: int, last: int, label: str):
 
 def _with_product_number(tokens: TokenTable, last: int) -> int:
     following = last + 1
-    if (following < len(tokens.text) and tokens.like_num[following]
-            and tokens.dep[following] == "nummod" and tokens.head[following] == last):
+    if (following < len(tokens.text) and tokens.dep[following] == "nummod"
+            and tokens.head[following] == last and tokens.doc[following].like_num):
         return following
     return last
 
@@ -392,13 +385,13 @@ def _unlabelled_names(tokens: TokenTable, covered: set[int]):
 def _title_case_tokens(tokens: TokenTable) -> set[int]:
     """Tokens of headlines: sentences without final punctuation whose words (three or more)
     nearly all start with a capital."""
-    text, alpha, stop, space = tokens.text, tokens.is_alpha, tokens.is_stop, tokens.is_space
+    text, space = tokens.text, tokens.is_space
     found: set[int] = set()
     for start, end in tokens.sentences:
         ending = next((i for i in range(end - 1, start - 1, -1) if not space[i]), None)
         if ending is not None and text[ending] in {".", "!", "?", '"', "”"}:
             continue
-        words = [text[i] for i in range(start, end) if alpha[i] and not stop[i]]
+        words = [t.text for t in tokens.doc[start:end] if t.is_alpha and not t.is_stop]
         if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words):
             found.update(range(start, end))
     return found
