@@ -382,12 +382,14 @@ class _Resolver:
         once instead of compared pair by pair."""
         by_core: dict[tuple[str, ...], list[int]] = {}
         by_initials: dict[str, list[int]] = {}
-        people = []
+        people: dict[str, list[tuple[int, int, set[str]]]] = {"": []}
         for j in self.names:
             text = self.mentions[j].text
             if self.types[j] == _PERSON:
                 words = name_words(text)
-                people.append((j, len(words), set(words)))
+                person = (j, len(words), set(words))
+                for word in ("", *person[2]):
+                    people.setdefault(word, []).append(person)
             else:
                 by_core.setdefault(core_words(text), []).append(j)
             for key in initials(text):
@@ -405,15 +407,17 @@ class _Resolver:
             if target is not None:
                 self.union(k, target)
 
-    def _person_match(self, k: int, people: Sequence[tuple[int, int, set[str]]]) -> int | None:
-        """A shorter name that is part of a person's full name; the nearest earlier wins."""
+    def _person_match(self, k: int, people: dict[str, list[tuple[int, int, set[str]]]]
+                      ) -> int | None:
+        """A shorter name that is part of a person's full name; the nearest earlier wins.
+        ``people`` holds the people's names by each of their words."""
         mention = self.mentions[k]
         if self.types[k] not in {_PERSON, None}:
             return None
         words = name_words(mention.text)
         wanted = set(words)
         before, after = None, None
-        for j, length, longer in people:
+        for j, length, longer in people.get(words[0], ()) if words else people[""]:
             if j == k or length <= len(words) or not wanted <= longer:
                 continue
             if self.mentions[j].start < mention.start:
@@ -441,6 +445,8 @@ class _Resolver:
 
     def _vote_type(self, root: int) -> str | None:
         members = self.members(root)
+        if len(members) == 1:
+            return self.types[root] if self.mentions[root].is_name or self.suffixed[root] else None
         if any(self.suffixed[j] for j in members):
             return "ORG"
         typed = [j for j in members if self.mentions[j].is_name and self.types[j]]
