@@ -104,6 +104,10 @@ _ARGUMENT_DEPS = _SUBJECT_DEPS | _OBJECT_DEPS
 #: How salient an antecedent is by its role in its clause, before the other clues.
 _ROLE_SALIENCE = {"nsubj": 80, "nsubjpass": 70, "pobj": 30, "poss": 35,
                   **dict.fromkeys(_OBJECT_DEPS, 50)}
+#: What a pronoun's antecedent loses per sentence between them, and the most salient an
+#: antecedent in the pronoun's sentence can be (the sum of every bonus of ``_salience``).
+_SENTENCE_PENALTY = 45
+_MOST_SALIENT = max(_ROLE_SALIENCE.values()) + 20 + 10 + 30 + 5 * 6
 _PLURAL_TAGS = {"NNS", "NNPS"}
 _GENDERS = {"male", "female"}
 #: Sentences back that pronouns and class nouns ("the company") look for an antecedent.
@@ -577,8 +581,9 @@ class _Resolver:
         for j in range(k - 1, -1, -1):
             other = mentions[j]
             distance = sentence - sentence_of[other.first]
-            if distance > PRONOUN_WINDOW:
-                break
+            if distance > PRONOUN_WINDOW or best is not None and best[0] >= (
+                    _MOST_SALIENT - _SENTENCE_PENALTY * distance):
+                break  # none further back can be more salient than the best so far
             if (other.kind == "value" or other.last >= pronoun.first
                     or dep[other.head] == "amod"):
                 continue
@@ -647,7 +652,7 @@ class _Resolver:
         if other.kind in {"name", "pronoun"}:
             score += 30
         score += 5 * min(len(self.members(j)), 6)
-        score -= 45 * distance
+        score -= _SENTENCE_PENALTY * distance
         if distance == 0:
             score -= 0.1 * (pronoun - other.last)
         return score
