@@ -279,7 +279,7 @@ class _Resolver:
         #: ``_vote_type``, the words ``_described_by`` reads and ``_pronoun_facts``, by
         #: cluster root.
         self.cluster_types: dict[int, str | None] = {}
-        self.descriptions: dict[int, tuple[set[str], dict[str, bool]]] = {}
+        self.descriptions: dict[int, tuple[set[str], set[str], dict[str, bool]]] = {}
         self.pronoun_facts: dict[int, tuple[str | None, str | None, bool, set[str]]] = {}
         #: ``_clause_head`` by token.
         self.clause_heads: dict[int, int] = {}
@@ -474,14 +474,16 @@ class _Resolver:
                     called.add(self.tokens.lemma[mention.head].lower())
                 if mention.is_name:
                     named.update(name_words(mention.text))
-            # the words of its names, and the answer for each noun asked about so far
-            self.descriptions[root] = (named, dict.fromkeys(called | named, True))
-        named, answers = self.descriptions[root]
-        answer = answers.get(lemma)
-        if answer is None:
-            answer = answers[lemma] = len(lemma) >= 6 and any(
-                word.startswith(lemma[:-1]) for word in named)
-        return answer
+            # with the answers about the beginnings of its names' words, by noun asked
+            self.descriptions[root] = (called, named, {})
+        called, named, beginnings = self.descriptions[root]
+        if lemma in called or lemma in named:
+            return True
+        if len(lemma) < 6:
+            return False
+        if lemma not in beginnings:
+            beginnings[lemma] = any(word.startswith(lemma[:-1]) for word in named)
+        return beginnings[lemma]
 
     def _pronoun_facts(self, root: int) -> tuple[str | None, str | None, bool, set[str]]:
         """What a pronoun must agree with in a cluster: its type, the class of its type,
