@@ -270,10 +270,10 @@ class _Resolver:
         self.groups = {k: [k] for k in range(len(self.mentions))}
         self.sentence_of = self.tokens.sentence
         self.by_span = {(m.first, m.last): k for k, m in enumerate(self.mentions)}
-        self.types = [self._mention_type(m) for m in self.mentions]
         #: Whether a mention is a company's name with its designator ("Ant Group").
-        self.suffixed = [t == "ORG" and has_corporate_suffix(m.text)
-                         for t, m in zip(self.types, self.mentions, strict=True)]
+        self.suffixed = [m.is_name and has_corporate_suffix(m.text) for m in self.mentions]
+        self.types = ["ORG" if suffixed else m.label
+                      for m, suffixed in zip(self.mentions, self.suffixed, strict=True)]
         self.names = [k for k, m in enumerate(self.mentions) if m.is_name]
         self.sets = [k for k, m in enumerate(self.mentions) if m.kind == "group"]
         #: ``_vote_type``, the words ``_described_by`` reads and ``_pronoun_facts``, by
@@ -311,11 +311,6 @@ class _Resolver:
         self._name_variants()
         self._descriptions_and_pronouns()
         return self._clusters()
-
-    def _mention_type(self, mention: EntityMention) -> str | None:
-        if mention.kind == "name" and has_corporate_suffix(mention.text):
-            return "ORG"
-        return mention.label
 
     def _appositions(self) -> None:
         tokens = self.tokens
@@ -471,7 +466,7 @@ class _Resolver:
                 mention = self.mentions[j]
                 called.update(mention.titles)
                 if mention.kind == "nominal":
-                    called.add(self.tokens.lemma[mention.head].lower())
+                    called.add(self.tokens.lemma(mention.head).lower())
                 if mention.is_name:
                     named.update(name_words(mention.text))
             # with the answers about the beginnings of its names' words, by noun asked
@@ -491,11 +486,11 @@ class _Resolver:
         if root not in self.pronoun_facts:
             members = self.members(root)
             entity_type = self._cluster_type(root)
+            mentions = [self.mentions[m] for m in members]
             self.pronoun_facts[root] = (
-                entity_type, type_class(entity_type),
-                any(self.mentions[m].is_name for m in members),
-                {PRONOUNS[self.mentions[m].text.lower()][1] for m in members
-                 if self.mentions[m].kind == "pronoun"})
+                entity_type, _TYPE_CLASSES.get(entity_type or ""),
+                any(m.kind == "name" for m in mentions),
+                {PRONOUNS[m.text.lower()][1] for m in mentions if m.kind == "pronoun"})
         return self.pronoun_facts[root]
 
     def _description_antecedent(self, k: int) -> int | None:
@@ -511,7 +506,7 @@ class _Resolver:
             return None
         if "PROPN" in tokens.pos[mention.first : mention.last + 1]:
             return None
-        lemma = tokens.lemma[head].lower()
+        lemma = tokens.lemma(head).lower()
         sentence = self.sentence_of[mention.first]
         if tokens.tag[head] in {"NNS", "NNPS"}:
             for j in reversed(self.sets[: bisect_left(self.sets, k)]):
@@ -559,7 +554,7 @@ class _Resolver:
                 return False
             classes.add(type_class(self._cluster_type(self.find(part))))
             if self.mentions[part].kind == "nominal":
-                classes.add("LEMMA:" + self.tokens.lemma[self.mentions[part].head].lower())
+                classes.add("LEMMA:" + self.tokens.lemma(self.mentions[part].head).lower())
         for cls in classes:
             if cls and cls.startswith("LEMMA:"):
                 if cls[6:] != lemma:
@@ -615,7 +610,7 @@ class _Resolver:
         head = mention.head
         if mention.kind == "nominal" and not named:
             plural = tokens.tag[head] in _PLURAL_TAGS
-            person = tokens.lemma[head].lower() in TYPE_NOUNS["PERSON"]
+            person = tokens.lemma(head).lower() in TYPE_NOUNS["PERSON"]
         elif mention.kind == "pronoun":
             its_number, its_gender = PRONOUNS[mention.text.lower()]
             plural = its_number == "plural"

@@ -130,7 +130,7 @@ class TokenTable:
     Each list holds what the ``Token`` attribute of that name says (``head`` the head's
     index, ``sentence`` the number of the sentence, ``children`` the indices of the
     children in text order); ``entities`` holds the first token, end and label of each of
-    ``Doc.ents``.
+    ``Doc.ents``. Lemmas are few of them read: ``lemma(i)`` looks one up when asked.
 
     >>> from extractors import load_model
     >>> tokens = TokenTable.of(load_model()("Ant paid. It fell."))
@@ -144,7 +144,7 @@ class TokenTable:
     text: list[str]
     idx: list[int]
     lower: list[str]
-    lemma: list[str]
+    lemma_hashes: list[int]
     pos: list[str]
     tag: list[str]
     dep: list[str]
@@ -170,7 +170,7 @@ class TokenTable:
         head = head_array.tolist()
         sent_start = signed[:, 1]
         spacy, punct, space = array[:, 11:].T.astype(bool).tolist()
-        text, lower, lemma = ([strings[h] for h in column] for column in (orth, lower, lemma))
+        text, lower = ([strings[h] for h in column] for column in (orth, lower))
         tag, dep, ent_type = (_labels(column, strings) for column in (tag, dep, ent_type))
         children: list[list[int]] = [[] for _ in head]
         for i in flatnonzero(head_array != arange(n)).tolist():
@@ -191,6 +191,10 @@ class TokenTable:
                    dep, head, [t + " " if s else t for t, s in zip(text, spacy, strict=True)],
                    (sent_start > 0).tolist(), punct, space, sentences, sentence, children,
                    _entities(doc, signed[:, 2].tolist(), ent_type))
+
+    def lemma(self, i: int) -> str:
+        """The lemma of token ``i``: few are asked for, each looked up when it is."""
+        return self.doc.vocab.strings[self.lemma_hashes[i]]
 
     def conjuncts(self, i: int) -> list[int]:
         """The tokens coordinated with token ``i``, in the order of ``Token.conjuncts``."""
@@ -349,7 +353,7 @@ def _preceding_titles(tokens: TokenTable, first: int) -> list[str]:
         pos = tokens.pos[i]
         if pos in {"NOUN", "PROPN"} and (pos == "NOUN"
                                          or tokens.lower[i].rstrip(".") in TITLES):
-            found.append(tokens.lemma[i].lower().rstrip("."))
+            found.append(tokens.lemma(i).lower().rstrip("."))
         i -= 1
     return found
 

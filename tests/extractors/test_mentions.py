@@ -79,7 +79,7 @@ def test_token_table_says_what_spacy_says(nlp, article):
     expected = [(t.text, t.idx, t.lower_, t.lemma_, t.pos_, t.tag_, t.dep_, t.head.i,
                  t.text_with_ws, bool(t.is_sent_start), t.is_punct, t.is_space,
                  [c.i for c in t.children], t.sent.start) for t in doc]
-    found = [(tokens.text[i], tokens.idx[i], tokens.lower[i], tokens.lemma[i], tokens.pos[i],
+    found = [(tokens.text[i], tokens.idx[i], tokens.lower[i], tokens.lemma(i), tokens.pos[i],
               tokens.tag[i], tokens.dep[i], tokens.head[i], tokens.text_with_ws[i],
               tokens.sent_start[i], tokens.is_punct[i], tokens.is_space[i], tokens.children[i],
               tokens.sentences[tokens.sentence[i]][0]) for i in range(len(doc))]
