@@ -32,7 +32,6 @@ from spacy.attrs import (
     IS_PUNCT,
     IS_SPACE,
     LEMMA,
-    LOWER,
     ORTH,
     POS,
     SENT_START,
@@ -103,7 +102,7 @@ class EntityMention:
         return self.kind == "name"
 
 
-_COLUMNS = [ORTH, LOWER, LEMMA, IDX, POS, TAG, DEP, ENT_TYPE, HEAD, SENT_START, ENT_IOB, SPACY,
+_COLUMNS = [ORTH, LEMMA, IDX, POS, TAG, DEP, ENT_TYPE, HEAD, SENT_START, ENT_IOB, SPACY,
             IS_PUNCT, IS_SPACE]
 
 
@@ -163,14 +162,14 @@ class TokenTable:
         strings = doc.vocab.strings
         array = doc.to_array(_COLUMNS)
         n = len(array)
-        orth, lower, lemma, idx, pos, tag, dep, ent_type = array[:, :8].T.tolist()
+        orth, lemma, idx, pos, tag, dep, ent_type = array[:, :7].T.tolist()
         # offsets below zero come back as unsigned 64-bit numbers
-        signed = array[:, 8:11].astype(int64)
+        signed = array[:, 7:10].astype(int64)
         head_array = signed[:, 0] + arange(n)
         head = head_array.tolist()
         sent_start = signed[:, 1]
-        spacy, punct, space = array[:, 11:].T.astype(bool).tolist()
-        text, lower = ([strings[h] for h in column] for column in (orth, lower))
+        spacy, punct, space = array[:, 10:].T.astype(bool).tolist()
+        text = [strings[h] for h in orth]
         tag, dep, ent_type = (_labels(column, strings) for column in (tag, dep, ent_type))
         children: list[list[int]] = [[] for _ in head]
         for i in flatnonzero(head_array != arange(n)).tolist():
@@ -187,8 +186,10 @@ class TokenTable:
             sentence = (cumsum(starts) - 1).tolist()
             bounds = flatnonzero(starts).tolist()
             sentences = list(zip(bounds, [*bounds[1:], n], strict=True)) if n else []
-        return cls(doc, text, idx, lower, lemma, list(map(_POS_NAMES.__getitem__, pos)), tag,
-                   dep, head, [t + " " if s else t for t, s in zip(text, spacy, strict=True)],
+        # Token.lower_ is the text lowercased: no second string lookup per token
+        return cls(doc, text, idx, list(map(str.lower, text)), lemma,
+                   list(map(_POS_NAMES.__getitem__, pos)), tag, dep, head,
+                   [t + " " if s else t for t, s in zip(text, spacy, strict=True)],
                    (sent_start > 0).tolist(), punct, space, sentences, sentence, children,
                    _entities(doc, signed[:, 2].tolist(), ent_type))
 
