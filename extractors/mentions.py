@@ -20,7 +20,7 @@ references ("these companies", "they") can point at them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from numpy import arange, cumsum, flatnonzero, int64
 from spacy.attrs import (
@@ -156,6 +156,7 @@ class TokenTable:
     sentence: list[int]
     children: list[list[int]]
     entities: list[tuple[int, int, str]]
+    lemmas: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, doc: Doc) -> TokenTable:
@@ -170,7 +171,7 @@ class TokenTable:
         sent_start = signed[:, 1]
         spacy, punct, space = array[:, 10:].T.astype(bool).tolist()
         text = [strings[h] for h in orth]
-        tag, dep, ent_type = (_labels(column, strings) for column in (tag, dep, ent_type))
+        tag, dep = _labels(tag, strings), _labels(dep, strings)
         children: list[list[int]] = [[] for _ in head]
         for i in flatnonzero(head_array != arange(n)).tolist():
             children[head[i]].append(i)
@@ -194,8 +195,11 @@ class TokenTable:
                    _entities(doc, signed[:, 2].tolist(), ent_type))
 
     def lemma(self, i: int) -> str:
-        """The lemma of token ``i``: few are asked for, each looked up when it is."""
-        return self.doc.vocab.strings[self.lemma_hashes[i]]
+        """The lemma of token ``i``: few are asked for, each looked up the first time."""
+        lemma = self.lemmas.get(i)
+        if lemma is None:
+            lemma = self.lemmas[i] = self.doc.vocab.strings[self.lemma_hashes[i]]
+        return lemma
 
     def conjuncts(self, i: int) -> list[int]:
         """The tokens coordinated with token ``i``, in the order of ``Token.conjuncts``."""
@@ -215,9 +219,9 @@ class TokenTable:
         return "".join(self.text_with_ws[first:last]) + self.text[last]
 
 
-def _entities(doc: Doc, iob: list[int], label: list[str]) -> list[tuple[int, int, str]]:
-    """``Doc.ents`` from the IOB tags and labels: an entity opens at each B tag with a label
-    and runs over the I tags after it."""
+def _entities(doc: Doc, iob: list[int], label: list[int]) -> list[tuple[int, int, str]]:
+    """``Doc.ents`` from the IOB tags and label hashes: an entity opens at each B tag with a
+    label and runs over the I tags after it."""
     found = []
     inside = 0
     for start in [i for i, tag in enumerate(iob) if tag == 3]:
@@ -225,7 +229,7 @@ def _entities(doc: Doc, iob: list[int], label: list[str]) -> list[tuple[int, int
         while end < len(iob) and iob[end] == 1:
             end += 1
         if label[start]:
-            found.append((start, end, label[start]))
+            found.append((start, end, _labels([label[start]], doc.vocab.strings)[0]))
             inside += end - start - 1
     if inside != iob.count(1):
         # an I tag outside an entity: spaCy's own error
