@@ -445,7 +445,7 @@ class _Resolver:
     def _vote_type(self, root: int) -> str | None:
         members = self.members(root)
         if len(members) == 1:
-            return self.types[root] if self.mentions[root].is_name or self.suffixed[root] else None
+            return self.types[root] if self.mentions[root].is_name else None
         if any(self.suffixed[j] for j in members):
             return "ORG"
         typed = [j for j in members if self.mentions[j].is_name and self.types[j]]
