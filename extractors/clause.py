@@ -12,6 +12,8 @@ from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
+from extractors.parse_table import parse_table
+
 #: Subjects; a clause can be one too: "Accomplishing both will be a balancing act".
 NOMINAL_SUBJECT_DEPS = {"nsubj", "csubj"}
 PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
@@ -195,7 +197,7 @@ def forget_answers() -> None:
     """Drop the answers kept for the last sentences and verbs, and with them their ``Doc``:
     a parsed ``Doc`` holds far more memory than its text (a few kept across a build held
     170 MB), so extraction calls this when it is done with a document."""
-    for kept in (object_of, verb_subject, predicates, predicates_with_subject):
+    for kept in (object_of, verb_subject, predicates, predicates_with_subject, parse_table):
         kept.cache_clear()
 
 
