@@ -59,7 +59,7 @@ def relative_antecedent(table: ParseTable, i: int) -> int:
     if table.tag[i] not in _RELATIVE_PRONOUN_TAGS or dep[head[i]] != "relcl":
         return i
     noun = head[head[i]]
-    if dep[noun] == "attr" and table.lemma[head[noun]] == "be":
+    if dep[noun] == "attr" and table.lemma(head[noun]) == "be":
         for child in table.children[head[noun]]:
             if dep[child] == "nsubj":
                 return child
@@ -96,7 +96,7 @@ def _is_close_apposition(table: ParseTable, i: int) -> bool:
     Henri de Saint-Simon", "author Bill Bryson"."""
     if table.dep[i] != "appos":
         return False
-    first, last = sorted((table.head[i], table.left_edge[i]))
+    first, last = sorted((table.head[i], table.left_edge(i)))
     return not any(table.is_punct[first + 1 : last + 1])
 
 
@@ -193,7 +193,7 @@ def _entity_head(table: ParseTable, head: int) -> tuple[int, int, str | None]:
     first = last = head
     for child in reversed([c for c in table.children[head] if c < head]):
         if dep[child] in _HEAD_KEEP_DEPS and child == first - 1:
-            edge = table.left_edge[child]
+            edge = table.left_edge(child)
             first = edge if dep[edge] in _HEAD_KEEP_DEPS else child
         elif dep[child] in _HEAD_DROP_DEPS or child != first - 1:
             break

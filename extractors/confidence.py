@@ -15,6 +15,7 @@ import math
 
 from spacy.tokens import Token
 
+from extractors.parse_table import ParseTable, table_of
 from extractors.triple import Triple
 
 #: Fitted weights (see module docstring); features absent here weigh nothing.
@@ -89,26 +90,29 @@ WEIGHTS: dict[str, float] = {
 
 def parse_features(predicate: Token, subject: Token, obj: Token) -> dict[str, float]:
     """Features of the parse around a triple: where its verb sits, what its heads are."""
+    return parse_features_at(table_of(predicate), predicate.i, subject.i, obj.i)
+
+
+def parse_features_at(table: ParseTable, predicate: int, subject: int,
+                      obj: int) -> dict[str, float]:
+    """:func:`parse_features` by token position."""
+    dep = table.dep[predicate]
     return {
-        f"predicate_dep={_coarse_dep(predicate)}": 1.0,
-        f"subject_pos={subject.pos_}": 1.0,
-        f"object_pos={obj.pos_}": 1.0,
-        "predicate_depth": float(_depth(predicate)),
-        "subject_after_verb": float(subject.i > predicate.i),
+        f"predicate_dep={dep if dep in _CLAUSE_DEPS else 'other'}": 1.0,
+        f"subject_pos={table.pos[subject]}": 1.0,
+        f"object_pos={table.pos[obj]}": 1.0,
+        "predicate_depth": float(_depth(table, predicate)),
+        "subject_after_verb": float(subject > predicate),
     }
 
 
 _CLAUSE_DEPS = {"ROOT", "conj", "ccomp", "xcomp", "advcl", "relcl", "acl", "pcomp"}
 
 
-def _coarse_dep(token: Token) -> str:
-    return token.dep_ if token.dep_ in _CLAUSE_DEPS else "other"
-
-
-def _depth(token: Token) -> int:
+def _depth(table: ParseTable, i: int) -> int:
     depth = 0
-    while token.head != token and depth < 20:
-        token = token.head
+    while table.head[i] != i and depth < 20:
+        i = table.head[i]
         depth += 1
     return depth
 

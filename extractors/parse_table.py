@@ -23,7 +23,6 @@ from spacy.attrs import (
     IS_PUNCT,
     IS_SPACE,
     LEMMA,
-    LOWER,
     ORTH,
     POS,
     SPACY,
@@ -32,7 +31,7 @@ from spacy.attrs import (
 from spacy.parts_of_speech import NAMES as _POS_NAMES
 from spacy.tokens import Doc, Span, Token
 
-_COLUMNS = [ORTH, LOWER, LEMMA, POS, TAG, DEP, HEAD, IDX, SPACY, ENT_IOB, ENT_TYPE, IS_PUNCT,
+_COLUMNS = [ORTH, LEMMA, POS, TAG, DEP, HEAD, IDX, SPACY, ENT_IOB, ENT_TYPE, IS_PUNCT,
             IS_SPACE]
 _IOB_NAMES = ["", "I", "O", "B"]
 
@@ -40,51 +39,62 @@ _IOB_NAMES = ["", "I", "O", "B"]
 class ParseTable:
     """The token attributes the rules read, as lists indexed by token position.
 
-    Each list holds what the ``Token`` attribute of that name says: ``head``, ``left_edge``
-    and ``right_edge`` the indices of those tokens, ``children`` the indices of the children
-    in text order, ``text_with_ws`` the text and its trailing space. ``answers`` keeps what
-    the rules worked out about the document's tokens (a verb's subject, its object), each
-    asked many times by different rules; it lives as long as the table.
+    Each list holds what the ``Token`` attribute of that name says (``head`` the head's
+    index, ``children`` the indices of the children in text order, ``text_with_ws`` the text
+    and its trailing space); lemmas and subtree edges, asked of few tokens, are methods.
+    ``answers`` keeps what the rules worked out about the document's tokens (a verb's
+    subject, its object), each asked many times by different rules; it lives as long as the
+    table.
 
     >>> from extractors import load_model
     >>> table = parse_table(load_model()("Premier Li Qiang fined Ant Group."))
-    >>> table.dep[3], table.head[1], table.children[3], table.left_edge[3], table.ent_iob[1]
+    >>> table.dep[3], table.head[1], table.children[3], table.left_edge(3), table.ent_iob[1]
     ('ROOT', 2, [2, 5, 6], 0, 'B')
     """
 
-    __slots__ = ("doc", "text", "text_with_ws", "idx", "lower", "lemma", "pos", "tag", "dep",
-                 "head", "children", "left_edge", "right_edge", "ent_iob", "ent_type",
-                 "is_punct", "is_space", "answers")
+    __slots__ = ("doc", "text", "text_with_ws", "idx", "lower", "lemmas", "pos", "tag", "dep",
+                 "head", "children", "ent_iob", "ent_type", "is_punct", "is_space", "answers")
 
     def __init__(self, doc: Doc) -> None:
         strings = doc.vocab.strings
         array = doc.to_array(_COLUMNS)
-        (orth, lower, lemma, pos, tag, dep, _, idx, spacy, iob, ent_type, punct,
-         space) = array.T.tolist()
+        orth, lemma, pos, tag, dep, _, idx, spacy, iob, ent_type, punct, space = array.T.tolist()
         # offsets below zero come back as unsigned 64-bit numbers
-        offsets = array[:, 6].astype(int64).tolist()
+        offsets = array[:, 5].astype(int64).tolist()
         self.doc = doc
-        self.text = [strings[h] for h in orth]
-        self.text_with_ws = [t + " " if s else t for t, s in zip(self.text, spacy, strict=True)]
+        self.text = text = [strings[h] for h in orth]
+        self.text_with_ws = [t + " " if s else t for t, s in zip(text, spacy, strict=True)]
         self.idx = idx
-        self.lower = [strings[h] for h in lower]
-        self.lemma = [strings[h] for h in lemma]
+        # what the lexeme's LOWER attribute is made of
+        self.lower = [t.lower() for t in text]
+        self.lemmas = lemma
         self.pos = [_POS_NAMES[p] for p in pos]
         # few distinct tags and labels: each looked up once
         self.tag, self.dep, self.ent_type = (
             [names[h] for h in column] for column in (tag, dep, ent_type)
             for names in [{h: strings[h] for h in set(column)}])
         self.ent_iob = [_IOB_NAMES[x] for x in iob]
-        self.is_punct = [bool(x) for x in punct]
-        self.is_space = [bool(x) for x in space]
+        self.is_punct, self.is_space = punct, space  # 1 or 0
         self.head = head = [i + offset for i, offset in enumerate(offsets)]
-        self.left_edge, self.right_edge = left, right = _edges(head)
-        # children only between the edges, as Token.children finds them
+        # spaCy looks for children between a token's edges, which always take them in
         self.children = children = [[] for _ in head]
         for i, h in enumerate(head):
-            if h != i and left[h] <= i <= right[h]:
+            if h != i:
                 children[h].append(i)
         self.answers: dict[tuple[str, int], object] = {}
+
+    def lemma(self, i: int) -> str:
+        """``Token.lemma_`` of token ``i``."""
+        return self.doc.vocab.strings[self.lemmas[i]]
+
+    def left_edge(self, i: int) -> int:
+        """``Token.left_edge`` of token ``i``: not always the first of its subtree in a
+        non-projective parse, so spaCy's own."""
+        return self.doc[i].left_edge.i
+
+    def right_edge(self, i: int) -> int:
+        """``Token.right_edge`` of token ``i``, as spaCy has it."""
+        return self.doc[i].right_edge.i
 
     def span_text(self, start: int, end: int) -> str:
         """The text of tokens ``start`` to ``end`` (exclusive), as ``Span.text`` gives it."""
@@ -124,35 +134,6 @@ class ParseTable:
         for word in found:
             found.extend(c for c in self.children[word] if c > word and dep[c] == "conj")
         return [w for w in found if w != i]
-
-
-def _edges(head: list[int]) -> tuple[list[int], list[int]]:
-    """The ``left_edge`` and ``right_edge`` of every token, worked out as spaCy does
-    (``set_children_from_heads``): in a non-projective parse they are not always the ends of
-    the subtree, and ``Token.children`` looks for children between them only."""
-    n = len(head)
-    left, right = list(range(n)), list(range(n))
-    for _ in range(12):
-        for i in [*range(n), *range(n - 1, -1, -1)]:
-            h = head[i]
-            if left[i] < left[h]:
-                left[h] = left[i]
-            if right[i] > right[h]:
-                right[h] = right[i]
-        if _heads_within_sentences(head, left):
-            break
-    return left, right
-
-
-def _heads_within_sentences(head: list[int], left: list[int]) -> bool:
-    starts = {left[i] for i, h in enumerate(head) if h == i}
-    start = 0
-    for i in range(len(head)):
-        if (i > 0 and i in starts) or i == len(head) - 1:
-            if any(not start <= head[j] <= i for j in range(start, i)):
-                return False
-            start = i
-    return True
 
 
 @lru_cache(maxsize=1)

@@ -10,15 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from functools import partial
 
 from spacy.tokens import Doc, Span, Token
 
-from extractors.arguments import conjuncts, make_argument, make_extra_argument, resolve_relative
+from extractors.arguments import (
+    argument_at,
+    conjunct_positions,
+    extra_argument_at,
+    relative_antecedent,
+)
 from extractors.clause import forget_answers
-from extractors.confidence import confidence, features, parse_features
+from extractors.confidence import confidence, features, parse_features_at
 from extractors.coreference import resolve, resolve_arguments
 from extractors.nlp import load_model
-from extractors.qualifiers import qualifiers_of
+from extractors.parse_table import table_of
+from extractors.qualifiers import qualifiers_at
 from extractors.rules import RULES, Candidate
 from extractors.triple import Argument, Provenance, Relation, Triple
 
@@ -165,24 +172,29 @@ def scored_triples(sentence: Span, index: int,
 def _triples_from(candidate: Candidate, sentence: Span, text: str, index: int, doc_id: str,
                   rule: str) -> Iterator[tuple[Triple, dict[str, float]]]:
     """One triple per pair of coordinated subject and object, with its parse features."""
+    table = table_of(sentence)
     relation = relation_of(candidate.relation, candidate.implied)
     provenance = Provenance(doc_id, index, sentence.start_char, sentence.end_char,
                             text, rule)
-    extras = tuple(make_extra_argument(token) for token in candidate.extras)
-    split = conjuncts if candidate.split_conjuncts else lambda token: [token]
-    for subject_token in split(resolve_relative(candidate.subject)):
-        for object_token in split(candidate.object):
-            if subject_token == object_token:
+    extra_heads = tuple(token.i for token in candidate.extras)
+    extras = tuple(extra_argument_at(table, i) for i in extra_heads)
+    predicate = candidate.predicate.i
+    subject = relative_antecedent(table, candidate.subject.i)
+    split = (partial(conjunct_positions, table) if candidate.split_conjuncts
+             else lambda i: [i])
+    for subject_head in split(subject):
+        for object_head in split(candidate.object.i):
+            if subject_head == object_head:
                 continue
             triple = Triple(
-                subject=make_argument(subject_token, inside=object_token),
+                subject=argument_at(table, subject_head, inside=object_head),
                 relation=relation,
-                object=make_argument(object_token, inside=subject_token),
+                object=argument_at(table, object_head, inside=subject_head),
                 provenance=provenance,
-                qualifiers=qualifiers_of(candidate.predicate, object_token, candidate.extras),
+                qualifiers=qualifiers_at(table, predicate, object_head, extra_heads),
                 extras=extras,
             )
-            yield triple, parse_features(candidate.predicate, subject_token, object_token)
+            yield triple, parse_features_at(table, predicate, subject_head, object_head)
 
 
 #: Lemmas of the relations that a sentence implies without a verb.
@@ -199,8 +211,11 @@ def relation_of(words: tuple[Token, ...], implied: str = "") -> Relation:
     """
     if not words:
         return Relation(implied, IMPLIED_LEMMAS.get(implied, implied))
-    text = " ".join([implied] * bool(implied) + [token.text for token in words])
-    lemma = " ".join(token.lemma_.lower() for token in words
-                     if token.dep_ not in _FUNCTION_DEPS or token.tag_ == "TO")
-    passive = any(token.dep_ == "agent" for token in words)
+    table = table_of(words[0])
+    positions = [token.i for token in words]
+    dep, tag = table.dep, table.tag
+    text = " ".join([implied] * bool(implied) + [table.text[i] for i in positions])
+    lemma = " ".join(table.lemma(i).lower() for i in positions
+                     if dep[i] not in _FUNCTION_DEPS or tag[i] == "TO")
+    passive = any(dep[i] == "agent" for i in positions)
     return Relation(text, lemma or text.lower(), passive)
