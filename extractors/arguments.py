@@ -8,7 +8,7 @@ done on token positions in the document's ``ParseTable`` (see ``extractors.parse
 
 from __future__ import annotations
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Token
 
 from extractors.parse_table import ParseTable, table_of
 from extractors.triple import Argument
@@ -29,32 +29,21 @@ _RELATIVE_PRONOUN_TAGS = {"WDT", "WP", "WP$"}
 _EDGE_PUNCT = {"punct"}
 
 
-def conjuncts(token: Token) -> list[Token]:
-    """The token and every token coordinated with it, in sentence order.
+def conjuncts(table: ParseTable, i: int) -> list[int]:
+    """Token ``i`` and every token coordinated with it, in sentence order.
 
     "Alibaba and Tencent" -> [Alibaba, Tencent]; spaCy attaches later conjuncts to the first.
     """
-    doc = token.doc
-    return [doc[i] for i in conjunct_positions(table_of(token), token.i)]
-
-
-def conjunct_positions(table: ParseTable, i: int) -> list[int]:
-    """:func:`conjuncts` by position."""
     return sorted([*table.conjuncts(i), i])
 
 
-def resolve_relative(token: Token) -> Token:
+def resolve_relative(table: ParseTable, i: int) -> int:
     """Replace a relative pronoun by the noun its clause modifies.
 
     In "Ant Group, which canceled its IPO," the subject "which" stands for "Ant Group". When
     that noun is itself the complement of "is" ("Celeski is an Australian footballer who
     plays for the Newcastle Jets"), the pronoun stands for the copula's subject, "Celeski".
     """
-    return token.doc[relative_antecedent(table_of(token), token.i)]
-
-
-def relative_antecedent(table: ParseTable, i: int) -> int:
-    """:func:`resolve_relative` by position."""
     head, dep = table.head, table.dep
     if table.tag[i] not in _RELATIVE_PRONOUN_TAGS or dep[head[i]] != "relcl":
         return i
@@ -66,19 +55,13 @@ def relative_antecedent(table: ParseTable, i: int) -> int:
     return noun
 
 
-def phrase_tokens(head: Token, inside: Token | None = None) -> list[Token]:
+def phrase_tokens(table: ParseTable, head: int, inside: int | None = None) -> list[int]:
     """The tokens of the phrase headed by ``head``, without coordinated or clausal parts.
 
     ``inside`` is the other argument of the fact: when it sits inside this phrase ("Jack Ma,
     co-founder of Alibaba" for the apposition, "Alibaba's cloud division" for the possessor),
     its words are left out, so that no argument repeats the other.
     """
-    doc = head.doc
-    return [doc[i] for i in _phrase(table_of(head), head.i,
-                                     None if inside is None else inside.i)]
-
-
-def _phrase(table: ParseTable, head: int, inside: int | None) -> list[int]:
     dep = table.dep
     kept = [head]
     for child in table.children[head]:
@@ -200,27 +183,19 @@ def _entity_head(table: ParseTable, head: int) -> tuple[int, int, str | None]:
     return first, last, None
 
 
-def entity_span(token: Token) -> Span:
-    """The named entity the token is part of, or the token alone if it is in none.
+def entity_bounds(table: ParseTable, i: int) -> tuple[int, int, str]:
+    """Start, end (exclusive) and label of the named entity token ``i`` is part of; the
+    token alone, unlabelled, if it is in none.
 
     Read off the tokens' IOB tags around it, as ``Doc.ents`` does, instead of building every
     entity of the document for each question.
 
     >>> from extractors.nlp import load_model
-    >>> doc = load_model()("Premier Li Qiang met executives.")
-    >>> entity_span(doc[2]), entity_span(doc[2]).label_, entity_span(doc[3])
-    (Li Qiang, 'PERSON', met)
+    >>> from extractors.parse_table import parse_table
+    >>> table = parse_table(load_model()("Premier Li Qiang met executives."))
+    >>> entity_bounds(table, 2), entity_bounds(table, 3)
+    ((1, 3, 'PERSON'), (3, 4, ''))
     """
-    doc = token.doc
-    if token.ent_iob_ not in {"B", "I"}:
-        return doc[token.i : token.i + 1]
-    start, end, label = entity_bounds(table_of(token), token.i)
-    return Span(doc, start, end, label=label)
-
-
-def entity_bounds(table: ParseTable, i: int) -> tuple[int, int, str]:
-    """Start, end (exclusive) and label of the named entity at position ``i``
-    (:func:`entity_span`); the token alone, unlabelled, if it is in none."""
     iob = table.ent_iob
     if iob[i] not in {"B", "I"}:
         return i, i + 1, ""
@@ -232,14 +207,9 @@ def entity_bounds(table: ParseTable, i: int) -> tuple[int, int, str]:
     return start, end, table.ent_type[start]
 
 
-def make_argument(head: Token, inside: Token | None = None) -> Argument:
-    """Build the two-view ``Argument`` for the phrase headed by ``head``."""
-    return argument_at(table_of(head), head.i, None if inside is None else inside.i)
-
-
-def argument_at(table: ParseTable, head: int, inside: int | None = None) -> Argument:
-    """:func:`make_argument` by position."""
-    head = relative_antecedent(table, head)
+def make_argument(table: ParseTable, head: int, inside: int | None = None) -> Argument:
+    """Build the two-view ``Argument`` for the phrase headed by token ``head``."""
+    head = resolve_relative(table, head)
     if table.pos[head] in {"VERB", "AUX"}:
         # A clause is an argument whole ("that he is moving aggressively to negotiate ..."),
         # without its complementiser, which belongs to the relation.
@@ -247,29 +217,24 @@ def argument_at(table: ParseTable, head: int, inside: int | None = None) -> Argu
                   if not (table.dep[i] == "mark" and table.head[i] == head)]
         tokens = _contiguous_around(table, tokens, head)
     else:
-        tokens = _phrase(table, head, inside)
+        tokens = phrase_tokens(table, head, inside)
     first, last, label = _entity_head(table, head)
     return _argument(table, tokens, first, last, label, nominal=(
         table.pos[head] in NOMINAL_POS and table.ent_type[head] not in _TIME_LABELS))
 
 
-def make_extra_argument(token: Token) -> Argument:
+def make_extra_argument(table: ParseTable, i: int) -> Argument:
     """A further argument of an n-ary fact: a prepositional phrase with its preposition.
 
     "fined Ant Group for violations": the extra argument is "for violations", head "violations".
     """
-    return extra_argument_at(table_of(token), token.i)
-
-
-def extra_argument_at(table: ParseTable, i: int) -> Argument:
-    """:func:`make_extra_argument` by position."""
     objects = [c for c in table.children[i] if table.dep[c] in {"pobj", "pcomp"}]
     head = objects[0] if objects else i
     first, last, label = _entity_head(table, head)
     if table.pos[i] in {"VERB", "AUX"}:
         tokens = _contiguous_around(table, table.subtree(i), i)  # a time clause, whole
     else:
-        tokens = [i, *_phrase(table, head, None)] if objects else _phrase(table, i, None)
+        tokens = [i, *phrase_tokens(table, head)] if objects else phrase_tokens(table, i)
     tokens.sort()
     return _argument(table, tokens, first, last, label)
 

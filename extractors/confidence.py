@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import math
 
-from spacy.tokens import Token
-
-from extractors.parse_table import ParseTable, table_of
+from extractors.parse_table import ParseTable
 from extractors.triple import Triple
 
 #: Fitted weights (see module docstring); features absent here weigh nothing.
@@ -88,14 +86,9 @@ WEIGHTS: dict[str, float] = {
 }
 
 
-def parse_features(predicate: Token, subject: Token, obj: Token) -> dict[str, float]:
+def parse_features(table: ParseTable, predicate: int, subject: int,
+                   obj: int) -> dict[str, float]:
     """Features of the parse around a triple: where its verb sits, what its heads are."""
-    return parse_features_at(table_of(predicate), predicate.i, subject.i, obj.i)
-
-
-def parse_features_at(table: ParseTable, predicate: int, subject: int,
-                      obj: int) -> dict[str, float]:
-    """:func:`parse_features` by token position."""
     dep = table.dep[predicate]
     return {
         f"predicate_dep={dep if dep in _CLAUSE_DEPS else 'other'}": 1.0,
@@ -117,9 +110,12 @@ def _depth(table: ParseTable, i: int) -> int:
     return depth
 
 
-def features(triple: Triple, parse: dict[str, float], sentence_triples: int) -> dict[str, float]:
-    """Every feature the confidence model weighs, for a triple of a sentence."""
-    sentence_words = len(triple.provenance.sentence.split())
+def features(triple: Triple, parse: dict[str, float], sentence_triples: int,
+             sentence_words: int | None = None) -> dict[str, float]:
+    """Every feature the confidence model weighs, for a triple of a sentence
+    (``sentence_words``: the words of its sentence, if already counted)."""
+    if sentence_words is None:
+        sentence_words = len(triple.provenance.sentence.split())
     subject_words = len(triple.subject.text.split())
     object_words = len(triple.object.text.split())
     return {

@@ -12,20 +12,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import partial
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
-from extractors.arguments import (
-    argument_at,
-    conjunct_positions,
-    extra_argument_at,
-    relative_antecedent,
-)
+from extractors.arguments import conjuncts, make_argument, make_extra_argument, resolve_relative
 from extractors.clause import forget_answers
-from extractors.confidence import confidence, features, parse_features_at
+from extractors.confidence import confidence, features, parse_features
 from extractors.coreference import resolve, resolve_arguments
 from extractors.nlp import load_model
-from extractors.parse_table import table_of
-from extractors.qualifiers import qualifiers_at
+from extractors.parse_table import ParseTable, table_of
+from extractors.qualifiers import qualifiers_of
 from extractors.rules import RULES, Candidate
 from extractors.triple import Argument, Provenance, Relation, Triple
 
@@ -153,69 +148,70 @@ def scored_triples(sentence: Span, index: int,
     """
     seen: set[tuple[int, int, str, int, int]] = set()
     found: list[tuple[Triple, dict[str, float]]] = []
-    text = sentence.text
+    table = table_of(sentence)
+    text = table.span_text(sentence.start, sentence.end)
     for name, rule in RULES.items():
         for candidate in rule(sentence):
-            for triple, parse in _triples_from(candidate, sentence, text, index, doc_id, name):
+            for triple, parse in _triples_from(candidate, sentence, table, text, index, doc_id,
+                                               name):
                 key = (triple.subject.start, triple.subject.end, triple.relation.lemma,
                        triple.object.start, triple.object.end)
                 if key not in seen:
                     seen.add(key)
                     found.append((triple, parse))
     scored = []
+    words = len(text.split())
     for triple, parse in found:
-        values = features(triple, parse, len(found))
-        scored.append((replace(triple, confidence=confidence(values)), values))
+        values = features(triple, parse, len(found), words)
+        scored.append((Triple(triple.subject, triple.relation, triple.object, triple.provenance,
+                              triple.qualifiers, confidence(values), triple.extras), values))
     return scored
 
 
-def _triples_from(candidate: Candidate, sentence: Span, text: str, index: int, doc_id: str,
-                  rule: str) -> Iterator[tuple[Triple, dict[str, float]]]:
+def _triples_from(candidate: Candidate, sentence: Span, table: ParseTable, text: str,
+                  index: int, doc_id: str, rule: str
+                  ) -> Iterator[tuple[Triple, dict[str, float]]]:
     """One triple per pair of coordinated subject and object, with its parse features."""
-    table = table_of(sentence)
-    relation = relation_of(candidate.relation, candidate.implied)
+    relation = relation_of(table, [token.i for token in candidate.relation], candidate.implied)
     provenance = Provenance(doc_id, index, sentence.start_char, sentence.end_char,
                             text, rule)
     extra_heads = tuple(token.i for token in candidate.extras)
-    extras = tuple(extra_argument_at(table, i) for i in extra_heads)
+    extras = tuple(make_extra_argument(table, i) for i in extra_heads)
     predicate = candidate.predicate.i
-    subject = relative_antecedent(table, candidate.subject.i)
-    split = (partial(conjunct_positions, table) if candidate.split_conjuncts
-             else lambda i: [i])
+    subject = resolve_relative(table, candidate.subject.i)
+    split = partial(conjuncts, table) if candidate.split_conjuncts else lambda i: [i]
     for subject_head in split(subject):
         for object_head in split(candidate.object.i):
             if subject_head == object_head:
                 continue
             triple = Triple(
-                subject=argument_at(table, subject_head, inside=object_head),
+                subject=make_argument(table, subject_head, inside=object_head),
                 relation=relation,
-                object=argument_at(table, object_head, inside=subject_head),
+                object=make_argument(table, object_head, inside=subject_head),
                 provenance=provenance,
-                qualifiers=qualifiers_at(table, predicate, object_head, extra_heads),
+                qualifiers=qualifiers_of(table, predicate, object_head, extra_heads),
                 extras=extras,
             )
-            yield triple, parse_features_at(table, predicate, subject_head, object_head)
+            yield triple, parse_features(table, predicate, subject_head, object_head)
 
 
 #: Lemmas of the relations that a sentence implies without a verb.
 IMPLIED_LEMMAS = {"be": "be", "be in": "in", "has": "have", "had": "have"}
 
 
-def relation_of(words: tuple[Token, ...], implied: str = "") -> Relation:
+def relation_of(table: ParseTable, words: list[int], implied: str = "") -> Relation:
     """Surface text of the relation words and their lemma form without auxiliaries.
 
     "were subjected to" -> Relation("were subjected to", "subject to"); "plans to surpass"
     -> Relation("plans to surpass", "plan to surpass"); "would not benefit" ->
-    Relation("would not benefit", "benefit"). Without words, the implied relation ("be",
-    "has").
+    Relation("would not benefit", "benefit"). Without words (token positions), the implied
+    relation ("be", "has").
     """
     if not words:
         return Relation(implied, IMPLIED_LEMMAS.get(implied, implied))
-    table = table_of(words[0])
-    positions = [token.i for token in words]
     dep, tag = table.dep, table.tag
-    text = " ".join([implied] * bool(implied) + [table.text[i] for i in positions])
-    lemma = " ".join(table.lemma(i).lower() for i in positions
+    text = " ".join([implied] * bool(implied) + [table.text[i] for i in words])
+    lemma = " ".join(table.lemma(i).lower() for i in words
                      if dep[i] not in _FUNCTION_DEPS or tag[i] == "TO")
-    passive = any(dep[i] == "agent" for i in positions)
+    passive = any(dep[i] == "agent" for i in words)
     return Relation(text, lemma or text.lower(), passive)

@@ -3,10 +3,8 @@ place and amount. They describe a fact without being part of its relation text."
 
 from __future__ import annotations
 
-from spacy.tokens import Token
-
 from extractors.arguments import entity_bounds
-from extractors.parse_table import ParseTable, table_of
+from extractors.parse_table import ParseTable
 from extractors.triple import Qualifiers
 
 #: Modal verbs that hedge a fact; "will" and "shall" state the future and are not hedges.
@@ -20,15 +18,9 @@ _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _AMOUNT_LABELS = {"MONEY", "PERCENT", "QUANTITY"}
 
 
-def qualifiers_of(predicate: Token, object_head: Token, extras: tuple[Token, ...]) -> Qualifiers:
-    """Collect the qualifiers of the fact headed by ``predicate``."""
-    return qualifiers_at(table_of(predicate), predicate.i, object_head.i,
-                         tuple(extra.i for extra in extras))
-
-
-def qualifiers_at(table: ParseTable, predicate: int, object_head: int,
+def qualifiers_of(table: ParseTable, predicate: int, object_head: int,
                   extras: tuple[int, ...]) -> Qualifiers:
-    """:func:`qualifiers_of` by token position."""
+    """Collect the qualifiers of the fact headed by token ``predicate``."""
     modifiers = _modifier_tokens(table, predicate, extras)
     return Qualifiers(
         negated=is_negated(table, predicate),

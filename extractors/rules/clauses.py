@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Span
 
-from extractors.arguments import conjunct_positions
+from extractors.arguments import conjuncts
 from extractors.clause import (
     PASSIVE_SUBJECT_DEPS,
     children_with,
@@ -117,7 +117,7 @@ def passive_with_agent(sentence: Span) -> Iterator[Candidate]:
         for agent in children_with(table, verb, {"agent"}):
             words = sorted([*relation_words(table, verb), agent])
             for pobj in children_with(table, agent, {"pobj", "pcomp"}):
-                for actor in conjunct_positions(table, pobj):
+                for actor in conjuncts(table, pobj):
                     yield candidate_at(sentence, verb, actor, words, patient,
                                        clause_modifiers(table, verb))
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Span
 
-from extractors.arguments import conjunct_positions, entity_bounds
+from extractors.arguments import conjuncts, entity_bounds
 from extractors.clause import (
     children_with,
     clause_modifiers,
@@ -230,7 +230,7 @@ def examples_of_noun(sentence: Span) -> Iterator[Candidate]:
         else:
             continue
         for example in children_with(table, prep, {"pobj"}):
-            for member in conjunct_positions(table, example):
+            for member in conjuncts(table, example):
                 yield candidate_at(sentence, prep, noun, words, member, implied="be",
                                    split_conjuncts=False)
 
