@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
-from extractors.parse_table import ParseTable, parse_table, table_of
+from extractors.parse_table import ParseTable, forget_table, table_of
 
 #: Subjects; a clause can be one too: "Accomplishing both will be a balancing act".
 NOMINAL_SUBJECT_DEPS = {"nsubj", "csubj"}
@@ -231,7 +231,7 @@ def forget_answers() -> None:
     """Drop the table of the last document worked on, with the answers kept in it, and the
     ``Doc`` it holds: a parsed ``Doc`` holds far more memory than its text (a few kept
     across a build held 170 MB), so extraction calls this when it is done with a document."""
-    parse_table.cache_clear()
+    forget_table()
 
 
 def predicates(sentence: Span) -> tuple[int, ...]:

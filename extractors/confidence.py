@@ -144,5 +144,5 @@ def features(triple: Triple, parse: dict[str, float], sentence_triples: int,
 
 def confidence(values: dict[str, float]) -> float:
     """A score in [0, 1] from the features of a triple: the fitted logistic model."""
-    score = sum(WEIGHTS.get(name, 0.0) * value for name, value in values.items())
+    score = sum([WEIGHTS.get(name, 0.0) * value for name, value in values.items()])
     return round(1.0 / (1.0 + math.exp(-score)), 4)

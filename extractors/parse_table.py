@@ -11,8 +11,6 @@ coreference.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from numpy import int64
 from spacy.attrs import (
     DEP,
@@ -136,11 +134,22 @@ class ParseTable:
         return [w for w in found if w != i]
 
 
-@lru_cache(maxsize=1)
+_current: ParseTable | None = None
+
+
 def parse_table(doc: Doc) -> ParseTable:
     """The table of ``doc``, made once and kept until the next document's is asked for (or
-    :func:`extractors.clause.forget_answers`). A document must not be changed between."""
-    return ParseTable(doc)
+    :func:`forget_table`). A document must not be changed between."""
+    global _current
+    if _current is None or _current.doc is not doc:
+        _current = ParseTable(doc)
+    return _current
+
+
+def forget_table() -> None:
+    """Drop the table kept by :func:`parse_table`, and the ``Doc`` it holds."""
+    global _current
+    _current = None
 
 
 def table_of(tokens: Span | Token) -> ParseTable:
