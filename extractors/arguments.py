@@ -64,8 +64,9 @@ def phrase_tokens(table: ParseTable, head: int, inside: int | None = None) -> li
     """
     dep = table.dep
     kept = [head]
+    around = table.ancestors(inside) if inside is not None else ()
     for child in table.children[head]:
-        if inside is not None and (inside == child or table.is_ancestor(child, inside)):
+        if child == inside or child in around:
             continue
         if dep[child] in _PHRASE_CUT_DEPS and not _is_close_apposition(table, child):
             continue
@@ -114,9 +115,9 @@ _CLOSERS = {"(": ")", "[": "]", "{": "}", "“": "”", "‘": "’", "``": "''"
 def _balanced(table: ParseTable, run: list[int]) -> list[int]:
     """Close a bracket or quote the phrase opens: "Douyin (owned by ByteDance)" keeps ")"."""
     text = table.text
-    texts = [text[i] for i in run]
-    if _CLOSERS.keys().isdisjoint(texts):
+    if _CLOSERS.keys().isdisjoint(text[run[0]:run[-1] + 1]):  # a run has no gaps
         return run
+    texts = [text[i] for i in run]
     for opener, closer in _CLOSERS.items():
         opened = texts.count(opener) - (texts.count(closer) if opener != closer else 0)
         if opener == closer:

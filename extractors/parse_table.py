@@ -50,8 +50,9 @@ class ParseTable:
     ('ROOT', 2, [2, 5, 6], 0, 'B')
     """
 
-    __slots__ = ("doc", "text", "text_with_ws", "idx", "lower", "lemmas", "pos", "tag", "dep",
-                 "head", "children", "ent_iob", "ent_type", "is_punct", "is_space", "answers")
+    __slots__ = ("doc", "strings", "text", "text_with_ws", "idx", "lower", "lemmas", "pos",
+                 "tag", "dep", "head", "children", "ent_iob", "ent_type", "is_punct", "is_space",
+                 "answers")
 
     def __init__(self, doc: Doc) -> None:
         strings = doc.vocab.strings
@@ -60,6 +61,7 @@ class ParseTable:
         # offsets below zero come back as unsigned 64-bit numbers
         offsets = array[:, 5].astype(int64).tolist()
         self.doc = doc
+        self.strings = strings
         self.text = text = [strings[h] for h in orth]
         self.text_with_ws = [t + " " if s else t for t, s in zip(text, spacy, strict=True)]
         self.idx = idx
@@ -83,7 +85,7 @@ class ParseTable:
 
     def lemma(self, i: int) -> str:
         """``Token.lemma_`` of token ``i``."""
-        return self.doc.vocab.strings[self.lemmas[i]]
+        return self.strings[self.lemmas[i]]
 
     def left_edge(self, i: int) -> int:
         """``Token.left_edge`` of token ``i``: not always the first of its subtree in a
@@ -111,16 +113,14 @@ class ParseTable:
                 found.extend(self.subtree(child))
         return found
 
-    def is_ancestor(self, i: int, descendant: int) -> bool:
-        """Whether token ``i`` is an ancestor of ``descendant`` (``Token.is_ancestor``)."""
+    def ancestors(self, i: int) -> set[int]:
+        """The tokens token ``i`` hangs on, directly or not (``Token.ancestors``)."""
         head = self.head
-        for _ in range(len(head)):
-            if head[descendant] == descendant:
-                return False
-            descendant = head[descendant]
-            if descendant == i:
-                return True
-        return False
+        found = set()
+        while head[i] != i and len(found) < len(head):
+            i = head[i]
+            found.add(i)
+        return found
 
     def conjuncts(self, i: int) -> list[int]:
         """The tokens coordinated with token ``i``, in the order ``Token.conjuncts`` gives."""

@@ -76,9 +76,7 @@ def _modifier_tokens(table: ParseTable, predicate: int, extras: tuple[int, ...])
 def _entity_text(table: ParseTable, tokens: list[int], labels: set[str], *,
                  only_after_preposition: bool = False) -> str | None:
     ent_type, ent_iob, dep = table.ent_type, table.ent_iob, table.dep
-    for i in sorted(tokens):
-        if ent_type[i] not in labels or ent_iob[i] != "B":
-            continue
+    for i in sorted([i for i in tokens if ent_iob[i] == "B" and ent_type[i] in labels]):
         if only_after_preposition and dep[table.head[i]] != "prep" and dep[i] != "pobj":
             continue
         start, end, _ = entity_bounds(table, i)
