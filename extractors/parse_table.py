@@ -11,6 +11,8 @@ coreference.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from numpy import int64
 from spacy.attrs import (
     DEP,
@@ -39,7 +41,9 @@ class ParseTable:
 
     Each list holds what the ``Token`` attribute of that name says (``head`` the head's
     index, ``children`` the indices of the children in text order, ``text_with_ws`` the text
-    and its trailing space); lemmas and subtree edges, asked of few tokens, are methods.
+    and its trailing space, ``is_punct`` and ``is_space`` 1 or 0); lemmas and subtree edges,
+    asked of few tokens, are methods. ``by_dep`` lists the positions of the tokens of each
+    dependency label, for the rules that look for one construction (:meth:`with_dep`).
     ``answers`` keeps what the rules worked out about the document's tokens (a verb's
     subject, its object), each asked many times by different rules; it lives as long as the
     table.
@@ -52,7 +56,7 @@ class ParseTable:
 
     __slots__ = ("doc", "strings", "text", "text_with_ws", "idx", "lower", "lemmas", "pos",
                  "tag", "dep", "head", "children", "ent_iob", "ent_type", "is_punct", "is_space",
-                 "answers")
+                 "by_dep", "answers")
 
     def __init__(self, doc: Doc) -> None:
         strings = doc.vocab.strings
@@ -81,7 +85,10 @@ class ParseTable:
         for i, h in enumerate(head):
             if h != i:
                 children[h].append(i)
-        self.answers: dict[tuple[str, int], object] = {}
+        self.by_dep: dict[str, list[int]] = {}
+        for i, label in enumerate(self.dep):
+            self.by_dep.setdefault(label, []).append(i)
+        self.answers: dict[tuple, object] = {}
 
     def lemma(self, i: int) -> str:
         """``Token.lemma_`` of token ``i``."""
@@ -95,6 +102,17 @@ class ParseTable:
     def right_edge(self, i: int) -> int:
         """``Token.right_edge`` of token ``i``, as spaCy has it."""
         return self.doc[i].right_edge.i
+
+    def with_dep(self, span: Span, deps: set[str]) -> list[int]:
+        """The positions in ``span`` of tokens whose dependency label is one of ``deps``."""
+        found = []
+        for label in deps:
+            positions = self.by_dep.get(label, ())
+            found.extend(positions[bisect_left(positions, span.start):
+                                   bisect_left(positions, span.end)])
+        if len(deps) > 1:
+            found.sort()
+        return found
 
     def span_text(self, start: int, end: int) -> str:
         """The text of tokens ``start`` to ``end`` (exclusive), as ``Span.text`` gives it."""

@@ -267,9 +267,9 @@ def participial_adverbial(sentence: Span) -> Iterator[Candidate]:
     conjunction of its own.
     """
     table = table_of(sentence)
-    dep, tag = table.dep, table.tag
-    for verb in range(sentence.start, sentence.end):
-        if (dep[verb] != "advcl" or tag[verb] not in {"VBG", "VBN"}
+    tag = table.tag
+    for verb in table.with_dep(sentence, {"advcl"}):
+        if (tag[verb] not in {"VBG", "VBN"}
                 or not is_predicate(table, table.head[verb])):
             continue
         if has_child(table, verb, {"nsubj", "nsubjpass", "mark"}):
@@ -299,9 +299,9 @@ def purpose_clause(sentence: Span) -> Iterator[Candidate]:
     study; industrial management).
     """
     table = table_of(sentence)
-    dep, tag = table.dep, table.tag
-    for verb in range(sentence.start, sentence.end):
-        if dep[verb] != "advcl" or tag[verb] != "VB" or not is_predicate(table, table.head[verb]):
+    tag = table.tag
+    for verb in table.with_dep(sentence, {"advcl"}):
+        if tag[verb] != "VB" or not is_predicate(table, table.head[verb]):
             continue
         if (not any(tag[c] == "TO" for c in table.children[verb])
                 or has_child(table, verb, {"nsubj", "nsubjpass"})):

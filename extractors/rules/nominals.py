@@ -32,10 +32,10 @@ def apposition(sentence: Span) -> Iterator[Candidate]:
     New Jersey).
     """
     table = table_of(sentence)
-    dep, pos, ent_type = table.dep, table.pos, table.ent_type
-    for token in range(sentence.start, sentence.end):
+    pos, ent_type = table.pos, table.ent_type
+    for token in table.with_dep(sentence, {"appos"}):
         noun = table.head[token]
-        if dep[token] != "appos" or not (_is_nominal(table, noun) and _is_nominal(table, token)):
+        if not (_is_nominal(table, noun) and _is_nominal(table, token)):
             continue
         if _detached(table, noun, token):
             continue
@@ -84,9 +84,9 @@ def participial_modifier(sentence: Span) -> Iterator[Candidate]:
     cloud services).
     """
     table = table_of(sentence)
-    for verb in range(sentence.start, sentence.end):
+    for verb in table.with_dep(sentence, {"acl"}):
         noun = table.head[verb]
-        if table.dep[verb] != "acl" or table.pos[noun] not in _NOUN_POS:
+        if table.pos[noun] not in _NOUN_POS:
             continue
         if table.tag[verb] == "VBN":
             agents = children_with(table, verb, {"agent"})
@@ -129,9 +129,9 @@ def possessive(sentence: Span) -> Iterator[Candidate]:
     "Alibaba's cloud division" -> (Alibaba; has; cloud division).
     """
     table = table_of(sentence)
-    for token in range(sentence.start, sentence.end):
+    for token in table.with_dep(sentence, {"poss"}):
         owned = table.head[token]
-        if (table.dep[token] == "poss" and table.pos[token] in _NOUN_POS
+        if (table.pos[token] in _NOUN_POS
                 and table.pos[owned] in _NOUN_POS):
             yield candidate_at(sentence, owned, token, (), owned, implied=_have(sentence),
                                split_conjuncts=False)
@@ -173,10 +173,10 @@ def adjective_modifier(sentence: Span) -> Iterator[Candidate]:
     and words inside named entities or dates ("the past few years") are not descriptions.
     """
     table = table_of(sentence)
-    dep, pos, ent_type = table.dep, table.pos, table.ent_type
-    for token in range(sentence.start, sentence.end):
+    pos, ent_type = table.pos, table.ent_type
+    for token in table.with_dep(sentence, {"amod"}):
         noun = table.head[token]
-        if (dep[token] == "amod" and pos[token] == "ADJ" and table.tag[token] == "JJ"
+        if (pos[token] == "ADJ" and table.tag[token] == "JJ"
                 and pos[noun] == "NOUN" and token < noun
                 and not ent_type[token] and not ent_type[noun]):
             yield candidate_at(sentence, noun, noun, (), token, implied="be",
@@ -191,9 +191,9 @@ def adjective_after_noun(sentence: Span) -> Iterator[Candidate]:
     for; matters related to culture).
     """
     table = table_of(sentence)
-    for adjective in range(sentence.start, sentence.end):
+    for adjective in table.with_dep(sentence, {"amod", "acl"}):
         noun = table.head[adjective]
-        if (table.dep[adjective] not in {"amod", "acl"} or table.pos[adjective] != "ADJ"
+        if (table.pos[adjective] != "ADJ"
                 or table.pos[noun] not in _NOUN_POS | {"PRON"} or adjective < noun):
             continue
         pairs = complement_prepositions(table, adjective)
@@ -217,9 +217,9 @@ def examples_of_noun(sentence: Span) -> Iterator[Candidate]:
     """
     table = table_of(sentence)
     dep, lower = table.dep, table.lower
-    for prep in range(sentence.start, sentence.end):
+    for prep in table.with_dep(sentence, {"prep"}):
         noun = table.head[prep]
-        if dep[prep] != "prep" or table.pos[noun] not in _NOUN_POS | {"NUM"} or prep < noun:
+        if table.pos[noun] not in _NOUN_POS | {"NUM"} or prep < noun:
             continue
         such = [c for c in table.children[prep]
                 if dep[c] in {"amod", "advmod"} and lower[c] == "such"]
@@ -247,10 +247,10 @@ def noun_in_place(sentence: Span) -> Iterator[Candidate]:
     after "in" ("monuments in the old city").
     """
     table = table_of(sentence)
-    dep, lower, ent_type = table.dep, table.lower, table.ent_type
-    for prep in range(sentence.start, sentence.end):
+    lower, ent_type = table.lower, table.ent_type
+    for prep in table.with_dep(sentence, {"prep"}):
         noun = table.head[prep]
-        if (dep[prep] != "prep" or lower[prep] not in _PLACING_PREPOSITIONS
+        if (lower[prep] not in _PLACING_PREPOSITIONS
                 or table.pos[noun] not in _NOUN_POS):
             continue
         for place in children_with(table, prep, {"pobj"}):
