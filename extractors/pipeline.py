@@ -111,16 +111,19 @@ def _shifted(triple: Triple, offset: int, sentences: int) -> Triple:
 
 def extract_doc(doc: Doc, doc_id: str = "doc") -> list[Triple]:
     """Apply every registered rule to every sentence of a parsed ``Doc``, then point the
-    arguments at the entities coreference found (``He`` -> Li Qiang)."""
+    arguments at the entities coreference found (``He`` -> Li Qiang).
+
+    The document's ``ParseTable`` serves coreference too, and is dropped when both are done.
+    """
     triples: list[Triple] = []
     try:
         for index, sentence in enumerate(doc.sents):
             sentence = _without_edge_space(sentence)
             if len(sentence):
                 triples.extend(extract_sentence(sentence, index, doc_id))
+        return resolve_arguments(triples, resolve(doc))
     finally:
         forget_answers()
-    return resolve_arguments(triples, resolve(doc))
 
 
 def _without_edge_space(sentence: Span) -> Span:
