@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
-from extractors.parse_table import ParseTable, forget_table, table_of
+from extractors.parse_table import ParseTable, table_of
 
 #: Subjects; a clause can be one too: "Accomplishing both will be a balancing act".
 NOMINAL_SUBJECT_DEPS = {"nsubj", "csubj"}
@@ -225,13 +225,6 @@ def complement_prepositions(table: ParseTable, i: int) -> list[tuple[int, int]]:
     """Prepositional objects after the token that are not dates or times ("fined in 2020")."""
     return [(prep, pobj) for prep, pobj in prepositional_objects(table, i)
             if not is_time_expression(table, pobj)]
-
-
-def forget_answers() -> None:
-    """Drop the table of the last document worked on, with the answers kept in it, and the
-    ``Doc`` it holds: a parsed ``Doc`` holds far more memory than its text (a few kept
-    across a build held 170 MB), so extraction calls this when it is done with a document."""
-    forget_table()
 
 
 def predicates(sentence: Span) -> tuple[int, ...]:

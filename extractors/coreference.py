@@ -44,6 +44,7 @@ from extractors.mentions import (
     TokenTable,
     find_mentions,
 )
+from extractors.parse_table import kept_table
 from extractors.triple import Argument, EntityRef, Triple
 
 #: Small words that acronyms skip: "National Development and Reform Commission" -> NDRC.
@@ -240,7 +241,8 @@ def entity_clusters(doc: Doc) -> list[EntityCluster]:
 
 def resolve(doc: Doc) -> list[EntityCluster]:
     """Every cluster of the document, named or not, in order of first mention."""
-    return _Resolver(doc).run()
+    with kept_table(doc):  # read by entity_head; dropped here unless extraction keeps it
+        return _Resolver(doc).run()
 
 
 def _is_entity(cluster: EntityCluster, doc: Doc) -> bool:

@@ -12,6 +12,8 @@ coreference.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from numpy import int64
 from spacy.attrs import (
@@ -162,6 +164,30 @@ def parse_table(doc: Doc) -> ParseTable:
     if _current is None or _current.doc is not doc:
         _current = ParseTable(doc)
     return _current
+
+
+@contextmanager
+def kept_table(doc: Doc) -> Iterator[ParseTable]:
+    """The table of ``doc`` while the block runs, dropped at its end (with the ``Doc`` it
+    holds) unless an enclosing block keeps it: extraction keeps one table for the rules and
+    coreference, and coreference run on its own still leaves nothing behind.
+
+    >>> from extractors import load_model
+    >>> doc = load_model()("Ant Group was fined.")
+    >>> with kept_table(doc) as table:
+    ...     with kept_table(doc) as inner:
+    ...         pass
+    ...     parse_table(doc) is table is inner
+    True
+    >>> _current is None
+    True
+    """
+    outer = _current is not None and _current.doc is doc
+    try:
+        yield parse_table(doc)
+    finally:
+        if not outer:
+            forget_table()
 
 
 def forget_table() -> None:

@@ -15,11 +15,10 @@ from functools import partial
 from spacy.tokens import Doc, Span
 
 from extractors.arguments import conjuncts, make_argument, make_extra_argument, resolve_relative
-from extractors.clause import forget_answers
 from extractors.confidence import confidence, features, parse_features
 from extractors.coreference import resolve, resolve_arguments
 from extractors.nlp import load_model
-from extractors.parse_table import ParseTable, table_of
+from extractors.parse_table import ParseTable, kept_table, table_of
 from extractors.qualifiers import qualifiers_of
 from extractors.rules import RULES, Candidate
 from extractors.triple import Argument, Provenance, Relation, Triple
@@ -116,14 +115,12 @@ def extract_doc(doc: Doc, doc_id: str = "doc") -> list[Triple]:
     The document's ``ParseTable`` serves coreference too, and is dropped when both are done.
     """
     triples: list[Triple] = []
-    try:
+    with kept_table(doc):
         for index, sentence in enumerate(doc.sents):
             sentence = _without_edge_space(sentence)
             if len(sentence):
                 triples.extend(extract_sentence(sentence, index, doc_id))
         return resolve_arguments(triples, resolve(doc))
-    finally:
-        forget_answers()
 
 
 def _without_edge_space(sentence: Span) -> Span:
