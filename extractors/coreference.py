@@ -41,10 +41,9 @@ from extractors.mentions import (
     PRONOUNS,
     REFLEXIVES,
     EntityMention,
-    TokenTable,
     find_mentions,
 )
-from extractors.parse_table import kept_table
+from extractors.parse_table import ParseTable, kept_table, parse_table
 from extractors.triple import Argument, EntityRef, Triple
 
 #: Small words that acronyms skip: "National Development and Reform Commission" -> NDRC.
@@ -257,20 +256,20 @@ def _is_entity(cluster: EntityCluster, doc: Doc) -> bool:
 class _Resolver:
     """Union-find over the mentions of one document, filled by the passes in order.
 
-    Token attributes are read from the document's ``TokenTable``; what a cluster is (its
+    Token attributes are read from the document's ``ParseTable``; what a cluster is (its
     type, the words that described it, its pronouns) is kept by cluster root until a union
     changes that cluster.
     """
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.tokens = TokenTable.of(doc)
-        self.mentions = find_mentions(doc, self.tokens)
+        self.table = parse_table(doc)
+        self.mentions = find_mentions(doc)
         self.parent = list(range(len(self.mentions)))
         #: The members of each cluster by its root, kept up to date by ``union`` so that a
         #: cluster's members cost its size, not the document's mention count.
         self.groups = {k: [k] for k in range(len(self.mentions))}
-        self.sentence_of = self.tokens.sentence
+        self.sentence_of = self.table.sentence
         self.by_span = {(m.first, m.last): k for k, m in enumerate(self.mentions)}
         #: Whether a mention is a company's name with its designator ("Ant Group").
         self.suffixed = [m.is_name and has_corporate_suffix(m.text) for m in self.mentions]
@@ -315,8 +314,8 @@ class _Resolver:
         return self._clusters()
 
     def _appositions(self) -> None:
-        tokens = self.tokens
-        text = tokens.text
+        table = self.table
+        text = table.text
         headed: dict[int, int] = {}  # the first name or phrase on each head token
         for k, mention in enumerate(self.mentions):
             if mention.kind in {"name", "nominal"}:
@@ -336,8 +335,8 @@ class _Resolver:
                 if inner is not None and self.mentions[inner].is_name:
                     self.union(k, inner)
                     continue
-            for child in tokens.children[mention.head]:
-                if tokens.dep[child] != "appos" or child <= mention.last:
+            for child in table.children[mention.head]:
+                if table.dep[child] != "appos" or child <= mention.last:
                     continue
                 other = headed.get(child)
                 if (other is not None and self.mentions[other].first == after + 1
@@ -350,19 +349,19 @@ class _Resolver:
         if first.is_name == second.is_name:
             return False
         nominal = first if second.is_name else second
-        tokens = self.tokens
+        table = self.table
         head = nominal.head
-        if tokens.tag[head] in {"NNS", "NNPS"} or tokens.conjuncts(head):
+        if table.tag[head] in {"NNS", "NNPS"} or table.conjuncts(head):
             return False
-        opener = tokens.lower[nominal.first]
-        described = any(tokens.dep[c] == "prep" and tokens.lower[c] in {"of", "at", "for", "in",
+        opener = table.lower[nominal.first]
+        described = any(table.dep[c] == "prep" and table.lower[c] in {"of", "at", "for", "in",
                                                                          "from"}
-                        for c in tokens.children[head])
+                        for c in table.children[head])
         return opener in {"a", "an", "the"} or described
 
     def _same_names(self) -> None:
         """The same name, value, or phrase around a name ("the New Zealand government")."""
-        pos = self.tokens.pos
+        pos = self.table.pos
         first_with: dict[tuple[str, ...], int] = {}
         for k, mention in enumerate(self.mentions):
             if mention.kind == "nominal" and "PROPN" in pos[mention.first : mention.last + 1]:
@@ -468,7 +467,7 @@ class _Resolver:
                 mention = self.mentions[j]
                 called.update(mention.titles)
                 if mention.kind == "nominal":
-                    called.add(self.tokens.lemma(mention.head).lower())
+                    called.add(self.table.lemma(mention.head).lower())
                 if mention.is_name:
                     named.update(name_words(mention.text))
             # with the answers about the beginnings of its names' words, by noun asked
@@ -497,20 +496,20 @@ class _Resolver:
 
     def _description_antecedent(self, k: int) -> int | None:
         mention = self.mentions[k]
-        tokens = self.tokens
+        table = self.table
         head = mention.head
-        if tokens.lower[mention.first] not in _DEFINITE or self.find(k) != k:
+        if table.lower[mention.first] not in _DEFINITE or self.find(k) != k:
             return None
-        words = set(tokens.lower[mention.first : mention.last + 1])
+        words = set(table.lower[mention.first : mention.last + 1])
         if words & _CONTRASTIVE or any(
-                tokens.dep[c] in {"prep", "relcl", "acl"} and tokens.lower[c] != "'s"
-                for c in tokens.children[head]):
+                table.dep[c] in {"prep", "relcl", "acl"} and table.lower[c] != "'s"
+                for c in table.children[head]):
             return None
-        if "PROPN" in tokens.pos[mention.first : mention.last + 1]:
+        if "PROPN" in table.pos[mention.first : mention.last + 1]:
             return None
-        lemma = tokens.lemma(head).lower()
+        lemma = table.lemma(head).lower()
         sentence = self.sentence_of[mention.first]
-        if tokens.tag[head] in {"NNS", "NNPS"}:
+        if table.tag[head] in {"NNS", "NNPS"}:
             for j in reversed(self.sets[: bisect_left(self.sets, k)]):
                 other = self.mentions[j]
                 if (other.last < mention.first
@@ -556,7 +555,7 @@ class _Resolver:
                 return False
             classes.add(type_class(self._cluster_type(self.find(part))))
             if self.mentions[part].kind == "nominal":
-                classes.add("LEMMA:" + self.tokens.lemma(self.mentions[part].head).lower())
+                classes.add("LEMMA:" + self.table.lemma(self.mentions[part].head).lower())
         for cls in classes:
             if cls and cls.startswith("LEMMA:"):
                 if cls[6:] != lemma:
@@ -566,11 +565,11 @@ class _Resolver:
         return True
 
     def _group_members(self, group: EntityMention) -> list[int]:
-        return sorted((group.head, *self.tokens.conjuncts(group.head)))
+        return sorted((group.head, *self.table.conjuncts(group.head)))
 
     def _pronoun_antecedent(self, k: int) -> int | None:
         pronoun = self.mentions[k]
-        mentions, sentence_of, dep = self.mentions, self.sentence_of, self.tokens.dep
+        mentions, sentence_of, dep = self.mentions, self.sentence_of, self.table.dep
         word = pronoun.text.lower()
         number, gender = PRONOUNS[word]
         token = pronoun.head
@@ -605,20 +604,20 @@ class _Resolver:
         mention = self.mentions[j]
         if mention.kind == "group":
             return number == "plural"
-        tokens = self.tokens
+        table = self.table
         root = self.find(j)
         raw_type, cluster_type, named, genders = (self.pronoun_facts.get(root)
                                                   or self._pronoun_facts(root))
         head = mention.head
         if mention.kind == "nominal" and not named:
-            plural = tokens.tag[head] in _PLURAL_TAGS
-            person = tokens.lemma(head).lower() in TYPE_NOUNS["PERSON"]
+            plural = table.tag[head] in _PLURAL_TAGS
+            person = table.lemma(head).lower() in TYPE_NOUNS["PERSON"]
         elif mention.kind == "pronoun":
             its_number, its_gender = PRONOUNS[mention.text.lower()]
             plural = its_number == "plural"
             person = its_gender in _GENDERS
         else:
-            plural = cluster_type is None and tokens.tag[head] in _PLURAL_TAGS
+            plural = cluster_type is None and table.tag[head] in _PLURAL_TAGS
             person = cluster_type == "PERSON"
             if raw_type == "NORP" and number == "plural":
                 return True
@@ -634,12 +633,12 @@ class _Resolver:
     def _bound(self, other: EntityMention, pronoun: int) -> bool:
         """An object pronoun cannot name the subject of its own clause ("Li praised him")."""
         antecedent = other.head
-        return (self.tokens.dep[antecedent] in _ARGUMENT_DEPS
+        return (self.table.dep[antecedent] in _ARGUMENT_DEPS
                 and self._clause_of(antecedent) == self._clause_of(pronoun))
 
     def _salience(self, j: int, pronoun: int, distance: int) -> float:
         other = self.mentions[j]
-        dep = self.tokens.dep
+        dep = self.table.dep
         head = other.head
         role = dep[head]
         score = _ROLE_SALIENCE.get(role, 0)
@@ -660,7 +659,7 @@ class _Resolver:
         """``_clause_head`` of token ``i``, worked out once per token."""
         clause = self.clause_heads.get(i)
         if clause is None:
-            clause = self.clause_heads[i] = _clause_head(self.tokens, i)
+            clause = self.clause_heads[i] = _clause_head(self.table, i)
         return clause
 
     def _phrase_label(self, mentions: Sequence[EntityMention]) -> str:
@@ -670,7 +669,7 @@ class _Resolver:
             for mention in mentions:
                 if mention.kind == kind == "nominal":
                     first, last, _ = entity_head(self.doc[mention.head])
-                    return self.tokens.span_text(first.i, last.i)
+                    return self.table.span_text(first.i, last.i + 1)
                 if mention.kind == kind:
                     return _display(mention.text)
         return mentions[0].text
@@ -720,10 +719,10 @@ def _first_other(candidates: Sequence[int], k: int) -> int | None:
     return next((j for j in candidates if j != k), None)
 
 
-def _clause_head(tokens: TokenTable, i: int) -> int:
+def _clause_head(table: ParseTable, i: int) -> int:
     """The verb (or root) of the clause the token at ``i`` belongs to."""
-    while tokens.dep[i] not in _CLAUSE_DEPS and tokens.head[i] != i:
-        i = tokens.head[i]
+    while table.dep[i] not in _CLAUSE_DEPS and table.head[i] != i:
+        i = table.head[i]
     return i
 
 

@@ -1,12 +1,13 @@
-"""The parse of a document as plain lists, read once, for the rules to ask questions of.
+"""The parse of a document as plain lists, read once, for the rules and coreference to ask
+questions of.
 
 Every attribute read from a spaCy ``Token`` goes through Cython and, for labels and words,
 the string store; ``token.head`` and ``token.children`` build new ``Token`` objects. The rules
-ask thousands of such questions per document, and asking them cost more than the rest of
-their work together. :func:`parse_table` reads the attributes the rules need with one
-``Doc.to_array`` call per document; the rules, argument building, qualifiers and confidence
-features then work on token positions. ``extractors.mentions.TokenTable`` does the same for
-coreference.
+and coreference ask thousands of such questions per document, and asking them cost more than
+the rest of their work together. :func:`parse_table` reads the attributes they need with one
+``Doc.to_array`` call per document; the rules, argument building, qualifiers, confidence
+features, mention finding and coreference then work on token positions, all on the same
+table.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from numpy import int64
+from numpy import arange, cumsum, flatnonzero, int64
 from spacy.attrs import (
     DEP,
     ENT_IOB,
@@ -27,66 +28,78 @@ from spacy.attrs import (
     LEMMA,
     ORTH,
     POS,
+    SENT_START,
     SPACY,
     TAG,
 )
 from spacy.parts_of_speech import NAMES as _POS_NAMES
 from spacy.tokens import Doc, Span, Token
 
-_COLUMNS = [ORTH, LEMMA, POS, TAG, DEP, HEAD, IDX, SPACY, ENT_IOB, ENT_TYPE, IS_PUNCT,
-            IS_SPACE]
+_COLUMNS = [ORTH, LEMMA, POS, TAG, DEP, IDX, ENT_TYPE, HEAD, SENT_START, ENT_IOB, SPACY,
+            IS_PUNCT, IS_SPACE]
 _IOB_NAMES = ["", "I", "O", "B"]
 
 
 class ParseTable:
-    """The token attributes the rules read, as lists indexed by token position.
+    """The token attributes the rules and coreference read, as lists indexed by token
+    position.
 
     Each list holds what the ``Token`` attribute of that name says (``head`` the head's
     index, ``children`` the indices of the children in text order, ``text_with_ws`` the text
-    and its trailing space, ``is_punct`` and ``is_space`` 1 or 0); lemmas and subtree edges,
-    asked of few tokens, are methods. ``by_dep`` lists the positions of the tokens of each
-    dependency label, for the rules that look for one construction (:meth:`with_dep`).
-    ``answers`` keeps what the rules worked out about the document's tokens (a verb's
-    subject, its object), each asked many times by different rules; it lives as long as the
-    table.
+    and its trailing space, ``sent_start`` whether a sentence starts there, ``sentence`` the
+    number of the token's sentence); ``sentences`` holds the first and end token of each of
+    ``Doc.sents``, ``entities`` the first token, end and label of each of ``Doc.ents``.
+    Lemmas and subtree edges, asked of few tokens, are methods. ``by_dep`` lists the
+    positions of the tokens of each dependency label, for the rules that look for one
+    construction (:meth:`with_dep`). ``answers`` keeps what the rules worked out about the
+    document's tokens (a verb's subject, its object), each asked many times by different
+    rules; it lives as long as the table.
 
     >>> from extractors import load_model
-    >>> table = parse_table(load_model()("Premier Li Qiang fined Ant Group."))
+    >>> table = parse_table(load_model()("Premier Li Qiang fined Ant Group. It paid."))
     >>> table.dep[3], table.head[1], table.children[3], table.left_edge(3), table.ent_iob[1]
     ('ROOT', 2, [2, 5, 6], 0, 'B')
+    >>> table.sentences, table.sentence[7], table.entities
+    ([(0, 7), (7, 10)], 1, [(1, 3, 'PERSON'), (4, 6, 'ORG')])
     """
 
     __slots__ = ("doc", "strings", "text", "text_with_ws", "idx", "lower", "lemmas", "pos",
                  "tag", "dep", "head", "children", "ent_iob", "ent_type", "is_punct", "is_space",
-                 "by_dep", "answers")
+                 "sent_start", "sentences", "sentence", "entities", "by_dep", "answers")
 
     def __init__(self, doc: Doc) -> None:
         strings = doc.vocab.strings
         array = doc.to_array(_COLUMNS)
-        orth, lemma, pos, tag, dep, _, idx, spacy, iob, ent_type, punct, space = array.T.tolist()
+        n = len(array)
+        orth, lemma, pos, tag, dep, idx, ent_type = array[:, :7].T.tolist()
         # offsets below zero come back as unsigned 64-bit numbers
-        offsets = array[:, 5].astype(int64).tolist()
+        signed = array[:, 7:9].astype(int64)
+        head_array = signed[:, 0] + arange(n)
+        iob = array[:, 9].tolist()
+        spacy, punct, space = array[:, 10:].T.astype(bool).tolist()
         self.doc = doc
         self.strings = strings
         self.text = text = [strings[h] for h in orth]
         self.text_with_ws = [t + " " if s else t for t, s in zip(text, spacy, strict=True)]
         self.idx = idx
         # what the lexeme's LOWER attribute is made of
-        self.lower = [t.lower() for t in text]
+        self.lower = list(map(str.lower, text))
         self.lemmas = lemma
-        self.pos = [_POS_NAMES[p] for p in pos]
+        self.pos = list(map(_POS_NAMES.__getitem__, pos))
         # few distinct tags and labels: each looked up once
         self.tag, self.dep, self.ent_type = (
             [names[h] for h in column] for column in (tag, dep, ent_type)
             for names in [{h: strings[h] for h in set(column)}])
         self.ent_iob = [_IOB_NAMES[x] for x in iob]
-        self.is_punct, self.is_space = punct, space  # 1 or 0
-        self.head = head = [i + offset for i, offset in enumerate(offsets)]
+        self.is_punct, self.is_space = punct, space
+        self.head = head = head_array.tolist()
         # spaCy looks for children between a token's edges, which always take them in
         self.children = children = [[] for _ in head]
-        for i, h in enumerate(head):
-            if h != i:
-                children[h].append(i)
+        for i in flatnonzero(head_array != arange(n)).tolist():
+            children[head[i]].append(i)
+        self.sent_start = (signed[:, 1] > 0).tolist()
+        self.sentences, self.sentence = _sentences(doc, signed[:, 1] == 1)
+        self.entities = _entities(doc, iob, self.ent_type)
         self.by_dep: dict[str, list[int]] = {}
         for i, label in enumerate(self.dep):
             self.by_dep.setdefault(label, []).append(i)
@@ -152,6 +165,41 @@ class ParseTable:
         for word in found:
             found.extend(c for c in self.children[word] if c > word and dep[c] == "conj")
         return [w for w in found if w != i]
+
+
+def _sentences(doc: Doc, starts) -> tuple[list[tuple[int, int]], list[int]]:
+    """The first and end token of each sentence, and the number of each token's sentence,
+    from the tokens that start one (``starts``)."""
+    n = len(starts)
+    if "sents" in doc.user_hooks or not doc.has_annotation("SENT_START"):
+        # the hook's sentences, or spaCy's error for a document without them
+        sentences = [(s.start, s.end) for s in doc.sents]
+        sentence = [0] * n
+        for number, (start, end) in enumerate(sentences):
+            sentence[start:end] = [number] * (end - start)
+        return sentences, sentence
+    starts[:1] = True
+    bounds = flatnonzero(starts).tolist()
+    sentences = list(zip(bounds, [*bounds[1:], n], strict=True)) if n else []
+    return sentences, (cumsum(starts) - 1).tolist()
+
+
+def _entities(doc: Doc, iob: list[int], label: list[str]) -> list[tuple[int, int, str]]:
+    """``Doc.ents`` from the IOB tags and labels: an entity opens at each B tag with a label
+    and runs over the I tags after it."""
+    found = []
+    inside = 0
+    for start in [i for i, tag in enumerate(iob) if tag == 3]:
+        end = start + 1
+        while end < len(iob) and iob[end] == 1:
+            end += 1
+        if label[start]:
+            found.append((start, end, label[start]))
+            inside += end - start - 1
+    if inside != iob.count(1):
+        # an I tag outside an entity: spaCy's own error
+        return [(ent.start, ent.end, ent.label_) for ent in doc.ents]
+    return found
 
 
 _current: ParseTable | None = None

@@ -1,4 +1,5 @@
-"""The rules' parse table: what each column holds, against spaCy's own tokens."""
+"""The parse table the rules and coreference share: what each column holds, against spaCy's
+own tokens."""
 
 from __future__ import annotations
 
@@ -23,11 +24,15 @@ def test_parse_table_reads_what_spacy_tokens_say(name):
                 table.lemma(i), table.pos[i], table.tag[i], table.dep[i], table.head[i],
                 table.children[i], table.left_edge(i), table.right_edge(i), table.ent_iob[i],
                 table.ent_type[i], table.is_punct[i], table.is_space[i], table.subtree(i),
-                table.conjuncts(i), table.ancestors(i)) == (
+                table.conjuncts(i), table.ancestors(i), table.sent_start[i],
+                table.sentences[table.sentence[i]]) == (
             token.text, token.text_with_ws, token.idx, token.lower_, token.lemma_, token.pos_,
             token.tag_, token.dep_, token.head.i, [c.i for c in token.children],
             token.left_edge.i, token.right_edge.i, token.ent_iob_, token.ent_type_,
             token.is_punct, token.is_space, [t.i for t in token.subtree],
-            [t.i for t in token.conjuncts], {t.i for t in token.ancestors})
+            [t.i for t in token.conjuncts], {t.i for t in token.ancestors},
+            bool(token.is_sent_start), (token.sent.start, token.sent.end))
+    assert table.sentences == [(s.start, s.end) for s in doc.sents]
+    assert table.entities == [(e.start, e.end, e.label_) for e in doc.ents]
     for label, positions in table.by_dep.items():
         assert positions == [t.i for t in doc if t.dep_ == label]
