@@ -268,37 +268,24 @@ def merge_documents(
     """Blank the boilerplate of every document, extract its triples and merge them, in order.
 
     A document that is nothing but boilerplate is skipped (added to ``report.skipped``).
-    With ``cache`` (``graph.cache``), triples come from it where it has them and new ones go
-    into it; when its snapshot of a merged graph holds the first documents, exactly as
-    merged now, the merge starts from that snapshot, and the snapshot is refreshed when the
-    documents merged after it would be more than :data:`SNAPSHOT_TAIL` of the whole.
+    With ``cache`` (``graph.cache``), what cleaning gave and the triples come from it where
+    it has them, and new ones go into it; when its snapshot of a merged graph holds the
+    first documents, exactly as merged now, the merge starts from that snapshot, and the
+    snapshot is made again when the documents merged after it would be more than
+    :data:`SNAPSHOT_TAIL` of the whole.
     """
     begun = time.perf_counter()
-    pairs = []
-    for document in documents:
-        result = clean(document.text)
-        if not result.text.strip():
-            error = InputError(document.source or document.doc_id,
-                               f"is only web boilerplate ({len(result.noise)} line(s) of "
-                               "links, prompts or credits); no article text",
-                               kind="boilerplate only")
-            report.skipped.append(error)
-            if on_skip:
-                on_skip(error)
-            continue
-        report.noise += len(result.noise)
-        pairs.append((document.doc_id, result.text))
+    kept = _cleaned(documents, report, cache, on_skip)
     report.seconds["clean"] = time.perf_counter() - begun
-    if cache is None or not pairs:
+    if cache is None or not kept:
         kg = KnowledgeGraph(aliases)
+        pairs = [(document.doc_id, text) for document, text, _ in kept]
         stream = extracted(pairs, None, n_process=n_process, scheduler=scheduler)
         merge_stream(kg, _progress(stream, pairs, progress), documents, report)
         return kg
     begun = time.perf_counter()
-    meta = {d.doc_id: d for d in documents}
-    merged: list[MergedDocument] = [
-        (doc_id, cache.key(doc_id, text), tuple(meta[doc_id].metadata().items()))
-        for doc_id, text in pairs]
+    merged: list[MergedDocument] = [(document.doc_id, key, tuple(document.metadata().items()))
+                                    for document, _, key in kept]
     context = cache.merge_context(aliases)
     with paused():  # a million small objects, none in a cycle: see graph.collector
         found = cache.snapshot(context, merged)
@@ -308,15 +295,49 @@ def merge_documents(
         report.built.append(doc_id)
     report.triples += len(kg.merged)
     report.seconds["snapshot"] = time.perf_counter() - begun
-    rest = pairs[start:]
-    stream = extracted(rest, cache, n_process=n_process, scheduler=scheduler)
-    merge_stream(kg, _progress(stream, rest, progress), documents, report)
+    # Texts the cleaning cache vouched for are cleaned only now, if they are to be merged.
+    pairs = [(document.doc_id, clean(document.text).text if text is None else text)
+             for document, text, _ in kept[start:]]
+    stream = extracted(pairs, cache, n_process=n_process, scheduler=scheduler)
+    merge_stream(kg, _progress(stream, pairs, progress), documents, report)
     report.cached = start + cache.hits
-    if rest and len(rest) > SNAPSHOT_TAIL * len(pairs) or not start:
+    if not start or len(pairs) > SNAPSHOT_TAIL * len(kept):
         begun = time.perf_counter()
         cache.save_snapshot(context, merged, kg)
         report.seconds["snapshot"] += time.perf_counter() - begun
     return kg
+
+
+def _cleaned(documents: list[Document], report: BuildReport, cache: ExtractionCache | None,
+             on_skip: Callable[[InputError], None] | None,
+             ) -> list[tuple[Document, str | None, str | None]]:
+    """``(document, clean text, extraction key)`` for every document that is not all
+    boilerplate; with ``cache``, a text cleaned by an earlier build is not cleaned again
+    (its clean text is then ``None``), and the key is never ``None``."""
+    kept = []
+    for document in documents:
+        known = cache.cleaning(document.doc_id, document.text) if cache else None
+        text = None
+        if known is None:
+            result = clean(document.text)
+            text = result.text if result.text.strip() else None
+            key = cache.key(document.doc_id, text) if cache and text is not None else None
+            noise = len(result.noise)
+            if cache:
+                cache.put_cleaning(document.doc_id, document.text, key, noise)
+        else:
+            key, noise = known
+        if text is None and key is None:
+            error = InputError(document.source or document.doc_id,
+                               f"is only web boilerplate ({noise} line(s) of links, prompts "
+                               "or credits); no article text", kind="boilerplate only")
+            report.skipped.append(error)
+            if on_skip:
+                on_skip(error)
+            continue
+        report.noise += noise
+        kept.append((document, text, key))
+    return kept
 
 
 def extracted(

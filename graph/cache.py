@@ -174,11 +174,14 @@ class ExtractionCache:
         self.misses = 0
         #: The extraction key of every document read, written or kept, by document id.
         self.keys: dict[str, str] = {}
-        self._used: dict[str, set[str]] = {"extraction": set(), "turtle": set()}
+        self._used: dict[str, set[str]] = {"extraction": set(), "cleaning": set(),
+                                           "turtle": set()}
         self._pending = 0
         self._db = sqlite3.connect(str(path))
         self._db.execute("CREATE TABLE IF NOT EXISTS extraction "
                          "(key TEXT PRIMARY KEY, doc_id TEXT NOT NULL, triples BLOB NOT NULL)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS cleaning (key TEXT PRIMARY KEY, "
+                         "extraction TEXT, noise INTEGER NOT NULL)")
         self._db.execute("CREATE TABLE IF NOT EXISTS turtle (key TEXT PRIMARY KEY, "
                          "piece TEXT NOT NULL)")
         self._db.execute("CREATE TABLE IF NOT EXISTS snapshot (key TEXT PRIMARY KEY, "
@@ -192,9 +195,10 @@ class ExtractionCache:
         folder.mkdir(parents=True, exist_ok=True)
         return cls(folder / CACHE_NAME, extractor_fingerprint(settings))
 
-    def key(self, doc_id: str, text: str) -> str:
-        """The entry key of a document: a hash of fingerprint, id and text."""
-        digest = hashlib.sha256(self.fingerprint.encode())
+    def key(self, doc_id: str, text: str, kind: str = "") -> str:
+        """The entry key of a document: a hash of fingerprint, id and text (and the ``kind``
+        of entry, when it is not the triples)."""
+        digest = hashlib.sha256(self.fingerprint.encode() + kind.encode())
         for part in (doc_id, text):
             digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
@@ -222,6 +226,25 @@ class ExtractionCache:
         self._db.execute("INSERT OR REPLACE INTO extraction VALUES (?, ?, ?)",
                          (key, doc_id, encode_triples(list(triples))))
         self.keep(doc_id, key)
+        self._written()
+
+    def cleaning(self, doc_id: str, raw: str) -> tuple[str | None, int] | None:
+        """What cleaning the text ``raw`` of a document gave last time (``graph.build``):
+        the extraction key of the clean text (``None`` when nothing but boilerplate was left)
+        and how many boilerplate spans were blanked; ``None`` when not known."""
+        key = self.key(doc_id, raw, "raw text")
+        row = self._db.execute("SELECT extraction, noise FROM cleaning WHERE key = ?",
+                               (key,)).fetchone()
+        if row is None:
+            return None
+        self._used["cleaning"].add(key)
+        return row
+
+    def put_cleaning(self, doc_id: str, raw: str, key: str | None, noise: int) -> None:
+        """Keep what cleaning the text ``raw`` of a document gave (see :meth:`cleaning`)."""
+        raw_key = self.key(doc_id, raw, "raw text")
+        self._db.execute("INSERT OR REPLACE INTO cleaning VALUES (?, ?, ?)", (raw_key, key, noise))
+        self._used["cleaning"].add(raw_key)
         self._written()
 
     def keep(self, doc_id: str, key: str) -> None:
@@ -264,9 +287,10 @@ class ExtractionCache:
         self._db.commit()
 
     def merge_context(self, aliases: AliasTable | None) -> str:
-        """The key of a snapshot: what a merge depends on besides its documents (the graph
-        package and the alias table)."""
-        digest = hashlib.sha256(f"merge {_SCHEMA} {graph_fingerprint()}".encode())
+        """The key of a snapshot: what a merge depends on besides its documents (the
+        extractor, the graph package and the alias table)."""
+        digest = hashlib.sha256(f"merge {_SCHEMA} {self.fingerprint} "
+                                f"{graph_fingerprint()}".encode())
         if aliases is not None:
             digest.update(aliases.digest().encode())
         return digest.hexdigest()
