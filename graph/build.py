@@ -69,6 +69,10 @@ class BuildReport:
     facts: int = 0
     #: Documents whose triples came from the extraction cache.
     cached: int = 0
+    #: Documents whose merge came from the cache's snapshot of the merged graph, and
+    #: documents whose Turtle was copied from the cache (``graph.cache``).
+    from_snapshot: int = 0
+    turtle_copied: int = 0
     #: Document source -> encoding, for every document that was not UTF-8.
     encodings: dict[str, str] = field(default_factory=dict)
     #: Lines and line tails of web boilerplate blanked before parsing.
@@ -226,6 +230,7 @@ def build(
             _export(kg, out, formats, report, base_iri=base_iri, blocks=blocks,
                     max_nodes=max_nodes)
             if store:
+                report.turtle_copied = blocks.copied
                 store.prune()
         finally:
             if store:
@@ -294,6 +299,7 @@ def merge_documents(
         cache.keep(doc_id, key)
         report.built.append(doc_id)
     report.triples += len(kg.merged)
+    report.from_snapshot = start
     report.seconds["snapshot"] = time.perf_counter() - begun
     # Texts the cleaning cache vouched for are cleaned only now, if they are to be merged.
     pairs = [(document.doc_id, clean(document.text).text if text is None else text)

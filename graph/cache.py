@@ -272,9 +272,12 @@ class ExtractionCache:
                 return None
             (graph,) = self._db.execute("SELECT graph FROM snapshot WHERE key = ?",
                                         (context,)).fetchone()
-            return len(merged), pickle.loads(graph)
+            kg = pickle.loads(graph)
         except Exception:  # noqa: BLE001 - an unreadable snapshot merges from scratch, by design
             return None
+        from graph.knowledge_graph import KnowledgeGraph
+
+        return (len(merged), kg) if isinstance(kg, KnowledgeGraph) else None
 
     def save_snapshot(self, context: str, documents: Sequence[MergedDocument],
                       kg: KnowledgeGraph) -> None:
@@ -334,6 +337,8 @@ class TurtleBlocks:
 
     def __init__(self, cache: ExtractionCache, base_iri: str) -> None:
         self._cache = cache
+        #: Blocks found (and so copied instead of written).
+        self.copied = 0
         self._context = hashlib.sha256(
             f"turtle {_SCHEMA} {graph_fingerprint()}\0{base_iri}".encode()).hexdigest()
 
@@ -352,9 +357,10 @@ class TurtleBlocks:
         """The block of ``key``, or ``None``."""
         row = self._cache._db.execute("SELECT piece FROM turtle WHERE key = ?",
                                       (key,)).fetchone()
-        if row is None:
+        if row is None or not isinstance(row[0], str):  # absent, or not what put wrote
             return None
         self._cache._used["turtle"].add(key)
+        self.copied += 1
         return row[0]
 
     def put(self, key: str, piece: str) -> None:
