@@ -53,6 +53,7 @@ import io
 import pickle
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -170,9 +171,11 @@ def extractor_fingerprint(settings: Mapping[str, object] | None = None) -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=1)
 def graph_fingerprint() -> str:
     """A hash of what merging and exporting depend on besides their input: the source of
-    every module of the ``graph`` package and the versions of networkx and pyoxigraph.
+    every module of the ``graph`` package and the versions of networkx and pyoxigraph, read
+    once per process (the code that runs is the code imported).
 
     >>> graph_fingerprint() == graph_fingerprint()
     True
