@@ -330,6 +330,23 @@ class ExtractionCache:
             digest.update(aliases.digest().encode())
         return digest.hexdigest()
 
+    def turtle_piece(self, key: str) -> str | None:
+        """The Turtle kept under ``key`` (:class:`TurtleBlocks`), or ``None``."""
+        row = self._db.execute("SELECT piece FROM turtle WHERE key = ?", (key,)).fetchone()
+        if row is None or not isinstance(row[0], str):  # absent, or not what was put
+            return None
+        self._used["turtle"].add(key)
+        return row[0]
+
+    def put_turtle_piece(self, key: str, piece: str) -> None:
+        """Keep Turtle under ``key``; text SQLite cannot hold is not kept (written again)."""
+        try:
+            self._db.execute("INSERT OR REPLACE INTO turtle VALUES (?, ?)", (key, piece))
+        except (UnicodeEncodeError, sqlite3.Error):
+            return
+        self._used["turtle"].add(key)
+        self._written()
+
     def turtle_blocks(self, base_iri: str) -> TurtleBlocks:
         """The Turtle of each document written under ``base_iri``, kept here."""
         return TurtleBlocks(self, base_iri)
@@ -387,19 +404,10 @@ class TurtleBlocks:
 
     def get(self, key: str) -> str | None:
         """The block of ``key``, or ``None``."""
-        row = self._cache._db.execute("SELECT piece FROM turtle WHERE key = ?",
-                                      (key,)).fetchone()
-        if row is None or not isinstance(row[0], str):  # absent, or not what put wrote
-            return None
-        self._cache._used["turtle"].add(key)
-        self.copied += 1
-        return row[0]
+        piece = self._cache.turtle_piece(key)
+        self.copied += piece is not None
+        return piece
 
     def put(self, key: str, piece: str) -> None:
         """Keep the block of ``key``."""
-        try:
-            self._cache._db.execute("INSERT OR REPLACE INTO turtle VALUES (?, ?)", (key, piece))
-        except (UnicodeEncodeError, sqlite3.Error):
-            return  # not kept: written again next time
-        self._cache._used["turtle"].add(key)
-        self._cache._written()
+        self._cache.put_turtle_piece(key, piece)
