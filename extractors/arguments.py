@@ -2,13 +2,15 @@
 
 Rules only choose head tokens; this module decides how far a phrase reaches, which entity it
 names and how coordinated phrases split ("Alibaba and Tencent" gives two arguments), so that
-every rule treats phrases the same way.
+every rule treats phrases the same way. The public functions take spaCy tokens; the work is
+done on token positions in the document's ``ParseTable`` (see ``extractors.parse_table``).
 """
 
 from __future__ import annotations
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Token
 
+from extractors.parse_table import ParseTable, table_of
 from extractors.triple import Argument
 
 #: Children that end a phrase: coordination is split off, clauses are facts of their own.
@@ -27,126 +29,130 @@ _RELATIVE_PRONOUN_TAGS = {"WDT", "WP", "WP$"}
 _EDGE_PUNCT = {"punct"}
 
 
-def conjuncts(token: Token) -> list[Token]:
-    """The token and every token coordinated with it, in sentence order.
+def conjuncts(table: ParseTable, i: int) -> list[int]:
+    """Token ``i`` and every token coordinated with it, in sentence order.
 
     "Alibaba and Tencent" -> [Alibaba, Tencent]; spaCy attaches later conjuncts to the first.
     """
-    return sorted(token.conjuncts + (token,), key=lambda t: t.i)
+    return sorted([*table.conjuncts(i), i])
 
 
-def resolve_relative(token: Token) -> Token:
+def resolve_relative(table: ParseTable, i: int) -> int:
     """Replace a relative pronoun by the noun its clause modifies.
 
     In "Ant Group, which canceled its IPO," the subject "which" stands for "Ant Group". When
     that noun is itself the complement of "is" ("Celeski is an Australian footballer who
     plays for the Newcastle Jets"), the pronoun stands for the copula's subject, "Celeski".
     """
-    if token.tag_ not in _RELATIVE_PRONOUN_TAGS or token.head.dep_ != "relcl":
-        return token
-    noun = token.head.head
-    if noun.dep_ == "attr" and noun.head.lemma_ == "be":
-        for child in noun.head.children:
-            if child.dep_ == "nsubj":
+    head, dep = table.head, table.dep
+    if table.tag[i] not in _RELATIVE_PRONOUN_TAGS or dep[head[i]] != "relcl":
+        return i
+    noun = head[head[i]]
+    if dep[noun] == "attr" and table.lemma(head[noun]) == "be":
+        for child in table.children[head[noun]]:
+            if dep[child] == "nsubj":
                 return child
     return noun
 
 
-def phrase_tokens(head: Token, inside: Token | None = None) -> list[Token]:
+def phrase_tokens(table: ParseTable, head: int, inside: int | None = None) -> list[int]:
     """The tokens of the phrase headed by ``head``, without coordinated or clausal parts.
 
     ``inside`` is the other argument of the fact: when it sits inside this phrase ("Jack Ma,
     co-founder of Alibaba" for the apposition, "Alibaba's cloud division" for the possessor),
     its words are left out, so that no argument repeats the other.
     """
+    dep = table.dep
     kept = [head]
-    for child in head.children:
-        if inside is not None and (inside == child or child.is_ancestor(inside)):
+    around = table.ancestors(inside) if inside is not None else ()
+    for child in table.children[head]:
+        if child == inside or child in around:
             continue
-        if child.dep_ in _PHRASE_CUT_DEPS and not _is_close_apposition(child):
+        if dep[child] in _PHRASE_CUT_DEPS and not _is_close_apposition(table, child):
             continue
-        kept.extend(_subtree_without_cuts(child))
-    kept.sort(key=lambda t: t.i)
-    return _contiguous_around(kept, head)
+        kept.extend(_subtree_without_cuts(table, child))
+    kept.sort()
+    return _contiguous_around(table, kept, head)
 
 
-def _is_close_apposition(token: Token) -> bool:
+def _is_close_apposition(table: ParseTable, i: int) -> bool:
     """An apposition written without a comma is part of the phrase: "the French socialist
     Henri de Saint-Simon", "author Bill Bryson"."""
-    if token.dep_ != "appos":
+    if table.dep[i] != "appos":
         return False
-    first, last = sorted((token.head.i, token.left_edge.i))
-    return not any(t.is_punct for t in token.doc[first + 1 : last + 1])
+    first, last = sorted((table.head[i], table.left_edge(i)))
+    return not any(table.is_punct[first + 1 : last + 1])
 
 
-def _subtree_without_cuts(token: Token) -> list[Token]:
-    found = [token]
-    for child in token.children:
-        if child.dep_ in {"relcl", "advcl", "parataxis"}:
+def _subtree_without_cuts(table: ParseTable, i: int) -> list[int]:
+    found = [i]
+    for child in table.children[i]:
+        if table.dep[child] in {"relcl", "advcl", "parataxis"}:
             continue
-        found.extend(_subtree_without_cuts(child))
+        found.extend(_subtree_without_cuts(table, child))
     return found
 
 
-def _contiguous_around(tokens: list[Token], head: Token) -> list[Token]:
+def _contiguous_around(table: ParseTable, tokens: list[int], head: int) -> list[int]:
     """Keep the unbroken run of tokens containing the head, trimmed of edge punctuation."""
-    at = {t.i: t for t in tokens}
-    start = end = head.i
+    at = set(tokens)
+    start = end = head
     while start - 1 in at:
         start -= 1
     while end + 1 in at:
         end += 1
-    run = [at.get(i, head) for i in range(start, end + 1)]
-    while len(run) > 1 and _is_edge_filler(run[0]) and run[0] != head:
+    run = list(range(start, end + 1))
+    while len(run) > 1 and _is_edge_filler(table, run[0]) and run[0] != head:
         run.pop(0)
-    while len(run) > 1 and _is_edge_filler(run[-1]) and run[-1] != head:
+    while len(run) > 1 and _is_edge_filler(table, run[-1]) and run[-1] != head:
         run.pop()
-    return _quoted(_balanced(run))
+    return _quoted(table, _balanced(table, run))
 
 
 _CLOSERS = {"(": ")", "[": "]", "{": "}", "“": "”", "‘": "’", "``": "''", '"': '"', "`": "'"}
 
 
-def _balanced(run: list[Token]) -> list[Token]:
+def _balanced(table: ParseTable, run: list[int]) -> list[int]:
     """Close a bracket or quote the phrase opens: "Douyin (owned by ByteDance)" keeps ")"."""
-    texts = [t.text for t in run]
-    if _CLOSERS.keys().isdisjoint(texts):
+    text = table.text
+    if _CLOSERS.keys().isdisjoint(text[run[0]:run[-1] + 1]):  # a run has no gaps
         return run
-    doc = run[0].doc
+    texts = [text[i] for i in run]
     for opener, closer in _CLOSERS.items():
         opened = texts.count(opener) - (texts.count(closer) if opener != closer else 0)
         if opener == closer:
             opened = texts.count(opener) % 2
-        end = run[-1].i + 1
-        if opened > 0 and end < len(doc) and doc[end].text == closer:
-            run = [*run, doc[end]]
+        end = run[-1] + 1
+        if opened > 0 and end < len(text) and text[end] == closer:
+            run = [*run, end]
             texts.append(closer)
     return run
 
 
-def _quoted(run: list[Token]) -> list[Token]:
+def _quoted(table: ParseTable, run: list[int]) -> list[int]:
     """Take in the quotation marks that enclose the whole phrase: `` Kormoran '' was a ship.
 
     A quotation may end in the comma or stop of the sentence around it ("`` We will
     appeal , '' he said"); the closing mark then comes one token later.
     """
-    doc = run[0].doc
-    start, end = run[0].i, run[-1].i + 1
-    if start == 0 or doc[start - 1].text not in _QUOTES:
+    text = table.text
+    start, end = run[0], run[-1] + 1
+    if start == 0 or text[start - 1] not in _QUOTES:
         return run
-    closer = _CLOSERS[doc[start - 1].text]
-    if end < len(doc) - 1 and doc[end].text in {",", "."} and doc[end + 1].text == closer:
+    closer = _CLOSERS[text[start - 1]]
+    if end < len(text) - 1 and text[end] in {",", "."} and text[end + 1] == closer:
         end += 1
-    if end < len(doc) and doc[end].text == closer:
-        return [doc[start - 1], *run, *doc[run[-1].i + 1 : end + 1]]
+    if end < len(text) and text[end] == closer:
+        return [start - 1, *run, *range(run[-1] + 1, end + 1)]
     return run
 
 
 _QUOTES = {"“", "‘", "``", '"', "`"}
 
 
-def _is_edge_filler(token: Token) -> bool:
-    return token.dep_ in _EDGE_PUNCT or token.dep_ == "cc" or token.is_space or token.tag_ == "POS"
+def _is_edge_filler(table: ParseTable, i: int) -> bool:
+    return (table.dep[i] in _EDGE_PUNCT or table.dep[i] == "cc" or table.is_space[i]
+            or table.tag[i] == "POS")
 
 
 def entity_head(head: Token) -> tuple[Token, Token, str | None]:
@@ -155,87 +161,93 @@ def entity_head(head: Token) -> tuple[Token, Token, str | None]:
     A named entity covering the head wins ("Premier Li Qiang" -> "Li Qiang", PERSON); otherwise
     the head noun with its compounds ("China's Internet shares" -> "Internet shares").
     """
-    if head.ent_type_ in ENTITY_LABELS:
-        span = entity_span(head)
-        tokens = [t for t in span if not (t.dep_ == "case" or t.tag_ == "POS" or
-                                          (t.i == span.start and t.dep_ == "det"))]
+    doc = head.doc
+    first, last, label = _entity_head(table_of(head), head.i)
+    return doc[first], doc[last], label
+
+
+def _entity_head(table: ParseTable, head: int) -> tuple[int, int, str | None]:
+    dep = table.dep
+    if table.ent_type[head] in ENTITY_LABELS:
+        start, end, label = entity_bounds(table, head)
+        tokens = [i for i in range(start, end) if not (
+            dep[i] == "case" or table.tag[i] == "POS" or (i == start and dep[i] == "det"))]
         if tokens:
-            return tokens[0], tokens[-1], span.label_
+            return tokens[0], tokens[-1], label
     first = last = head
-    for child in reversed(list(head.lefts)):
-        if child.dep_ in _HEAD_KEEP_DEPS and child.i == first.i - 1:
-            first = child.left_edge if child.left_edge.dep_ in _HEAD_KEEP_DEPS else child
-        elif child.dep_ in _HEAD_DROP_DEPS or child.i != first.i - 1:
+    for child in reversed([c for c in table.children[head] if c < head]):
+        if dep[child] in _HEAD_KEEP_DEPS and child == first - 1:
+            edge = table.left_edge(child)
+            first = edge if dep[edge] in _HEAD_KEEP_DEPS else child
+        elif dep[child] in _HEAD_DROP_DEPS or child != first - 1:
             break
     return first, last, None
 
 
-def entity_span(token: Token) -> Span:
-    """The named entity the token is part of, or the token alone if it is in none.
+def entity_bounds(table: ParseTable, i: int) -> tuple[int, int, str]:
+    """Start, end (exclusive) and label of the named entity token ``i`` is part of; the
+    token alone, unlabelled, if it is in none.
 
     Read off the tokens' IOB tags around it, as ``Doc.ents`` does, instead of building every
     entity of the document for each question.
 
     >>> from extractors.nlp import load_model
-    >>> doc = load_model()("Premier Li Qiang met executives.")
-    >>> entity_span(doc[2]), entity_span(doc[2]).label_, entity_span(doc[3])
-    (Li Qiang, 'PERSON', met)
+    >>> from extractors.parse_table import parse_table
+    >>> table = parse_table(load_model()("Premier Li Qiang met executives."))
+    >>> entity_bounds(table, 2), entity_bounds(table, 3)
+    ((1, 3, 'PERSON'), (3, 4, ''))
     """
-    doc = token.doc
-    if token.ent_iob_ not in {"B", "I"}:
-        return doc[token.i : token.i + 1]
-    start, end = token.i, token.i + 1
-    while start > 0 and doc[start].ent_iob_ == "I":
+    iob = table.ent_iob
+    if iob[i] not in {"B", "I"}:
+        return i, i + 1, ""
+    start, end = i, i + 1
+    while start > 0 and iob[start] == "I":
         start -= 1
-    while end < len(doc) and doc[end].ent_iob_ == "I":
+    while end < len(iob) and iob[end] == "I":
         end += 1
-    return Span(doc, start, end, label=doc[start].ent_type)
+    return start, end, table.ent_type[start]
 
 
-def make_argument(head: Token, inside: Token | None = None) -> Argument:
-    """Build the two-view ``Argument`` for the phrase headed by ``head``."""
-    head = resolve_relative(head)
-    if head.pos_ in {"VERB", "AUX"}:
+def make_argument(table: ParseTable, head: int, inside: int | None = None) -> Argument:
+    """Build the two-view ``Argument`` for the phrase headed by token ``head``."""
+    head = resolve_relative(table, head)
+    if table.pos[head] in {"VERB", "AUX"}:
         # A clause is an argument whole ("that he is moving aggressively to negotiate ..."),
         # without its complementiser, which belongs to the relation.
-        tokens = [t for t in head.subtree if not (t.dep_ == "mark" and t.head == head)]
-        tokens = _contiguous_around(tokens, head)
+        tokens = [i for i in table.subtree(head)
+                  if not (table.dep[i] == "mark" and table.head[i] == head)]
+        tokens = _contiguous_around(table, tokens, head)
     else:
-        tokens = phrase_tokens(head, inside)
-    first, last, label = entity_head(head)
-    return _argument(tokens, first, last, label,
-                     nominal=head.pos_ in NOMINAL_POS and head.ent_type_ not in _TIME_LABELS)
+        tokens = phrase_tokens(table, head, inside)
+    first, last, label = _entity_head(table, head)
+    return _argument(table, tokens, first, last, label, nominal=(
+        table.pos[head] in NOMINAL_POS and table.ent_type[head] not in _TIME_LABELS))
 
 
-def make_extra_argument(token: Token) -> Argument:
+def make_extra_argument(table: ParseTable, i: int) -> Argument:
     """A further argument of an n-ary fact: a prepositional phrase with its preposition.
 
     "fined Ant Group for violations": the extra argument is "for violations", head "violations".
     """
-    objects = [c for c in token.children if c.dep_ in {"pobj", "pcomp"}]
-    head = objects[0] if objects else token
-    first, last, label = entity_head(head)
-    if token.pos_ in {"VERB", "AUX"}:
-        tokens = _contiguous_around(list(token.subtree), token)  # a time clause, whole
+    objects = [c for c in table.children[i] if table.dep[c] in {"pobj", "pcomp"}]
+    head = objects[0] if objects else i
+    first, last, label = _entity_head(table, head)
+    if table.pos[i] in {"VERB", "AUX"}:
+        tokens = _contiguous_around(table, table.subtree(i), i)  # a time clause, whole
     else:
-        tokens = [token, *phrase_tokens(head)] if objects else phrase_tokens(token)
-    tokens.sort(key=lambda t: t.i)
-    return _argument(tokens, first, last, label)
+        tokens = [i, *phrase_tokens(table, head)] if objects else phrase_tokens(table, i)
+    tokens.sort()
+    return _argument(table, tokens, first, last, label)
 
 
-def _argument(tokens: list[Token], first: Token, last: Token, label: str | None,
+def _argument(table: ParseTable, tokens: list[int], first: int, last: int, label: str | None,
               nominal: bool = True) -> Argument:
     """The argument over ``tokens`` (in order) whose entity head runs from ``first`` to
-    ``last``; offsets are characters."""
-    return Argument(text=_text(tokens), start=tokens[0].idx, end=tokens[-1].idx + len(tokens[-1]),
-                    head=first.text if first == last else first.doc[first.i : last.i + 1].text,
-                    head_start=first.idx, head_end=last.idx + len(last), entity_type=label,
-                    nominal=nominal)
-
-
-def _text(tokens: list[Token]) -> str:
-    """The text from the first token to the last, as the document writes it."""
-    first, last = tokens[0], tokens[-1]
-    if last.i - first.i + 1 != len(tokens):  # gaps: the words between belong to the text
-        return first.doc[first.i : last.i + 1].text
-    return "".join([t.text_with_ws for t in tokens[:-1]]) + last.text
+    ``last``; offsets are characters. The words between the first and last token belong to
+    the text, as the document writes it."""
+    text, idx = table.text, table.idx
+    return Argument(text=table.span_text(tokens[0], tokens[-1] + 1), start=idx[tokens[0]],
+                    end=idx[tokens[-1]] + len(text[tokens[-1]]),
+                    head=text[first] if first == last else table.span_text(first, last + 1),
+                    head_start=idx[first], head_end=idx[last] + len(text[last]),
+                    entity_type=label, nominal=nominal)

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import math
 
-from spacy.tokens import Token
-
+from extractors.parse_table import ParseTable
 from extractors.triple import Triple
 
 #: Fitted weights (see module docstring); features absent here weigh nothing.
@@ -87,35 +86,36 @@ WEIGHTS: dict[str, float] = {
 }
 
 
-def parse_features(predicate: Token, subject: Token, obj: Token) -> dict[str, float]:
+def parse_features(table: ParseTable, predicate: int, subject: int,
+                   obj: int) -> dict[str, float]:
     """Features of the parse around a triple: where its verb sits, what its heads are."""
+    dep = table.dep[predicate]
     return {
-        f"predicate_dep={_coarse_dep(predicate)}": 1.0,
-        f"subject_pos={subject.pos_}": 1.0,
-        f"object_pos={obj.pos_}": 1.0,
-        "predicate_depth": float(_depth(predicate)),
-        "subject_after_verb": float(subject.i > predicate.i),
+        f"predicate_dep={dep if dep in _CLAUSE_DEPS else 'other'}": 1.0,
+        f"subject_pos={table.pos[subject]}": 1.0,
+        f"object_pos={table.pos[obj]}": 1.0,
+        "predicate_depth": float(_depth(table, predicate)),
+        "subject_after_verb": float(subject > predicate),
     }
 
 
 _CLAUSE_DEPS = {"ROOT", "conj", "ccomp", "xcomp", "advcl", "relcl", "acl", "pcomp"}
 
 
-def _coarse_dep(token: Token) -> str:
-    return token.dep_ if token.dep_ in _CLAUSE_DEPS else "other"
-
-
-def _depth(token: Token) -> int:
+def _depth(table: ParseTable, i: int) -> int:
     depth = 0
-    while token.head != token and depth < 20:
-        token = token.head
+    while table.head[i] != i and depth < 20:
+        i = table.head[i]
         depth += 1
     return depth
 
 
-def features(triple: Triple, parse: dict[str, float], sentence_triples: int) -> dict[str, float]:
-    """Every feature the confidence model weighs, for a triple of a sentence."""
-    sentence_words = len(triple.provenance.sentence.split())
+def features(triple: Triple, parse: dict[str, float], sentence_triples: int,
+             sentence_words: int | None = None) -> dict[str, float]:
+    """Every feature the confidence model weighs, for a triple of a sentence
+    (``sentence_words``: the words of its sentence, if already counted)."""
+    if sentence_words is None:
+        sentence_words = len(triple.provenance.sentence.split())
     subject_words = len(triple.subject.text.split())
     object_words = len(triple.object.text.split())
     return {
@@ -144,5 +144,5 @@ def features(triple: Triple, parse: dict[str, float], sentence_triples: int) -> 
 
 def confidence(values: dict[str, float]) -> float:
     """A score in [0, 1] from the features of a triple: the fitted logistic model."""
-    score = sum(WEIGHTS.get(name, 0.0) * value for name, value in values.items())
+    score = sum([WEIGHTS.get(name, 0.0) * value for name, value in values.items()])
     return round(1.0 / (1.0 + math.exp(-score)), 4)

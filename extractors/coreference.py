@@ -86,6 +86,7 @@ GENERIC_NOUNS: dict[str, frozenset[str]] = {
     "ORG": frozenset("company firm group giant conglomerate corporation business".split()),
     "PLACE": frozenset("country nation".split()),
 }
+_ANY_GENERIC_NOUN = frozenset().union(*GENERIC_NOUNS.values())
 _TYPE_CLASSES = {
     "PERSON": "PERSON", "ORG": "ORG", "NORP": "ORG", "GPE": "PLACE", "LOC": "PLACE",
     "FAC": "PLACE", "PRODUCT": "PRODUCT", "WORK_OF_ART": "PRODUCT", "EVENT": "EVENT",
@@ -99,6 +100,16 @@ _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _CLAUSE_DEPS = {"ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "pcomp", "csubj",
                 "parataxis"}
 _OBJECT_DEPS = {"dobj", "iobj", "attr", "dative"}
+_ARGUMENT_DEPS = _SUBJECT_DEPS | _OBJECT_DEPS
+#: How salient an antecedent is by its role in its clause, before the other clues.
+_ROLE_SALIENCE = {"nsubj": 80, "nsubjpass": 70, "pobj": 30, "poss": 35,
+                  **dict.fromkeys(_OBJECT_DEPS, 50)}
+#: What a pronoun's antecedent loses per sentence between them, and the most salient an
+#: antecedent in the pronoun's sentence can be (the sum of every bonus of ``_salience``).
+_SENTENCE_PENALTY = 45
+_MOST_SALIENT = max(_ROLE_SALIENCE.values()) + 20 + 10 + 30 + 5 * 6
+_PLURAL_TAGS = {"NNS", "NNPS"}
+_GENDERS = {"male", "female"}
 #: Sentences back that pronouns and class nouns ("the company") look for an antecedent.
 PRONOUN_WINDOW = 2
 DESCRIPTION_WINDOW = 3
@@ -259,14 +270,19 @@ class _Resolver:
         self.groups = {k: [k] for k in range(len(self.mentions))}
         self.sentence_of = self.tokens.sentence
         self.by_span = {(m.first, m.last): k for k, m in enumerate(self.mentions)}
-        self.types = [self._mention_type(m) for m in self.mentions]
+        #: Whether a mention is a company's name with its designator ("Ant Group").
+        self.suffixed = [m.is_name and has_corporate_suffix(m.text) for m in self.mentions]
+        self.types = ["ORG" if suffixed else m.label
+                      for m, suffixed in zip(self.mentions, self.suffixed, strict=True)]
         self.names = [k for k, m in enumerate(self.mentions) if m.is_name]
         self.sets = [k for k, m in enumerate(self.mentions) if m.kind == "group"]
         #: ``_vote_type``, the words ``_described_by`` reads and ``_pronoun_facts``, by
         #: cluster root.
         self.cluster_types: dict[int, str | None] = {}
-        self.descriptions: dict[int, tuple[set[str], set[str]]] = {}
-        self.pronoun_facts: dict[int, tuple[bool, set[str]]] = {}
+        self.descriptions: dict[int, tuple[set[str], set[str], dict[str, bool]]] = {}
+        self.pronoun_facts: dict[int, tuple[str | None, str | None, bool, set[str]]] = {}
+        #: ``_clause_head`` by token.
+        self.clause_heads: dict[int, int] = {}
 
     # union-find
     def find(self, k: int) -> int:
@@ -295,11 +311,6 @@ class _Resolver:
         self._name_variants()
         self._descriptions_and_pronouns()
         return self._clusters()
-
-    def _mention_type(self, mention: EntityMention) -> str | None:
-        if mention.kind == "name" and has_corporate_suffix(mention.text):
-            return "ORG"
-        return mention.label
 
     def _appositions(self) -> None:
         tokens = self.tokens
@@ -339,7 +350,7 @@ class _Resolver:
         nominal = first if second.is_name else second
         tokens = self.tokens
         head = nominal.head
-        if tokens.tag[head] in {"NNS", "NNPS"} or self.doc[head].conjuncts:
+        if tokens.tag[head] in {"NNS", "NNPS"} or tokens.conjuncts(head):
             return False
         opener = tokens.lower[nominal.first]
         described = any(tokens.dep[c] == "prep" and tokens.lower[c] in {"of", "at", "for", "in",
@@ -370,12 +381,14 @@ class _Resolver:
         once instead of compared pair by pair."""
         by_core: dict[tuple[str, ...], list[int]] = {}
         by_initials: dict[str, list[int]] = {}
-        people = []
+        people: dict[str, list[tuple[int, int, set[str]]]] = {"": []}
         for j in self.names:
             text = self.mentions[j].text
             if self.types[j] == _PERSON:
                 words = name_words(text)
-                people.append((j, len(words), set(words)))
+                person = (j, len(words), set(words))
+                for word in ("", *person[2]):
+                    people.setdefault(word, []).append(person)
             else:
                 by_core.setdefault(core_words(text), []).append(j)
             for key in initials(text):
@@ -393,15 +406,17 @@ class _Resolver:
             if target is not None:
                 self.union(k, target)
 
-    def _person_match(self, k: int, people: Sequence[tuple[int, int, set[str]]]) -> int | None:
-        """A shorter name that is part of a person's full name; the nearest earlier wins."""
+    def _person_match(self, k: int, people: dict[str, list[tuple[int, int, set[str]]]]
+                      ) -> int | None:
+        """A shorter name that is part of a person's full name; the nearest earlier wins.
+        ``people`` holds the people's names by each of their words."""
         mention = self.mentions[k]
         if self.types[k] not in {_PERSON, None}:
             return None
         words = name_words(mention.text)
         wanted = set(words)
         before, after = None, None
-        for j, length, longer in people:
+        for j, length, longer in people.get(words[0], ()) if words else people[""]:
             if j == k or length <= len(words) or not wanted <= longer:
                 continue
             if self.mentions[j].start < mention.start:
@@ -429,12 +444,13 @@ class _Resolver:
 
     def _vote_type(self, root: int) -> str | None:
         members = self.members(root)
-        if any(self.types[j] == "ORG" and has_corporate_suffix(self.mentions[j].text)
-               for j in members):
+        if len(members) == 1:
+            return self.types[root] if self.mentions[root].is_name else None
+        if any(self.suffixed[j] for j in members):
             return "ORG"
         typed = [j for j in members if self.mentions[j].is_name and self.types[j]]
-        if not typed:
-            return None
+        if len(typed) < 2:
+            return self.types[typed[0]] if typed else None
         labels = Counter(self.types[j] for j in typed)
         longest = max(typed, key=lambda j: (len(name_words(self.mentions[j].text)), -j))
         return max(labels, key=lambda label: (labels[label], label == self.types[longest]))
@@ -450,22 +466,31 @@ class _Resolver:
                 mention = self.mentions[j]
                 called.update(mention.titles)
                 if mention.kind == "nominal":
-                    called.add(self.tokens.lemma[mention.head].lower())
+                    called.add(self.tokens.lemma(mention.head).lower())
                 if mention.is_name:
                     named.update(name_words(mention.text))
-            self.descriptions[root] = (called, named)
-        called, named = self.descriptions[root]
-        return lemma in called or lemma in named or len(lemma) >= 6 and any(
-            word.startswith(lemma[:-1]) for word in named)
+            # with the answers about the beginnings of its names' words, by noun asked
+            self.descriptions[root] = (called, named, {})
+        called, named, beginnings = self.descriptions[root]
+        if lemma in called or lemma in named:
+            return True
+        if len(lemma) < 6:
+            return False
+        if lemma not in beginnings:
+            beginnings[lemma] = any(word.startswith(lemma[:-1]) for word in named)
+        return beginnings[lemma]
 
-    def _pronoun_facts(self, root: int) -> tuple[bool, set[str]]:
-        """Whether a cluster holds a name, and the genders of its pronouns."""
+    def _pronoun_facts(self, root: int) -> tuple[str | None, str | None, bool, set[str]]:
+        """What a pronoun must agree with in a cluster: its type, the class of its type,
+        whether it holds a name, and the genders of its pronouns."""
         if root not in self.pronoun_facts:
             members = self.members(root)
+            entity_type = self._cluster_type(root)
+            mentions = [self.mentions[m] for m in members]
             self.pronoun_facts[root] = (
-                any(self.mentions[m].is_name for m in members),
-                {PRONOUNS[self.mentions[m].text.lower()][1] for m in members
-                 if self.mentions[m].kind == "pronoun"})
+                entity_type, _TYPE_CLASSES.get(entity_type or ""),
+                any(m.kind == "name" for m in mentions),
+                {PRONOUNS[m.text.lower()][1] for m in mentions if m.kind == "pronoun"})
         return self.pronoun_facts[root]
 
     def _description_antecedent(self, k: int) -> int | None:
@@ -481,7 +506,7 @@ class _Resolver:
             return None
         if "PROPN" in tokens.pos[mention.first : mention.last + 1]:
             return None
-        lemma = tokens.lemma[head].lower()
+        lemma = tokens.lemma(head).lower()
         sentence = self.sentence_of[mention.first]
         if tokens.tag[head] in {"NNS", "NNPS"}:
             for j in reversed(self.sets[: bisect_left(self.sets, k)]):
@@ -493,17 +518,22 @@ class _Resolver:
             return None
         # "the company" may be any company just named; "the central bank" is a new one
         # unless the bank was described so before.
-        bare = mention.last - mention.first == 1
+        generic = mention.last - mention.first == 1 and lemma in _ANY_GENERIC_NOUN
         best: tuple[int, int] | None = None  # (score, mention index)
+        # A cluster's later names score as its most recent one or lower: each is weighed once.
+        weighed = set()
         for j in reversed(self.names[: bisect_left(self.names, k)]):
             other = self.mentions[j]
             if other.last >= mention.first:
                 continue
-            distance = sentence - self.sentence_of[other.first]
             root = self.find(j)
+            if root in weighed:
+                continue
+            weighed.add(root)
+            distance = sentence - self.sentence_of[other.first]
             if self._described_by(root, lemma):
                 score = 2
-            elif bare and distance <= DESCRIPTION_WINDOW and (
+            elif generic and distance <= DESCRIPTION_WINDOW and (
                     lemma in GENERIC_NOUNS.get(type_class(self._cluster_type(root)), ())):
                 score = 1
             else:
@@ -524,7 +554,7 @@ class _Resolver:
                 return False
             classes.add(type_class(self._cluster_type(self.find(part))))
             if self.mentions[part].kind == "nominal":
-                classes.add("LEMMA:" + self.tokens.lemma[self.mentions[part].head].lower())
+                classes.add("LEMMA:" + self.tokens.lemma(self.mentions[part].head).lower())
         for cls in classes:
             if cls and cls.startswith("LEMMA:"):
                 if cls[6:] != lemma:
@@ -534,34 +564,35 @@ class _Resolver:
         return True
 
     def _group_members(self, group: EntityMention) -> list[int]:
-        return sorted((group.head, *(t.i for t in self.doc[group.head].conjuncts)))
+        return sorted((group.head, *self.tokens.conjuncts(group.head)))
 
     def _pronoun_antecedent(self, k: int) -> int | None:
         pronoun = self.mentions[k]
-        tokens = self.tokens
+        mentions, sentence_of, dep = self.mentions, self.sentence_of, self.tokens.dep
         word = pronoun.text.lower()
         number, gender = PRONOUNS[word]
         token = pronoun.head
-        sentence = self.sentence_of[pronoun.first]
+        sentence = sentence_of[pronoun.first]
+        may_bind = dep[token] != "poss"
         best: tuple[float, int] | None = None
         for j in range(k - 1, -1, -1):
-            other = self.mentions[j]
-            distance = sentence - self.sentence_of[other.first]
-            if distance > PRONOUN_WINDOW:
-                break
+            other = mentions[j]
+            distance = sentence - sentence_of[other.first]
+            if distance > PRONOUN_WINDOW or best is not None and best[0] >= (
+                    _MOST_SALIENT - _SENTENCE_PENALTY * distance):
+                break  # none further back can be more salient than the best so far
             if (other.kind == "value" or other.last >= pronoun.first
-                    or tokens.dep[other.head] == "amod"):
+                    or dep[other.head] == "amod"):
                 continue
             if other.kind == "pronoun" and self.find(j) == j:
                 continue
             if not self._agrees(j, number, gender):
                 continue
             if word in REFLEXIVES:
-                if distance == 0 and (_clause_head(tokens, other.head)
-                                      == _clause_head(tokens, token)):
+                if distance == 0 and self._clause_of(other.head) == self._clause_of(token):
                     return j
                 continue
-            if tokens.dep[token] != "poss" and distance == 0 and self._bound(other, token):
+            if may_bind and distance == 0 and self._bound(other, token):
                 continue
             score = self._salience(j, token, distance)
             if best is None or score > best[0]:
@@ -574,59 +605,61 @@ class _Resolver:
             return number == "plural"
         tokens = self.tokens
         root = self.find(j)
-        cluster_type = type_class(self._cluster_type(root))
-        named, genders = self._pronoun_facts(root)
+        raw_type, cluster_type, named, genders = (self.pronoun_facts.get(root)
+                                                  or self._pronoun_facts(root))
         head = mention.head
         if mention.kind == "nominal" and not named:
-            plural = tokens.tag[head] in {"NNS", "NNPS"}
-            person = tokens.lemma[head].lower() in TYPE_NOUNS["PERSON"]
+            plural = tokens.tag[head] in _PLURAL_TAGS
+            person = tokens.lemma(head).lower() in TYPE_NOUNS["PERSON"]
         elif mention.kind == "pronoun":
-            plural = PRONOUNS[mention.text.lower()][0] == "plural"
-            person = PRONOUNS[mention.text.lower()][1] in {"male", "female"}
+            its_number, its_gender = PRONOUNS[mention.text.lower()]
+            plural = its_number == "plural"
+            person = its_gender in _GENDERS
         else:
-            plural = cluster_type is None and tokens.tag[head] in {"NNPS", "NNS"}
+            plural = cluster_type is None and tokens.tag[head] in _PLURAL_TAGS
             person = cluster_type == "PERSON"
-            if self._cluster_type(root) == "NORP" and number == "plural":
+            if raw_type == "NORP" and number == "plural":
                 return True
         if number == "plural":
             return plural or (cluster_type == "ORG" and not person)
         if plural:
             return False
-        if gender in {"male", "female"}:
+        if gender in _GENDERS:
             return (person or (cluster_type is None and named)) and not (
                 genders - {gender, "any"})
-        return not person and not (genders & {"male", "female"})
+        return not person and not (genders & _GENDERS)
 
     def _bound(self, other: EntityMention, pronoun: int) -> bool:
         """An object pronoun cannot name the subject of its own clause ("Li praised him")."""
         antecedent = other.head
-        return (self.tokens.dep[antecedent] in _SUBJECT_DEPS | _OBJECT_DEPS
-                and _clause_head(self.tokens, antecedent) == _clause_head(self.tokens, pronoun))
+        return (self.tokens.dep[antecedent] in _ARGUMENT_DEPS
+                and self._clause_of(antecedent) == self._clause_of(pronoun))
 
     def _salience(self, j: int, pronoun: int, distance: int) -> float:
         other = self.mentions[j]
-        tokens = self.tokens
+        dep = self.tokens.dep
         head = other.head
-        role = tokens.dep[head]
-        score = {"nsubj": 80, "nsubjpass": 70}.get(role, 0)
-        if role in _OBJECT_DEPS:
-            score = 50
-        elif role == "pobj":
-            score = 30
-        elif role == "poss":
-            score = 35
-        if role in _SUBJECT_DEPS and tokens.dep[pronoun] in _SUBJECT_DEPS:
-            score += 20
+        role = dep[head]
+        score = _ROLE_SALIENCE.get(role, 0)
+        if role in _SUBJECT_DEPS:
+            if dep[pronoun] in _SUBJECT_DEPS:
+                score += 20
+            if distance == 0 and self._clause_of(head) != self._clause_of(pronoun):
+                score += 10
         if other.kind in {"name", "pronoun"}:
             score += 30
-        if distance == 0 and role in _SUBJECT_DEPS and _clause_head(tokens, head) != _clause_head(
-                tokens, pronoun):
-            score += 10
         score += 5 * min(len(self.members(j)), 6)
-        score -= 45 * distance
+        score -= _SENTENCE_PENALTY * distance
         if distance == 0:
             score -= 0.1 * (pronoun - other.last)
         return score
+
+    def _clause_of(self, i: int) -> int:
+        """``_clause_head`` of token ``i``, worked out once per token."""
+        clause = self.clause_heads.get(i)
+        if clause is None:
+            clause = self.clause_heads[i] = _clause_head(self.tokens, i)
+        return clause
 
     def _phrase_label(self, mentions: Sequence[EntityMention]) -> str:
         """The label of an unnamed entity: its first set, or the core of its first noun
@@ -642,15 +675,17 @@ class _Resolver:
 
     # output
     def _clusters(self) -> list[EntityCluster]:
-        groups: dict[int, list[int]] = {}
-        for k in range(len(self.mentions)):
-            groups.setdefault(self.find(k), []).append(k)
-        # in order of first mention: mentions are in text order, so clusters are met so
-        roots = list(groups)
+        # A cluster's root is its first mention (``union`` keeps the smaller root), and
+        # mentions are in text order: in order of roots, clusters come in order of first
+        # mention.
+        roots = sorted(self.groups)
         index = {root: n for n, root in enumerate(roots)}
         clusters = []
         for root in roots:
-            members = groups[root]
+            members = self.groups[root]
+            if len(members) == 1 and self.mentions[root].kind != "group":
+                clusters.append(self._single_cluster(root))
+                continue
             mentions = tuple(sorted((self.mentions[j] for j in members),
                                     key=lambda m: (m.start, m.end)))
             names = _ordered_names([m for m in mentions if m.is_name])
@@ -668,6 +703,15 @@ class _Resolver:
             clusters.append(EntityCluster(label, entity_type, mentions, names, set_members))
         return clusters
 
+    def _single_cluster(self, k: int) -> EntityCluster:
+        """The cluster of a mention that nothing joined, not a set: most are, and the votes
+        and orderings of ``_clusters`` have one answer for them."""
+        mention = self.mentions[k]
+        if mention.is_name:
+            name = _display(mention.text)
+            return EntityCluster(name, self._cluster_type(k), (mention,), (name,))
+        entity_type = mention.label if mention.kind == "value" else None
+        return EntityCluster(self._phrase_label((mention,)), entity_type, (mention,))
 
 def _first_other(candidates: Sequence[int], k: int) -> int | None:
     """The first of ``candidates`` that is not ``k``."""
@@ -725,8 +769,12 @@ def resolve_arguments(triples: Sequence[Triple], clusters: Sequence[EntityCluste
         if resolved:
             for mention in cluster.mentions:
                 by_end.setdefault(mention.end, resolved)
-    return [replace(triple, subject=_resolved(triple.subject, by_end),
-                    object=_resolved(triple.object, by_end)) for triple in triples]
+    resolved_triples = []
+    for triple in triples:
+        subject, object_ = (_resolved(triple.subject, by_end), _resolved(triple.object, by_end))
+        resolved_triples.append(triple if subject is triple.subject and object_ is triple.object
+                                else replace(triple, subject=subject, object=object_))
+    return resolved_triples
 
 
 def _entity_ref(cluster: EntityCluster) -> EntityRef | None:

@@ -20,20 +20,18 @@ references ("these companies", "they") can point at them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from numpy import int64
+from numpy import arange, cumsum, flatnonzero, int64
 from spacy.attrs import (
     DEP,
+    ENT_IOB,
+    ENT_TYPE,
     HEAD,
     IDX,
-    IS_ALPHA,
     IS_PUNCT,
     IS_SPACE,
-    IS_STOP,
     LEMMA,
-    LIKE_NUM,
-    LOWER,
     ORTH,
     POS,
     SENT_START,
@@ -41,7 +39,8 @@ from spacy.attrs import (
     TAG,
 )
 from spacy.parts_of_speech import NAMES as _POS_NAMES
-from spacy.tokens import Doc, Span, Token
+from spacy.strings import StringStore
+from spacy.tokens import Doc
 
 #: NER labels of values rather than things; they are mentions but never take part in
 #: name-variant or pronoun resolution.
@@ -103,8 +102,21 @@ class EntityMention:
         return self.kind == "name"
 
 
-_COLUMNS = [ORTH, IDX, LOWER, LEMMA, POS, TAG, DEP, HEAD, SPACY, SENT_START, IS_PUNCT, IS_SPACE,
-            IS_ALPHA, IS_STOP, LIKE_NUM]
+_COLUMNS = [ORTH, LEMMA, IDX, POS, TAG, DEP, ENT_TYPE, HEAD, SENT_START, ENT_IOB, SPACY,
+            IS_PUNCT, IS_SPACE]
+
+
+#: Tags, dependency and entity labels by hash: a few dozen strings, read at every token of
+#: every document (a hash stands for the same string in every ``StringStore``).
+_LABELS: dict[int, str] = {}
+
+
+def _labels(column: list[int], strings: StringStore) -> list[str]:
+    try:
+        return list(map(_LABELS.__getitem__, column))
+    except KeyError:
+        _LABELS.update((h, strings[h]) for h in set(column))
+        return list(map(_LABELS.__getitem__, column))
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,74 +128,113 @@ class TokenTable:
     thousands of reads per document that cost more than the rest of the work together.
     Each list holds what the ``Token`` attribute of that name says (``head`` the head's
     index, ``sentence`` the number of the sentence, ``children`` the indices of the
-    children in text order).
+    children in text order); ``entities`` holds the first token, end and label of each of
+    ``Doc.ents``. Lemmas are few of them read: ``lemma(i)`` looks one up when asked.
 
     >>> from extractors import load_model
     >>> tokens = TokenTable.of(load_model()("Ant paid. It fell."))
     >>> tokens.lower[3], tokens.pos[1], tokens.head[0], tokens.sentence, tokens.children[1]
     ('it', 'VERB', 1, [0, 0, 0, 1, 1, 1], [0, 2])
+    >>> tokens.entities
+    [(0, 1, 'ORG')]
     """
 
     doc: Doc
     text: list[str]
     idx: list[int]
     lower: list[str]
-    lemma: list[str]
+    lemma_hashes: list[int]
     pos: list[str]
     tag: list[str]
     dep: list[str]
     head: list[int]
-    whitespace: list[bool]
+    text_with_ws: list[str]
     sent_start: list[bool]
     is_punct: list[bool]
     is_space: list[bool]
-    is_alpha: list[bool]
-    is_stop: list[bool]
-    like_num: list[bool]
     sentences: list[tuple[int, int]]
     sentence: list[int]
     children: list[list[int]]
+    entities: list[tuple[int, int, str]]
+    lemmas: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, doc: Doc) -> TokenTable:
         strings = doc.vocab.strings
         array = doc.to_array(_COLUMNS)
-        (orth, idx, lower, lemma, pos, tag, dep, _, spacy, _, punct, space, alpha, stop,
-         like_num) = array.T.tolist()
+        n = len(array)
+        orth, lemma, idx, pos, tag, dep, ent_type = array[:, :7].T.tolist()
         # offsets below zero come back as unsigned 64-bit numbers
-        head, sent_start = array[:, [7, 9]].astype(int64).T.tolist()
-        text, lower, lemma = ([strings[h] for h in column] for column in (orth, lower, lemma))
-        # few distinct tags and labels: each looked up once
-        tag, dep = ([names[h] for h in column] for column in (tag, dep)
-                    for names in [{h: strings[h] for h in set(column)}])
-        head = [i + offset for i, offset in enumerate(head)]
+        signed = array[:, 7:10].astype(int64)
+        head_array = signed[:, 0] + arange(n)
+        head = head_array.tolist()
+        sent_start = signed[:, 1]
+        spacy, punct, space = array[:, 10:].T.astype(bool).tolist()
+        text = [strings[h] for h in orth]
+        tag, dep = _labels(tag, strings), _labels(dep, strings)
         children: list[list[int]] = [[] for _ in head]
-        for i, h in enumerate(head):
-            if h != i:
-                children[h].append(i)
+        for i in flatnonzero(head_array != arange(n)).tolist():
+            children[head[i]].append(i)
         if "sents" in doc.user_hooks or not doc.has_annotation("SENT_START"):
             # the hook's sentences, or spaCy's error for a document without them
             sentences = [(s.start, s.end) for s in doc.sents]
+            sentence = [0] * n
+            for number, (start, end) in enumerate(sentences):
+                sentence[start:end] = [number] * (end - start)
         else:
-            starts = [0, *(i for i in range(1, len(doc)) if sent_start[i] == 1)]
-            sentences = (list(zip(starts, [*starts[1:], len(doc)], strict=True)) if len(doc)
-                         else [])
-        sentence = [0] * len(doc)
-        for n, (start, end) in enumerate(sentences):
-            sentence[start:end] = [n] * (end - start)
-        return cls(doc, text, idx, lower, lemma, [_POS_NAMES[p] for p in pos], tag, dep, head,
-                   [bool(x) for x in spacy], [x > 0 for x in sent_start],
-                   [bool(x) for x in punct], [bool(x) for x in space],
-                   [bool(x) for x in alpha], [bool(x) for x in stop],
-                   [bool(x) for x in like_num], sentences, sentence, children)
+            starts = sent_start == 1
+            starts[:1] = True
+            sentence = (cumsum(starts) - 1).tolist()
+            bounds = flatnonzero(starts).tolist()
+            sentences = list(zip(bounds, [*bounds[1:], n], strict=True)) if n else []
+        # Token.lower_ is the text lowercased: no second string lookup per token
+        return cls(doc, text, idx, list(map(str.lower, text)), lemma,
+                   list(map(_POS_NAMES.__getitem__, pos)), tag, dep, head,
+                   [t + " " if s else t for t, s in zip(text, spacy, strict=True)],
+                   (sent_start > 0).tolist(), punct, space, sentences, sentence, children,
+                   _entities(doc, signed[:, 2].tolist(), ent_type))
+
+    def lemma(self, i: int) -> str:
+        """The lemma of token ``i``: few are asked for, each looked up the first time."""
+        lemma = self.lemmas.get(i)
+        if lemma is None:
+            lemma = self.lemmas[i] = self.doc.vocab.strings[self.lemma_hashes[i]]
+        return lemma
+
+    def conjuncts(self, i: int) -> list[int]:
+        """The tokens coordinated with token ``i``, in the order of ``Token.conjuncts``."""
+        head, dep, children = self.head, self.dep, self.children
+        start = i
+        while start != head[start] and dep[start] == "conj":
+            start = head[start]
+        found = [start]
+        for word in found:
+            found.extend(c for c in children[word] if c > word and dep[c] == "conj")
+        return [w for w in found if w != i]
 
     def span_text(self, first: int, last: int) -> str:
         """The text of tokens ``first`` to ``last``, as ``Span.text`` gives it."""
-        text, whitespace = self.text, self.whitespace
         if first == last:
-            return text[last]
-        return "".join([*(text[i] + " " if whitespace[i] else text[i]
-                          for i in range(first, last)), text[last]])
+            return self.text[last]
+        return "".join(self.text_with_ws[first:last]) + self.text[last]
+
+
+def _entities(doc: Doc, iob: list[int], label: list[int]) -> list[tuple[int, int, str]]:
+    """``Doc.ents`` from the IOB tags and label hashes: an entity opens at each B tag with a
+    label and runs over the I tags after it."""
+    found = []
+    inside = 0
+    for start in [i for i, tag in enumerate(iob) if tag == 3]:
+        end = start + 1
+        while end < len(iob) and iob[end] == 1:
+            end += 1
+        if label[start]:
+            found.append((start, end, _labels([label[start]], doc.vocab.strings)[0]))
+            inside += end - start - 1
+    if inside != iob.count(1):
+        # an I tag outside an entity: spaCy's own error
+        return [(ent.start, ent.end, ent.label_) for ent in doc.ents]
+    return found
 
 
 def find_mentions(doc: Doc, tokens: TokenTable | None = None) -> list[EntityMention]:
@@ -217,16 +268,15 @@ def _mention(tokens: TokenTable, first: int, last: int, kind: str, label: str | 
 
 
 def _names(tokens: TokenTable):
-    for ent in tokens.doc.ents:
-        label = ent.label_
+    for start, end, label in tokens.entities:
         if label in _IGNORED_LABELS:
             continue
         if label in VALUE_LABELS:
-            if _is_product_number(tokens, ent.start, ent.end):
+            if _is_product_number(tokens, start, end):
                 continue
-            yield _mention(tokens, ent.start, ent.end - 1, "value", label)
+            yield _mention(tokens, start, end - 1, "value", label)
             continue
-        for first, last in _name_parts(tokens, ent):
+        for first, last in _name_parts(tokens, start, end):
             yield from _trimmed_name(tokens, first, last, label)
 
 
@@ -237,34 +287,38 @@ def _is_product_number(tokens: TokenTable, start: int, end: int) -> bool:
             and start == head + 1)
 
 
-def _name_parts(tokens: TokenTable, ent: Span) -> list[tuple[int, int]]:
-    """Split a named-entity span at possessives and at a coordination of whole names."""
+def _name_parts(tokens: TokenTable, start: int, end: int) -> list[tuple[int, int]]:
+    """Split the named entity of tokens ``start`` to ``end`` (exclusive) at possessives and
+    at a coordination of whole names."""
     parts: list[tuple[int, int]] = []
-    start = first = ent.start
-    end = ent.end
-    for i in range(first, end):
+    first = start
+    for i in range(start, end):
         cut = tokens.text[i] in _POSSESSIVES or tokens.tag[i] == "POS"
         coordinated = (tokens.dep[i] in {"cc", "punct"} and i + 1 < end
-                       and _is_conjunct_of(ent.doc[i + 1], ent.root, ent))
+                       and _is_conjunct_of(tokens, i + 1, start, end))
         if cut or coordinated:
-            if i > start:
-                parts.append((start, i - 1))
-            start = i + 1
-    if start < end:
-        parts.append((start, end - 1))
+            if i > first:
+                parts.append((first, i - 1))
+            first = i + 1
+    if first < end:
+        parts.append((first, end - 1))
     return parts
 
 
-def _is_conjunct_of(token: Token, root: Token, ent: Span) -> bool:
-    """Whether ``token`` starts a name coordinated with the span's root name.
+def _is_conjunct_of(tokens: TokenTable, i: int, start: int, end: int) -> bool:
+    """Whether token ``i`` starts a name coordinated with the root name of tokens ``start``
+    to ``end`` (exclusive).
 
     "Ant and Tencent" is split, "National Development and Reform Commission" is not: there
     the conjunct hangs on "Development", a word inside the name.
     """
-    while token.dep_ in {"compound", "flat"} and ent.start <= token.head.i < ent.end:
-        token = token.head
-    return token.dep_ == "conj" and token.head in ent and (
-        token.head == root or token.head.conjuncts and root in token.head.conjuncts)
+    dep, head = tokens.dep, tokens.head
+    while dep[i] in {"compound", "flat"} and start <= head[i] < end:
+        i = head[i]
+    if dep[i] != "conj" or not start <= head[i] < end:
+        return False
+    root = _span_root(tokens, start, end)
+    return head[i] == root or root in tokens.conjuncts(head[i])
 
 
 def _trimmed_name(tokens: TokenTable, first: int, last: int, label: str):
@@ -290,8 +344,8 @@ def _trimmed_name(tokens: TokenTable, first: int, last: int, label: str):
 
 def _with_product_number(tokens: TokenTable, last: int) -> int:
     following = last + 1
-    if (following < len(tokens.text) and tokens.like_num[following]
-            and tokens.dep[following] == "nummod" and tokens.head[following] == last):
+    if (following < len(tokens.text) and tokens.dep[following] == "nummod"
+            and tokens.head[following] == last and tokens.doc[following].like_num):
         return following
     return last
 
@@ -304,7 +358,7 @@ def _preceding_titles(tokens: TokenTable, first: int) -> list[str]:
         pos = tokens.pos[i]
         if pos in {"NOUN", "PROPN"} and (pos == "NOUN"
                                          or tokens.lower[i].rstrip(".") in TITLES):
-            found.append(tokens.lemma[i].lower().rstrip("."))
+            found.append(tokens.lemma(i).lower().rstrip("."))
         i -= 1
     return found
 
@@ -340,13 +394,13 @@ def _unlabelled_names(tokens: TokenTable, covered: set[int]):
 def _title_case_tokens(tokens: TokenTable) -> set[int]:
     """Tokens of headlines: sentences without final punctuation whose words (three or more)
     nearly all start with a capital."""
-    text, alpha, stop, space = tokens.text, tokens.is_alpha, tokens.is_stop, tokens.is_space
+    text, space = tokens.text, tokens.is_space
     found: set[int] = set()
     for start, end in tokens.sentences:
         ending = next((i for i in range(end - 1, start - 1, -1) if not space[i]), None)
         if ending is not None and text[ending] in {".", "!", "?", '"', "”"}:
             continue
-        words = [text[i] for i in range(start, end) if alpha[i] and not stop[i]]
+        words = [t.text for t in tokens.doc[start:end] if t.is_alpha and not t.is_stop]
         if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words):
             found.update(range(start, end))
     return found
@@ -379,19 +433,18 @@ def _noun_chunks(tokens: TokenTable):
     for i, tag in enumerate(pos):
         if tag not in {"NOUN", "PROPN", "PRON"}:
             continue
-        left = doc[i].left_edge.i  # spaCy's own edge: non-projective parses bend it
-        if left <= prev_end:
-            continue
-        if dep[i] in _CHUNK_DEPS:
-            prev_end = i
-            yield left, i + 1
-        elif dep[i] == "conj":
+        if dep[i] not in _CHUNK_DEPS:
+            if dep[i] != "conj":
+                continue
             h = head[i]
             while dep[h] == "conj" and head[h] < h:
                 h = head[h]
-            if dep[h] in _CHUNK_DEPS:
-                prev_end = i
-                yield left, i + 1
+            if dep[h] not in _CHUNK_DEPS:
+                continue
+        left = doc[i].left_edge.i  # spaCy's own edge: non-projective parses bend it
+        if left > prev_end:
+            prev_end = i
+            yield left, i + 1
 
 
 def _span_root(tokens: TokenTable, start: int, end: int) -> int:
@@ -424,16 +477,15 @@ def _span_root(tokens: TokenTable, start: int, end: int) -> int:
 def _groups(tokens: TokenTable):
     """Coordinations of nouns or names: "Alibaba and Tencent", "exports and spending"; not
     the coordination inside a name ("National Development and Reform Commission")."""
-    doc, pos, dep = tokens.doc, tokens.pos, tokens.dep
-    for i, children in enumerate(tokens.children):
-        # a token without a "conj" child has no conjuncts
-        if (dep[i] in {"conj", "compound", "nmod", "amod"} or pos[i] not in {"NOUN", "PROPN"}
-                or not any(dep[c] == "conj" for c in children)):
+    pos, dep, head = tokens.pos, tokens.dep, tokens.head
+    # a token without a "conj" child has no conjuncts
+    for i in sorted({head[c] for c, label in enumerate(dep) if label == "conj" and head[c] != c}):
+        if dep[i] in {"conj", "compound", "nmod", "amod"} or pos[i] not in {"NOUN", "PROPN"}:
             continue
-        token = doc[i]
-        if not token.conjuncts:
+        conjuncts = tokens.conjuncts(i)
+        if not conjuncts:
             continue
-        members = sorted((i, *(t.i for t in token.conjuncts)))
+        members = sorted((i, *conjuncts))
         if any(pos[m] not in {"NOUN", "PROPN"} for m in members):
             continue
         yield _mention(tokens, _left_edge(tokens, members[0]), members[-1], "group", None,

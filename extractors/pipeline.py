@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from functools import partial
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from extractors.arguments import conjuncts, make_argument, make_extra_argument, resolve_relative
 from extractors.clause import forget_answers
 from extractors.confidence import confidence, features, parse_features
 from extractors.coreference import resolve, resolve_arguments
 from extractors.nlp import load_model
+from extractors.parse_table import ParseTable, table_of
 from extractors.qualifiers import qualifiers_of
 from extractors.rules import RULES, Candidate
 from extractors.triple import Argument, Provenance, Relation, Triple
@@ -109,16 +111,19 @@ def _shifted(triple: Triple, offset: int, sentences: int) -> Triple:
 
 def extract_doc(doc: Doc, doc_id: str = "doc") -> list[Triple]:
     """Apply every registered rule to every sentence of a parsed ``Doc``, then point the
-    arguments at the entities coreference found (``He`` -> Li Qiang)."""
+    arguments at the entities coreference found (``He`` -> Li Qiang).
+
+    The document's ``ParseTable`` serves coreference too, and is dropped when both are done.
+    """
     triples: list[Triple] = []
     try:
         for index, sentence in enumerate(doc.sents):
             sentence = _without_edge_space(sentence)
             if len(sentence):
                 triples.extend(extract_sentence(sentence, index, doc_id))
+        return resolve_arguments(triples, resolve(doc))
     finally:
         forget_answers()
-    return resolve_arguments(triples, resolve(doc))
 
 
 def _without_edge_space(sentence: Span) -> Span:
@@ -146,61 +151,70 @@ def scored_triples(sentence: Span, index: int,
     """
     seen: set[tuple[int, int, str, int, int]] = set()
     found: list[tuple[Triple, dict[str, float]]] = []
-    text = sentence.text
+    table = table_of(sentence)
+    text = table.span_text(sentence.start, sentence.end)
     for name, rule in RULES.items():
         for candidate in rule(sentence):
-            for triple, parse in _triples_from(candidate, sentence, text, index, doc_id, name):
+            for triple, parse in _triples_from(candidate, sentence, table, text, index, doc_id,
+                                               name):
                 key = (triple.subject.start, triple.subject.end, triple.relation.lemma,
                        triple.object.start, triple.object.end)
                 if key not in seen:
                     seen.add(key)
                     found.append((triple, parse))
     scored = []
+    words = len(text.split())
     for triple, parse in found:
-        values = features(triple, parse, len(found))
-        scored.append((replace(triple, confidence=confidence(values)), values))
+        values = features(triple, parse, len(found), words)
+        scored.append((Triple(triple.subject, triple.relation, triple.object, triple.provenance,
+                              triple.qualifiers, confidence(values), triple.extras), values))
     return scored
 
 
-def _triples_from(candidate: Candidate, sentence: Span, text: str, index: int, doc_id: str,
-                  rule: str) -> Iterator[tuple[Triple, dict[str, float]]]:
+def _triples_from(candidate: Candidate, sentence: Span, table: ParseTable, text: str,
+                  index: int, doc_id: str, rule: str
+                  ) -> Iterator[tuple[Triple, dict[str, float]]]:
     """One triple per pair of coordinated subject and object, with its parse features."""
-    relation = relation_of(candidate.relation, candidate.implied)
+    relation = relation_of(table, [token.i for token in candidate.relation], candidate.implied)
     provenance = Provenance(doc_id, index, sentence.start_char, sentence.end_char,
                             text, rule)
-    extras = tuple(make_extra_argument(token) for token in candidate.extras)
-    split = conjuncts if candidate.split_conjuncts else lambda token: [token]
-    for subject_token in split(resolve_relative(candidate.subject)):
-        for object_token in split(candidate.object):
-            if subject_token == object_token:
+    extra_heads = tuple(token.i for token in candidate.extras)
+    extras = tuple(make_extra_argument(table, i) for i in extra_heads)
+    predicate = candidate.predicate.i
+    subject = resolve_relative(table, candidate.subject.i)
+    split = partial(conjuncts, table) if candidate.split_conjuncts else lambda i: [i]
+    for subject_head in split(subject):
+        for object_head in split(candidate.object.i):
+            if subject_head == object_head:
                 continue
             triple = Triple(
-                subject=make_argument(subject_token, inside=object_token),
+                subject=make_argument(table, subject_head, inside=object_head),
                 relation=relation,
-                object=make_argument(object_token, inside=subject_token),
+                object=make_argument(table, object_head, inside=subject_head),
                 provenance=provenance,
-                qualifiers=qualifiers_of(candidate.predicate, object_token, candidate.extras),
+                qualifiers=qualifiers_of(table, predicate, object_head, extra_heads),
                 extras=extras,
             )
-            yield triple, parse_features(candidate.predicate, subject_token, object_token)
+            yield triple, parse_features(table, predicate, subject_head, object_head)
 
 
 #: Lemmas of the relations that a sentence implies without a verb.
 IMPLIED_LEMMAS = {"be": "be", "be in": "in", "has": "have", "had": "have"}
 
 
-def relation_of(words: tuple[Token, ...], implied: str = "") -> Relation:
+def relation_of(table: ParseTable, words: list[int], implied: str = "") -> Relation:
     """Surface text of the relation words and their lemma form without auxiliaries.
 
     "were subjected to" -> Relation("were subjected to", "subject to"); "plans to surpass"
     -> Relation("plans to surpass", "plan to surpass"); "would not benefit" ->
-    Relation("would not benefit", "benefit"). Without words, the implied relation ("be",
-    "has").
+    Relation("would not benefit", "benefit"). Without words (token positions), the implied
+    relation ("be", "has").
     """
     if not words:
         return Relation(implied, IMPLIED_LEMMAS.get(implied, implied))
-    text = " ".join([implied] * bool(implied) + [token.text for token in words])
-    lemma = " ".join(token.lemma_.lower() for token in words
-                     if token.dep_ not in _FUNCTION_DEPS or token.tag_ == "TO")
-    passive = any(token.dep_ == "agent" for token in words)
+    dep, tag = table.dep, table.tag
+    text = " ".join([implied] * bool(implied) + [table.text[i] for i in words])
+    lemma = " ".join(table.lemma(i).lower() for i in words
+                     if dep[i] not in _FUNCTION_DEPS or tag[i] == "TO")
+    passive = any(dep[i] == "agent" for i in words)
     return Relation(text, lemma or text.lower(), passive)

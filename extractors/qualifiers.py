@@ -3,9 +3,8 @@ place and amount. They describe a fact without being part of its relation text."
 
 from __future__ import annotations
 
-from spacy.tokens import Token
-
-from extractors.arguments import entity_span
+from extractors.arguments import entity_bounds
+from extractors.parse_table import ParseTable
 from extractors.triple import Qualifiers
 
 #: Modal verbs that hedge a fact; "will" and "shall" state the future and are not hedges.
@@ -19,65 +18,67 @@ _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _AMOUNT_LABELS = {"MONEY", "PERCENT", "QUANTITY"}
 
 
-def qualifiers_of(predicate: Token, object_head: Token, extras: tuple[Token, ...]) -> Qualifiers:
-    """Collect the qualifiers of the fact headed by ``predicate``."""
-    modifiers = _modifier_tokens(predicate, extras)
+def qualifiers_of(table: ParseTable, predicate: int, object_head: int,
+                  extras: tuple[int, ...]) -> Qualifiers:
+    """Collect the qualifiers of the fact headed by token ``predicate``."""
+    modifiers = _modifier_tokens(table, predicate, extras)
     return Qualifiers(
-        negated=is_negated(predicate),
-        modality=modality_of(predicate),
-        attribution=attribution_of(predicate),
-        time=_entity_text(modifiers, _TIME_LABELS),
-        location=_entity_text(modifiers, _PLACE_LABELS, only_after_preposition=True),
-        amount=_entity_text([*object_head.subtree, *modifiers], _AMOUNT_LABELS),
+        negated=is_negated(table, predicate),
+        modality=modality_of(table, predicate),
+        attribution=attribution_of(table, predicate),
+        time=_entity_text(table, modifiers, _TIME_LABELS),
+        location=_entity_text(table, modifiers, _PLACE_LABELS, only_after_preposition=True),
+        amount=_entity_text(table, [*table.subtree(object_head), *modifiers], _AMOUNT_LABELS),
     )
 
 
-def is_negated(predicate: Token) -> bool:
+def is_negated(table: ParseTable, predicate: int) -> bool:
     """"did not approve", "never approved": a ``neg`` child of the verb or its auxiliary."""
-    return any(child.dep_ == "neg" for child in predicate.children)
+    return any(table.dep[child] == "neg" for child in table.children[predicate])
 
 
-def modality_of(predicate: Token) -> str | None:
+def modality_of(table: ParseTable, predicate: int) -> str | None:
     """The hedging modal of the verb ("may ban" -> "may"), if any."""
-    for child in predicate.children:
-        if child.dep_ == "aux" and child.lower_ in HEDGING_MODALS:
-            return child.lower_
+    for child in table.children[predicate]:
+        if table.dep[child] == "aux" and table.lower[child] in HEDGING_MODALS:
+            return table.lower[child]
     return None
 
 
-def attribution_of(predicate: Token) -> str | None:
+def attribution_of(table: ParseTable, predicate: int) -> str | None:
     """Who states the clause: the subject of the reporting verb governing it, if any.
 
     "Li said the sector has stimulated demand": "stimulated" is attributed to "Li".
     """
+    dep, head = table.dep, table.head
     clause = predicate
-    while clause.dep_ == "conj" and clause.head is not clause:
-        clause = clause.head
-    if clause.dep_ not in {"ccomp", "parataxis"}:
+    while dep[clause] == "conj" and head[clause] != clause:
+        clause = head[clause]
+    if dep[clause] not in {"ccomp", "parataxis"}:
         return None
-    reporter = clause.head
-    if reporter.lemma_.lower() not in REPORTING_VERBS:
+    reporter = head[clause]
+    if table.lemma(reporter).lower() not in REPORTING_VERBS:
         return None
-    for child in reporter.children:
-        if child.dep_ in {"nsubj", "nsubjpass"}:
-            return reporter.doc[child.left_edge.i : child.right_edge.i + 1].text
+    for child in table.children[reporter]:
+        if dep[child] in {"nsubj", "nsubjpass"}:
+            return table.span_text(table.left_edge(child), table.right_edge(child) + 1)
     return None
 
 
-def _modifier_tokens(predicate: Token, extras: tuple[Token, ...]) -> list[Token]:
-    tokens: list[Token] = []
-    for child in predicate.children:
-        if child.dep_ in {"prep", "npadvmod", "advmod", "tmod"} or child in extras:
-            tokens.extend(child.subtree)
+def _modifier_tokens(table: ParseTable, predicate: int, extras: tuple[int, ...]) -> list[int]:
+    tokens: list[int] = []
+    for child in table.children[predicate]:
+        if table.dep[child] in {"prep", "npadvmod", "advmod", "tmod"} or child in extras:
+            tokens.extend(table.subtree(child))
     return tokens
 
 
-def _entity_text(tokens: list[Token], labels: set[str], *,
+def _entity_text(table: ParseTable, tokens: list[int], labels: set[str], *,
                  only_after_preposition: bool = False) -> str | None:
-    for token in sorted(tokens, key=lambda t: t.i):
-        if token.ent_type_ not in labels or token.ent_iob_ != "B":
+    ent_type, ent_iob, dep = table.ent_type, table.ent_iob, table.dep
+    for i in sorted([i for i in tokens if ent_iob[i] == "B" and ent_type[i] in labels]):
+        if only_after_preposition and dep[table.head[i]] != "prep" and dep[i] != "pobj":
             continue
-        if only_after_preposition and token.head.dep_ != "prep" and token.dep_ != "pobj":
-            continue
-        return entity_span(token).text
+        start, end, _ = entity_bounds(table, i)
+        return table.span_text(start, end)
     return None

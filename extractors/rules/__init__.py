@@ -36,6 +36,16 @@ class Candidate:
     split_conjuncts: bool = True
 
 
+def candidate_at(sentence: Span, predicate: int, subject: int, relation: Iterable[int],
+                 obj: int, extras: Iterable[int] = (), implied: str = "",
+                 split_conjuncts: bool = True) -> Candidate:
+    """The candidate whose tokens are at these positions of the sentence's document: the
+    built-in rules work on positions (``extractors.parse_table``)."""
+    doc = sentence.doc
+    return Candidate(doc[predicate], doc[subject], tuple(doc[i] for i in relation), doc[obj],
+                     tuple(doc[i] for i in extras), implied, split_conjuncts)
+
+
 Rule = Callable[[Span], Iterable[Candidate]]
 
 RULES: dict[str, Rule] = {}

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Span
 
 from extractors.arguments import conjuncts
 from extractors.clause import (
     PASSIVE_SUBJECT_DEPS,
+    children_with,
     clause_modifiers,
     complement_prepositions,
+    has_child,
     is_predicate,
     is_time_expression,
     object_of,
@@ -27,10 +29,12 @@ from extractors.clause import (
     subject_of,
     verb_subject,
 )
-from extractors.rules import Candidate
+from extractors.parse_table import ParseTable, table_of
+from extractors.rules import Candidate, candidate_at
 
 #: Complements of linking verbs: "is premier", "became a symbol", "remains cautious".
 COPULAR_COMPLEMENT_DEPS = {"attr", "acomp", "oprd"}
+_VERB_POS = {"VERB", "AUX"}
 
 
 def active_clause(sentence: Span) -> Iterator[Candidate]:
@@ -41,27 +45,30 @@ def active_clause(sentence: Span) -> Iterator[Candidate]:
     further argument. Coordinated verbs share a missing subject or object. A passive with a
     second object counts too: "General Dynamics Corp. was given an $843 million contract".
     """
+    table = table_of(sentence)
     for verb, subject in predicates_with_subject(sentence):
-        obj = object_of(verb)
-        if obj is None or _light_verb_phrase(verb, obj) or _shares_infinitive_link(verb):
+        obj = object_of(table, verb)
+        if (obj is None or _light_verb_phrase(table, verb, obj)
+                or _shares_infinitive_link(table, verb)):
             continue
         # "urged local governments to provide further support": what the object is urged to
         # do completes the fact.
-        controlled = tuple(c for c in verb.children if c.dep_ == "xcomp")
-        yield Candidate(verb, subject, tuple(relation_words(verb)), obj,
-                        controlled + clause_modifiers(verb, (obj,)))
+        controlled = tuple(children_with(table, verb, {"xcomp"}))
+        yield candidate_at(sentence, verb, subject, relation_words(table, verb), obj,
+                           controlled + clause_modifiers(table, verb, (obj,)))
 
 
-def _shares_infinitive_link(verb: Token) -> bool:
+def _shares_infinitive_link(table: ParseTable, verb: int) -> bool:
     """A verb coordinated with an infinitive, without a subject: ``infinitival_complement``
     reads it with the whole chain ("pledged to create ... and reduce compliance costs")."""
-    return verb.dep_ == "conj" and verb.head.dep_ == "xcomp" and _is_bare_infinitive(verb)
+    return (table.dep[verb] == "conj" and table.dep[table.head[verb]] == "xcomp"
+            and _is_bare_infinitive(table, verb))
 
 
-def _is_bare_infinitive(verb: Token) -> bool:
+def _is_bare_infinitive(table: ParseTable, verb: int) -> bool:
     """A verb without subject or auxiliary of its own: "and reduce", not "and will try"."""
-    return is_predicate(verb) and not any(
-        c.dep_ in {"nsubj", "nsubjpass", "aux", "auxpass"} for c in verb.children)
+    return is_predicate(table, verb) and not has_child(
+        table, verb, {"nsubj", "nsubjpass", "aux", "auxpass"})
 
 
 #: Verbs whose meaning lies in their object noun: "have linkages with", "made an offer on".
@@ -76,22 +83,24 @@ def light_verb_object(sentence: Span) -> Iterator[Candidate]:
     communist organizations" -> (the Maoists of Nepal; have well-established linkages with;
     Indian revolutionary communist organizations).
     """
+    table = table_of(sentence)
     for verb, subject in predicates_with_subject(sentence):
-        noun = object_of(verb)
-        if noun is None or not _light_verb_phrase(verb, noun):
+        noun = object_of(table, verb)
+        if noun is None or not _light_verb_phrase(table, verb, noun):
             continue
-        prep, pobj = _light_verb_phrase(verb, noun)[0]
-        modifiers = [t for t in noun.subtree if noun.left_edge.i <= t.i < noun.i]
-        words = [*relation_words(verb), *modifiers, noun, prep]
-        yield Candidate(verb, subject, tuple(sorted(words, key=lambda t: t.i)), pobj,
-                        clause_modifiers(verb, (noun,)))
+        prep, pobj = _light_verb_phrase(table, verb, noun)[0]
+        edge = table.left_edge(noun)
+        modifiers = [i for i in table.subtree(noun) if edge <= i < noun]
+        words = [*relation_words(table, verb), *modifiers, noun, prep]
+        yield candidate_at(sentence, verb, subject, sorted(words), pobj,
+                           clause_modifiers(table, verb, (noun,)))
 
 
-def _light_verb_phrase(verb: Token, noun: Token) -> list[tuple[Token, Token]]:
+def _light_verb_phrase(table: ParseTable, verb: int, noun: int) -> list[tuple[int, int]]:
     """The preposition and object that a light verb's object noun relates to, if any."""
-    if verb.lemma_ not in LIGHT_VERBS or noun.dep_ != "dobj":
+    if table.dep[noun] != "dobj" or table.lemma(verb) not in LIGHT_VERBS:
         return []
-    return complement_prepositions(noun)
+    return complement_prepositions(table, noun)
 
 
 def passive_with_agent(sentence: Span) -> Iterator[Candidate]:
@@ -100,15 +109,17 @@ def passive_with_agent(sentence: Span) -> Iterator[Candidate]:
     "Ant Group was fined by regulators." -> (regulators; was fined by; Ant Group), relation
     lemma "fine", marked passive.
     """
+    table = table_of(sentence)
     for verb in predicates(sentence):
-        patient = subject_of(verb, PASSIVE_SUBJECT_DEPS)
+        patient = subject_of(table, verb, PASSIVE_SUBJECT_DEPS)
         if patient is None:
             continue
-        for agent in (c for c in verb.children if c.dep_ == "agent"):
-            words = tuple(sorted([*relation_words(verb), agent], key=lambda t: t.i))
-            for pobj in (c for c in agent.children if c.dep_ in {"pobj", "pcomp"}):
-                for actor in conjuncts(pobj):
-                    yield Candidate(verb, actor, words, patient, clause_modifiers(verb))
+        for agent in children_with(table, verb, {"agent"}):
+            words = sorted([*relation_words(table, verb), agent])
+            for pobj in children_with(table, agent, {"pobj", "pcomp"}):
+                for actor in conjuncts(table, pobj):
+                    yield candidate_at(sentence, verb, actor, words, patient,
+                                       clause_modifiers(table, verb))
 
 
 def copular_clause(sentence: Span) -> Iterator[Candidate]:
@@ -117,21 +128,23 @@ def copular_clause(sentence: Span) -> Iterator[Candidate]:
     "Li is premier." -> (Li; is; premier); "the New York City Subway became a symbol of
     progress" -> (the New York City Subway; became; a symbol of progress).
     """
+    table = table_of(sentence)
     for verb, subject in predicates_with_subject(sentence):
-        for complement in (c for c in verb.children if c.dep_ in COPULAR_COMPLEMENT_DEPS):
-            if any(c.dep_ == "xcomp" for c in complement.children):
+        for complement in children_with(table, verb, COPULAR_COMPLEMENT_DEPS):
+            if has_child(table, complement, {"xcomp"}):
                 continue  # "were able to reinforce the hotel": an infinitival chain
-            pairs = complement_prepositions(complement) if complement.pos_ == "ADJ" else []
+            pairs = (complement_prepositions(table, complement)
+                     if table.pos[complement] == "ADJ" else [])
             if pairs:
                 # "is related to the Internet": the adjective and its preposition relate the
                 # subject to the preposition's object.
                 prep, pobj = pairs[0]
-                words = sorted([*relation_words(verb), complement, prep], key=lambda t: t.i)
-                yield Candidate(verb, subject, tuple(words), pobj,
-                                clause_modifiers(verb, (complement,)))
+                words = sorted([*relation_words(table, verb), complement, prep])
+                yield candidate_at(sentence, verb, subject, words, pobj,
+                                   clause_modifiers(table, verb, (complement,)))
             else:
-                yield Candidate(verb, subject, tuple(relation_words(verb)), complement,
-                                clause_modifiers(verb))
+                yield candidate_at(sentence, verb, subject, relation_words(table, verb),
+                                   complement, clause_modifiers(table, verb))
 
 
 def infinitival_complement(sentence: Span) -> Iterator[Candidate]:
@@ -143,56 +156,59 @@ def infinitival_complement(sentence: Span) -> Iterator[Candidate]:
     The chain's subject is the first verb's; a chain whose inner verb has a subject of its own
     ("urged governments to provide") is an object-control clause, not handled here.
     """
+    table = table_of(sentence)
     for verb, subject in predicates_with_subject(sentence):
-        if verb.dep_ == "xcomp" or object_of(verb) is not None:
+        if table.dep[verb] == "xcomp" or object_of(table, verb) is not None:
             continue
-        yield from _chain(verb, subject, list(relation_words(verb)))
+        yield from _chain(sentence, table, verb, subject, relation_words(table, verb))
 
 
-def _chain(verb: Token, subject: Token, words: list[Token]) -> Iterator[Candidate]:
-    for link, inner in _coordinated(_infinitives(verb)):
-        if any(c.dep_ in {"nsubj", "nsubjpass"} for c in inner.children):
+def _chain(sentence: Span, table: ParseTable, verb: int, subject: int,
+           words: list[int]) -> Iterator[Candidate]:
+    for link, inner in _coordinated(table, _infinitives(table, verb)):
+        if has_child(table, inner, {"nsubj", "nsubjpass"}):
             continue
-        chain = [*words, *link, *relation_words(inner)]
-        obj = object_of(inner)
-        complements = [c for c in inner.children if c.dep_ in COPULAR_COMPLEMENT_DEPS]
+        chain = [*words, *link, *relation_words(table, inner)]
+        obj = object_of(table, inner)
+        complements = children_with(table, inner, COPULAR_COMPLEMENT_DEPS)
         if obj is not None or complements:
             head = obj if obj is not None else complements[0]
-            yield Candidate(inner, subject, tuple(sorted(chain, key=lambda t: t.i)), head,
-                            clause_modifiers(inner, (head,)))
+            yield candidate_at(sentence, inner, subject, sorted(chain), head,
+                               clause_modifiers(table, inner, (head,)))
             continue
-        pairs = prepositional_objects(inner)
+        pairs = prepositional_objects(table, inner)
         if pairs:
             prep, pobj = pairs[0]
-            yield Candidate(inner, subject, tuple(sorted([*chain, prep], key=lambda t: t.i)),
-                            pobj, clause_modifiers(inner, (prep,)))
+            yield candidate_at(sentence, inner, subject, sorted([*chain, prep]), pobj,
+                               clause_modifiers(table, inner, (prep,)))
         else:
-            yield from _chain(inner, subject, chain)
+            yield from _chain(sentence, table, inner, subject, chain)
 
 
-def _coordinated(links: Iterator[tuple[list[Token], Token]]
-                 ) -> Iterator[tuple[list[Token], Token]]:
+def _coordinated(table: ParseTable, links: Iterator[tuple[list[int], int]]
+                 ) -> Iterator[tuple[list[int], int]]:
     """Each infinitive and the verbs coordinated with it, which share its link: "pledged to
     create a fair environment and reduce compliance costs" -> create, reduce."""
     for link, inner in links:
         yield link, inner
-        to = [c for c in inner.children if c.tag_ == "TO"]
-        for member in inner.conjuncts:
-            if member.i > inner.i and _is_bare_infinitive(member):
+        to = [c for c in table.children[inner] if table.tag[c] == "TO"]
+        for member in table.conjuncts(inner):
+            if member > inner and _is_bare_infinitive(table, member):
                 yield [*link, *to], member
 
 
-def _infinitives(verb: Token) -> Iterator[tuple[list[Token], Token]]:
+def _infinitives(table: ParseTable, verb: int) -> Iterator[tuple[list[int], int]]:
     """The verb's infinitival complements, with the adjective that links them if any.
 
     "plans to surpass": ([], surpass); "were able to reinforce": ([able], reinforce).
     """
-    for child in verb.children:
-        if child.dep_ == "xcomp" and child.pos_ in {"VERB", "AUX"}:
+    dep, pos = table.dep, table.pos
+    for child in table.children[verb]:
+        if dep[child] == "xcomp" and pos[child] in _VERB_POS:
             yield [], child
-        elif child.dep_ == "acomp" and child.pos_ == "ADJ":
-            for inner in child.children:
-                if inner.dep_ == "xcomp" and inner.pos_ in {"VERB", "AUX"}:
+        elif dep[child] == "acomp" and pos[child] == "ADJ":
+            for inner in table.children[child]:
+                if dep[inner] == "xcomp" and pos[inner] in _VERB_POS:
                     yield [child], inner
 
 
@@ -203,14 +219,15 @@ def clausal_complement(sentence: Span) -> Iterator[Candidate]:
     indicated that; organic compounds could carry current). The inner clause yields its own
     triples through the other rules, attributed to the outer subject when the verb reports.
     """
+    table = table_of(sentence)
     for verb, subject in predicates_with_subject(sentence):
-        listeners = tuple(c for c in verb.children if c.dep_ in {"dobj", "dative"})
-        for clause in (c for c in verb.children if c.dep_ == "ccomp"):
-            marks = [c for c in clause.children if c.dep_ == "mark"]
+        listeners = tuple(children_with(table, verb, {"dobj", "dative"}))
+        for clause in children_with(table, verb, {"ccomp"}):
+            marks = children_with(table, clause, {"mark"})
             # "told industry analysts he is moving": who was told is a further argument
-            yield Candidate(verb, subject,
-                            tuple(sorted([*relation_words(verb), *marks], key=lambda t: t.i)),
-                            clause, listeners + clause_modifiers(verb, (clause,)))
+            yield candidate_at(sentence, verb, subject,
+                               sorted([*relation_words(table, verb), *marks]), clause,
+                               listeners + clause_modifiers(table, verb, (clause,)))
 
 
 def verb_with_adjunct(sentence: Span) -> Iterator[Candidate]:
@@ -220,21 +237,23 @@ def verb_with_adjunct(sentence: Span) -> Iterator[Candidate]:
     was abandoned; Several years later). The adjunct is kept whole, preposition included; it
     is not a thing, so the fact stays evidence and never becomes a graph edge.
     """
+    table = table_of(sentence)
     for verb, subject in predicates_with_subject(sentence):
-        if _has_complement(verb):
+        if _has_complement(table, verb):
             continue
-        adjuncts = clause_modifiers(verb)
+        adjuncts = clause_modifiers(table, verb)
         if adjuncts:
-            yield Candidate(verb, subject, tuple(relation_words(verb)), adjuncts[0],
-                            adjuncts[1:])
+            yield candidate_at(sentence, verb, subject, relation_words(table, verb),
+                               adjuncts[0], adjuncts[1:])
 
 
-def _has_complement(verb: Token) -> bool:
-    if object_of(verb) is not None:
+def _has_complement(table: ParseTable, verb: int) -> bool:
+    if object_of(table, verb) is not None:
         return True
-    if any(c.dep_ in COPULAR_COMPLEMENT_DEPS | {"xcomp", "ccomp", "agent"} for c in verb.children):
+    if has_child(table, verb, COPULAR_COMPLEMENT_DEPS | {"xcomp", "ccomp", "agent"}):
         return True
-    return any(not is_time_expression(pobj) for _, pobj in prepositional_objects(verb))
+    return any(not is_time_expression(table, pobj)
+               for _, pobj in prepositional_objects(table, verb))
 
 
 def participial_adverbial(sentence: Span) -> Iterator[Candidate]:
@@ -247,27 +266,30 @@ def participial_adverbial(sentence: Span) -> Iterator[Candidate]:
     (they; Having returned to; the Second Division). The participle has no subject or
     conjunction of its own.
     """
-    for verb in sentence:
-        if (verb.dep_ != "advcl" or verb.tag_ not in {"VBG", "VBN"}
-                or not is_predicate(verb.head)):
+    table = table_of(sentence)
+    tag = table.tag
+    for verb in table.with_dep(sentence, {"advcl"}):
+        if (tag[verb] not in {"VBG", "VBN"}
+                or not is_predicate(table, table.head[verb])):
             continue
-        if any(c.dep_ in {"nsubj", "nsubjpass", "mark"} for c in verb.children):
+        if has_child(table, verb, {"nsubj", "nsubjpass", "mark"}):
             continue
-        subject = verb_subject(verb.head)
+        subject = verb_subject(table, table.head[verb])
         if subject is None:
             continue
-        implied = "" if any(c.dep_ == "aux" for c in verb.children) else "be"
-        obj = object_of(verb) or next(
-            (c for c in verb.children if c.dep_ in COPULAR_COMPLEMENT_DEPS), None)
+        implied = "" if has_child(table, verb, {"aux"}) else "be"
+        obj = object_of(table, verb)
+        if obj is None:
+            obj = next(iter(children_with(table, verb, COPULAR_COMPLEMENT_DEPS)), None)
         if obj is not None:
-            yield Candidate(verb, subject, tuple(relation_words(verb)), obj,
-                            clause_modifiers(verb, (obj,)), implied=implied)
+            yield candidate_at(sentence, verb, subject, relation_words(table, verb), obj,
+                               clause_modifiers(table, verb, (obj,)), implied=implied)
             continue
-        pairs = complement_prepositions(verb)
+        pairs = complement_prepositions(table, verb)
         if pairs:
             prep, pobj = pairs[0]
-            yield Candidate(verb, subject, (*relation_words(verb), prep), pobj,
-                            clause_modifiers(verb, (prep,)), implied=implied)
+            yield candidate_at(sentence, verb, subject, [*relation_words(table, verb), prep],
+                               pobj, clause_modifiers(table, verb, (prep,)), implied=implied)
 
 
 def purpose_clause(sentence: Span) -> Iterator[Candidate]:
@@ -276,17 +298,16 @@ def purpose_clause(sentence: Span) -> Iterator[Candidate]:
     "Arad enrolled at Hofstra University to study industrial management." -> (Arad; to
     study; industrial management).
     """
-    for verb in sentence:
-        if verb.dep_ != "advcl" or verb.tag_ != "VB" or not is_predicate(verb.head):
+    table = table_of(sentence)
+    tag = table.tag
+    for verb in table.with_dep(sentence, {"advcl"}):
+        if tag[verb] != "VB" or not is_predicate(table, table.head[verb]):
             continue
-        if not any(c.tag_ == "TO" for c in verb.children) or _has_subject(verb):
+        if (not any(tag[c] == "TO" for c in table.children[verb])
+                or has_child(table, verb, {"nsubj", "nsubjpass"})):
             continue
-        subject = verb_subject(verb.head)
-        obj = object_of(verb)
+        subject = verb_subject(table, table.head[verb])
+        obj = object_of(table, verb)
         if subject is not None and obj is not None:
-            yield Candidate(verb, subject, tuple(relation_words(verb)), obj,
-                            clause_modifiers(verb, (obj,)))
-
-
-def _has_subject(verb: Token) -> bool:
-    return any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children)
+            yield candidate_at(sentence, verb, subject, relation_words(table, verb), obj,
+                               clause_modifiers(table, verb, (obj,)))

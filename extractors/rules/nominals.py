@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Span
 
-from extractors.arguments import conjuncts, entity_span
+from extractors.arguments import conjuncts, entity_bounds
 from extractors.clause import (
+    children_with,
     clause_modifiers,
     complement_prepositions,
+    has_child,
     object_of,
     prepositional_objects,
     relation_words,
 )
-from extractors.rules import Candidate
+from extractors.parse_table import ParseTable, table_of
+from extractors.rules import Candidate, candidate_at
 
 _NOUN_POS = {"NOUN", "PROPN"}
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -28,44 +31,48 @@ def apposition(sentence: Span) -> Iterator[Candidate]:
     one thing but the first lies in the second: "Hoboken, New Jersey" -> (Hoboken; be in;
     New Jersey).
     """
-    for token in sentence:
-        noun = token.head
-        if token.dep_ != "appos" or not (_is_nominal(noun) and _is_nominal(token)):
+    table = table_of(sentence)
+    pos, ent_type = table.pos, table.ent_type
+    for token in table.with_dep(sentence, {"appos"}):
+        noun = table.head[token]
+        if not (_is_nominal(table, noun) and _is_nominal(table, token)):
             continue
-        if _detached(noun, token):
+        if _detached(table, noun, token):
             continue
-        if _in_list(noun) or (_in_list(token) and noun.pos_ == token.pos_ == "PROPN"):
+        if _in_list(table, noun) or (_in_list(table, token) and pos[noun] == pos[token] == "PROPN"):
             # "Burnham, Roderick, his granddaughter ...", "PDD Holdings, JD.com, and
             # Xiaohongshu": a list of names, not a description ("Hahn, its chairman and
             # chief executive," is one)
             continue
-        if noun.ent_type_ in _PLACE_LABELS and token.ent_type_ in _PLACE_LABELS:
-            yield Candidate(noun, noun, (), token, implied="be in", split_conjuncts=False)
+        if ent_type[noun] in _PLACE_LABELS and ent_type[token] in _PLACE_LABELS:
+            yield candidate_at(sentence, noun, noun, (), token, implied="be in",
+                               split_conjuncts=False)
             continue
-        if token.pos_ == "PROPN" and noun.pos_ != "PROPN":
+        if pos[token] == "PROPN" and pos[noun] != "PROPN":
             noun, token = token, noun  # the name is the subject: (Mazzolini; be; his brother)
-        yield Candidate(noun, noun, (), token, implied="be", split_conjuncts=False)
+        yield candidate_at(sentence, noun, noun, (), token, implied="be", split_conjuncts=False)
 
 
-def _is_nominal(token: Token) -> bool:
+def _is_nominal(table: ParseTable, i: int) -> bool:
     """A noun or name, or a number that picks from a group ("one of the crew"); a bare
     number ("David Redvers, 34,") is an age or amount, not a description."""
-    return token.pos_ in _NOUN_POS or (
-        token.pos_ == "NUM" and any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children))
+    return table.pos[i] in _NOUN_POS or (table.pos[i] == "NUM" and any(
+        table.dep[c] == "prep" and table.lower[c] == "of" for c in table.children[i]))
 
 
-def _detached(noun: Token, appositive: Token) -> bool:
+def _detached(table: ParseTable, noun: int, appositive: int) -> bool:
     """Whether the comma before an appositive belongs to neither phrase: in "convened a
     meeting with companies ..., Pinduoduo from PDD Holdings" the parser hangs the comma on
     the verb and "Pinduoduo" on "meeting" across the whole list; a real apposition's comma
     hangs on its noun or on the appositive."""
-    before = appositive.doc[appositive.left_edge.i - 1] if appositive.left_edge.i else None
-    return (before is not None and before.is_punct and before.i > noun.i
-            and before.head not in (noun, appositive))
+    edge = table.left_edge(appositive)
+    before = edge - 1
+    return (edge > 0 and table.is_punct[before] and before > noun
+            and table.head[before] not in (noun, appositive))
 
 
-def _in_list(token: Token) -> bool:
-    return token.dep_ == "conj" or any(c.dep_ == "conj" for c in token.children)
+def _in_list(table: ParseTable, i: int) -> bool:
+    return table.dep[i] == "conj" or has_child(table, i, {"conj"})
 
 
 def participial_modifier(sentence: Span) -> Iterator[Candidate]:
@@ -76,40 +83,44 @@ def participial_modifier(sentence: Span) -> Iterator[Candidate]:
     based at; NAS Glenview); "companies providing cloud services" -> (companies; providing;
     cloud services).
     """
-    for verb in sentence:
-        if verb.dep_ != "acl" or verb.head.pos_ not in _NOUN_POS:
+    table = table_of(sentence)
+    for verb in table.with_dep(sentence, {"acl"}):
+        noun = table.head[verb]
+        if table.pos[noun] not in _NOUN_POS:
             continue
-        noun = verb.head
-        if verb.tag_ == "VBN":
-            agents = [c for c in verb.children if c.dep_ == "agent"]
+        if table.tag[verb] == "VBN":
+            agents = children_with(table, verb, {"agent"})
             for agent in agents:
-                for actor in (c for c in agent.children if c.dep_ == "pobj"):
-                    yield Candidate(verb, actor, (verb, agent), noun, clause_modifiers(verb),
-                                    split_conjuncts=False)
-            names = [c for c in verb.children if c.dep_ in {"oprd", "attr"}]
+                for actor in children_with(table, agent, {"pobj"}):
+                    yield candidate_at(sentence, verb, actor, (verb, agent), noun,
+                                       clause_modifiers(table, verb), split_conjuncts=False)
+            names = children_with(table, verb, {"oprd", "attr"})
             if not agents and names:
                 # "a new bus company called Helsingin Bussiliikenne" -> (a new bus company;
                 # be called; Helsingin Bussiliikenne)
-                yield Candidate(verb, noun, (verb,), names[0], clause_modifiers(verb),
-                                implied="be", split_conjuncts=False)
+                yield candidate_at(sentence, verb, noun, (verb,), names[0],
+                                   clause_modifiers(table, verb), implied="be",
+                                   split_conjuncts=False)
                 continue
-            pairs = prepositional_objects(verb)
+            pairs = prepositional_objects(table, verb)
             if not agents and pairs:
                 # "units based at NAS Glenview" -> (units; be based at; NAS Glenview)
                 prep, pobj = pairs[0]
-                yield Candidate(verb, noun, (verb, prep), pobj, clause_modifiers(verb, (prep,)),
-                                implied="be", split_conjuncts=False)
-        elif verb.tag_ == "VBG":
-            obj = object_of(verb)
-            pairs = prepositional_objects(verb)
+                yield candidate_at(sentence, verb, noun, (verb, prep), pobj,
+                                   clause_modifiers(table, verb, (prep,)), implied="be",
+                                   split_conjuncts=False)
+        elif table.tag[verb] == "VBG":
+            obj = object_of(table, verb)
+            pairs = prepositional_objects(table, verb)
             if obj is not None:
-                yield Candidate(verb, noun, tuple(relation_words(verb)), obj,
-                                clause_modifiers(verb, (obj,)), split_conjuncts=False)
+                yield candidate_at(sentence, verb, noun, relation_words(table, verb), obj,
+                                   clause_modifiers(table, verb, (obj,)), split_conjuncts=False)
             elif pairs:
                 # "the geese flying over Olaf's house" -> (the geese; be flying over; ...)
                 prep, pobj = pairs[0]
-                yield Candidate(verb, noun, (verb, prep), pobj, clause_modifiers(verb, (prep,)),
-                                implied="be", split_conjuncts=False)
+                yield candidate_at(sentence, verb, noun, (verb, prep), pobj,
+                                   clause_modifiers(table, verb, (prep,)), implied="be",
+                                   split_conjuncts=False)
 
 
 def possessive(sentence: Span) -> Iterator[Candidate]:
@@ -117,10 +128,13 @@ def possessive(sentence: Span) -> Iterator[Candidate]:
 
     "Alibaba's cloud division" -> (Alibaba; has; cloud division).
     """
-    for token in sentence:
-        if token.dep_ == "poss" and token.pos_ in _NOUN_POS and token.head.pos_ in _NOUN_POS:
-            yield Candidate(token.head, token, (), token.head, implied=_have(sentence),
-                            split_conjuncts=False)
+    table = table_of(sentence)
+    for token in table.with_dep(sentence, {"poss"}):
+        owned = table.head[token]
+        if (table.pos[token] in _NOUN_POS
+                and table.pos[owned] in _NOUN_POS):
+            yield candidate_at(sentence, owned, token, (), owned, implied=_have(sentence),
+                               split_conjuncts=False)
 
 
 #: Forms of address before a name that carry no role.
@@ -133,15 +147,18 @@ def title_before_name(sentence: Span) -> Iterator[Candidate]:
     "Chinese Premier Li Qiang convened a meeting" -> (Li Qiang; be; Chinese Premier).
     Courtesy forms ("Mr. Baker", "Ms. Wang") are not titles: they state no role.
     """
-    for token in sentence:
-        if token.ent_type_ != "PERSON" or token.ent_iob_ != "B":
+    table = table_of(sentence)
+    for token in range(sentence.start, sentence.end):
+        if table.ent_type[token] != "PERSON" or table.ent_iob[token] != "B":
             continue
-        name = entity_span(token)
-        head = name.root
-        title = [c for c in head.lefts if c.i < name.start and c.dep_ in {"compound", "amod"}]
-        if (title and title[-1].i == name.start - 1 and title[-1].pos_ in _NOUN_POS
-                and title[-1].lower_.rstrip(".") not in COURTESY_FORMS):
-            yield Candidate(head, head, (), title[-1], implied="be", split_conjuncts=False)
+        start, end, _ = entity_bounds(table, token)
+        head = sentence.doc[start:end].root.i
+        title = [c for c in table.children[head]
+                 if c < head and c < start and table.dep[c] in {"compound", "amod"}]
+        if (title and title[-1] == start - 1 and table.pos[title[-1]] in _NOUN_POS
+                and table.lower[title[-1]].rstrip(".") not in COURTESY_FORMS):
+            yield candidate_at(sentence, head, head, (), title[-1], implied="be",
+                               split_conjuncts=False)
 
 
 def _have(sentence: Span) -> str:
@@ -155,12 +172,15 @@ def adjective_modifier(sentence: Span) -> Iterator[Candidate]:
     "a circular world map" -> (world map; be; circular). Ordinals, numbers, comparatives
     and words inside named entities or dates ("the past few years") are not descriptions.
     """
-    for token in sentence:
-        if (token.dep_ == "amod" and token.pos_ == "ADJ" and token.tag_ == "JJ"
-                and token.head.pos_ == "NOUN" and token.i < token.head.i
-                and not token.ent_type_ and not token.head.ent_type_):
-            yield Candidate(token.head, token.head, (), token, implied="be",
-                            split_conjuncts=False)
+    table = table_of(sentence)
+    pos, ent_type = table.pos, table.ent_type
+    for token in table.with_dep(sentence, {"amod"}):
+        noun = table.head[token]
+        if (pos[token] == "ADJ" and table.tag[token] == "JJ"
+                and pos[noun] == "NOUN" and token < noun
+                and not ent_type[token] and not ent_type[noun]):
+            yield candidate_at(sentence, noun, noun, (), token, implied="be",
+                               split_conjuncts=False)
 
 
 def adjective_after_noun(sentence: Span) -> Iterator[Candidate]:
@@ -170,17 +190,18 @@ def adjective_after_noun(sentence: Span) -> Iterator[Candidate]:
     level responsible for matters related to culture" -> (a political level; be responsible
     for; matters related to culture).
     """
-    for adjective in sentence:
-        noun = adjective.head
-        if (adjective.dep_ not in {"amod", "acl"} or adjective.pos_ != "ADJ"
-                or noun.pos_ not in _NOUN_POS | {"PRON"} or adjective.i < noun.i):
+    table = table_of(sentence)
+    for adjective in table.with_dep(sentence, {"amod", "acl"}):
+        noun = table.head[adjective]
+        if (table.pos[adjective] != "ADJ"
+                or table.pos[noun] not in _NOUN_POS | {"PRON"} or adjective < noun):
             continue
-        pairs = complement_prepositions(adjective)
+        pairs = complement_prepositions(table, adjective)
         if pairs:
             prep, pobj = pairs[0]
-            yield Candidate(adjective, noun, (adjective, prep), pobj,
-                            clause_modifiers(adjective, (prep,)), implied="be",
-                            split_conjuncts=False)
+            yield candidate_at(sentence, adjective, noun, (adjective, prep), pobj,
+                               clause_modifiers(table, adjective, (prep,)), implied="be",
+                               split_conjuncts=False)
 
 
 #: Prepositions that introduce examples of a noun: "giants including Alibaba".
@@ -194,20 +215,24 @@ def examples_of_noun(sentence: Span) -> Iterator[Candidate]:
     as; Alibaba) and (...; be such as; Tencent); "internet giants, including Alibaba" ->
     (internet giants; be including; Alibaba).
     """
-    for prep in sentence:
-        noun = prep.head
-        if prep.dep_ != "prep" or noun.pos_ not in _NOUN_POS | {"NUM"} or prep.i < noun.i:
+    table = table_of(sentence)
+    dep, lower = table.dep, table.lower
+    for prep in table.with_dep(sentence, {"prep"}):
+        noun = table.head[prep]
+        if table.pos[noun] not in _NOUN_POS | {"NUM"} or prep < noun:
             continue
-        such = [c for c in prep.children if c.dep_ in {"amod", "advmod"} and c.lower_ == "such"]
-        if prep.lower_ == "as" and such:
+        such = [c for c in table.children[prep]
+                if dep[c] in {"amod", "advmod"} and lower[c] == "such"]
+        if lower[prep] == "as" and such:
             words = (such[0], prep)
-        elif prep.lower_ in _EXAMPLE_PREPOSITIONS:
+        elif lower[prep] in _EXAMPLE_PREPOSITIONS:
             words = (prep,)
         else:
             continue
-        for example in (c for c in prep.children if c.dep_ == "pobj"):
-            for member in conjuncts(example):
-                yield Candidate(prep, noun, words, member, implied="be", split_conjuncts=False)
+        for example in children_with(table, prep, {"pobj"}):
+            for member in conjuncts(table, example):
+                yield candidate_at(sentence, prep, noun, words, member, implied="be",
+                                   split_conjuncts=False)
 
 
 #: Prepositions that place a thing: "a think tank at the University of South Florida".
@@ -221,13 +246,15 @@ def noun_in_place(sentence: Span) -> Iterator[Candidate]:
     be in; Tampa, Florida). The place is a place entity after in/at/near, or any common noun
     after "in" ("monuments in the old city").
     """
-    for prep in sentence:
-        if (prep.dep_ != "prep" or prep.lower_ not in _PLACING_PREPOSITIONS
-                or prep.head.pos_ not in _NOUN_POS):
+    table = table_of(sentence)
+    lower, ent_type = table.lower, table.ent_type
+    for prep in table.with_dep(sentence, {"prep"}):
+        noun = table.head[prep]
+        if (lower[prep] not in _PLACING_PREPOSITIONS
+                or table.pos[noun] not in _NOUN_POS):
             continue
-        for place in (c for c in prep.children if c.dep_ == "pobj"):
-            if place.ent_type_ in _PLACE_LABELS or (prep.lower_ == "in" and place.pos_ == "NOUN"
-                                                    and not place.ent_type_):
-                yield Candidate(prep.head, prep.head, (prep,), place, implied="be",
-                                split_conjuncts=False)
-
+        for place in children_with(table, prep, {"pobj"}):
+            if ent_type[place] in _PLACE_LABELS or (
+                    lower[prep] == "in" and table.pos[place] == "NOUN" and not ent_type[place]):
+                yield candidate_at(sentence, noun, noun, (prep,), place, implied="be",
+                                   split_conjuncts=False)

@@ -13,7 +13,8 @@ from extractors.clause import (
     predicates_with_subject,
     relation_words,
 )
-from extractors.rules import Candidate
+from extractors.parse_table import table_of
+from extractors.rules import Candidate, candidate_at
 
 
 def verb_preposition(sentence: Span) -> Iterator[Candidate]:
@@ -23,11 +24,12 @@ def verb_preposition(sentence: Span) -> Iterator[Candidate]:
     count too: "These companies were subjected to hefty fines" -> (These companies; were
     subjected to; hefty fines). Later prepositions of the same verb become further arguments.
     """
+    table = table_of(sentence)
     for verb, subject in predicates_with_subject(sentence):
-        complements = complement_prepositions(verb)
-        if object_of(verb) is not None or not complements:
+        complements = complement_prepositions(table, verb)
+        if object_of(table, verb) is not None or not complements:
             continue
         prep, pobj = complements[0]
-        relation = tuple(sorted([*relation_words(verb), prep], key=lambda t: t.i))
-        extras = clause_modifiers(verb, (prep,))
-        yield Candidate(verb, subject, relation, pobj, extras)
+        relation = sorted([*relation_words(table, verb), prep])
+        extras = clause_modifiers(table, verb, (prep,))
+        yield candidate_at(sentence, verb, subject, relation, pobj, extras)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from extractors.coreference import (
     entity_clusters,
     is_acronym_of,
     name_words,
+    resolve,
     resolve_arguments,
 )
 from extractors.pipeline import extract_doc
@@ -99,6 +102,20 @@ def test_offsets_of_every_mention_point_into_the_text(premier):
 def test_descriptions_and_pronouns(nlp, text, expected):
     found = [_forms(c) for c in entity_clusters(nlp(text)) if c.names]
     assert found == expected
+
+
+def test_nothing_keeps_the_doc_once_resolved(nlp):
+    """Resolution leaves no reference to the Doc behind, not even in a reference cycle that
+    only the cycle collector would free (a build parses thousands of documents)."""
+    doc = nlp(PREMIER_ARTICLE.read_text(encoding="utf-8"))
+    references = sys.getrefcount(doc)
+    gc.disable()
+    try:
+        clusters = resolve(doc)
+        assert sys.getrefcount(doc) == references
+    finally:
+        gc.enable()
+    assert clusters
 
 
 def test_resolved_arguments_keep_their_surface_form(nlp):

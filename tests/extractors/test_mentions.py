@@ -71,20 +71,22 @@ def test_title_case_headline_gives_no_unlabelled_names(nlp):
 
 @pytest.mark.parametrize("article", sorted(p.name for p in ARTICLES.glob("*.txt")))
 def test_token_table_says_what_spacy_says(nlp, article):
-    """The table, the noun chunks and their roots are spaCy's own, token by token, on every
-    article of inputs/ (coreference's output depends on every one of them)."""
+    """The table, its entities and conjuncts, the noun chunks and their roots are spaCy's
+    own, token by token, on every article of inputs/ (coreference's output depends on every
+    one of them)."""
     doc = nlp((ARTICLES / article).read_text(encoding="utf-8"))
     tokens = TokenTable.of(doc)
     expected = [(t.text, t.idx, t.lower_, t.lemma_, t.pos_, t.tag_, t.dep_, t.head.i,
-                 bool(t.whitespace_), bool(t.is_sent_start), t.is_punct, t.is_space,
-                 t.is_alpha, t.is_stop, t.like_num, [c.i for c in t.children],
-                 t.sent.start) for t in doc]
-    found = [(tokens.text[i], tokens.idx[i], tokens.lower[i], tokens.lemma[i], tokens.pos[i],
-              tokens.tag[i], tokens.dep[i], tokens.head[i], tokens.whitespace[i],
-              tokens.sent_start[i], tokens.is_punct[i], tokens.is_space[i], tokens.is_alpha[i],
-              tokens.is_stop[i], tokens.like_num[i], tokens.children[i],
+                 t.text_with_ws, bool(t.is_sent_start), t.is_punct, t.is_space,
+                 [c.i for c in t.children], t.sent.start) for t in doc]
+    found = [(tokens.text[i], tokens.idx[i], tokens.lower[i], tokens.lemma(i), tokens.pos[i],
+              tokens.tag[i], tokens.dep[i], tokens.head[i], tokens.text_with_ws[i],
+              tokens.sent_start[i], tokens.is_punct[i], tokens.is_space[i], tokens.children[i],
               tokens.sentences[tokens.sentence[i]][0]) for i in range(len(doc))]
     assert found == expected
+    assert tokens.entities == [(e.start, e.end, e.label_) for e in doc.ents]
+    assert [tokens.conjuncts(i) for i in range(len(doc))] == [
+        [c.i for c in t.conjuncts] for t in doc]
     assert [(start, end, _span_root(tokens, start, end)) for start, end in _noun_chunks(tokens)
             ] == [(c.start, c.end, c.root.i) for c in doc.noun_chunks]
     assert [tokens.span_text(m.first, m.last) for m in find_mentions(doc, tokens)] == [

@@ -1,0 +1,33 @@
+"""The rules' parse table: what each column holds, against spaCy's own tokens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors.nlp import load_model
+from extractors.parse_table import ParseTable
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "inputs").glob("*.txt")))
+def test_parse_table_reads_what_spacy_tokens_say(name):
+    """Every column of the table, on every token of every article of ``inputs/``."""
+    doc = load_model()((ROOT / "inputs" / name).read_text(encoding="utf-8"))
+    table = ParseTable(doc)
+    for token in doc:
+        i = token.i
+        assert (table.text[i], table.text_with_ws[i], table.idx[i], table.lower[i],
+                table.lemma(i), table.pos[i], table.tag[i], table.dep[i], table.head[i],
+                table.children[i], table.left_edge(i), table.right_edge(i), table.ent_iob[i],
+                table.ent_type[i], table.is_punct[i], table.is_space[i], table.subtree(i),
+                table.conjuncts(i), table.ancestors(i)) == (
+            token.text, token.text_with_ws, token.idx, token.lower_, token.lemma_, token.pos_,
+            token.tag_, token.dep_, token.head.i, [c.i for c in token.children],
+            token.left_edge.i, token.right_edge.i, token.ent_iob_, token.ent_type_,
+            token.is_punct, token.is_space, [t.i for t in token.subtree],
+            [t.i for t in token.conjuncts], {t.i for t in token.ancestors})
+    for label, positions in table.by_dep.items():
+        assert positions == [t.i for t in doc if t.dep_ == label]
