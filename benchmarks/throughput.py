@@ -12,8 +12,9 @@ each in a fresh process so that memory figures are not mixed up:
 * ``stages`` (one process only): parse, rules, entity resolution (coreference and resolving
   arguments), merge and each export timed apart on the same documents;
 * ``incremental`` (one process only): a cached build of every article but the last, then
-  the last article added and the build run again; the exports must be byte-identical to the
-  from-scratch build.
+  the last article added and the build run again (from the cache's snapshot of the merged
+  graph and its documents' Turtle); the exports must be byte-identical to the from-scratch
+  build.
 
 Words are counted by whitespace split; peak RSS is the largest sum over the process and all
 its worker processes, sampled every 50 ms. The corpus is read in place (symbolic links in a
@@ -128,7 +129,8 @@ def measure_build(folder: Path, processes: int, out: Path, cache: bool = False) 
         seconds = time.perf_counter() - begun
     return {"seconds": seconds, "peak_rss": memory.peak, "stages": report.seconds,
             "documents": len(report.built), "entities": report.entities,
-            "facts": report.facts, "cached": report.cached}
+            "facts": report.facts, "cached": report.cached,
+            "from_snapshot": report.from_snapshot, "turtle_copied": report.turtle_copied}
 
 
 def measure_stages(folder: Path) -> dict:
@@ -262,10 +264,13 @@ def _print_stages(stages: dict) -> None:
 
 def _print_incremental(incremental: dict, full: dict) -> None:
     after = incremental["after"]
+    stages = ", ".join(f"{name} {value:.2f} s" for name, value in after["stages"].items())
     print(f"incremental: one article added, rebuild {after['seconds']:.1f} s "
           f"({after['seconds'] / full['seconds']:.1%} of the full build; "
-          f"{after['cached']} documents from the cache); exports identical to a full build: "
-          f"{incremental['identical']}")
+          f"{after['cached']} documents from the cache, {after['from_snapshot']} merged from "
+          f"its snapshot, {after['turtle_copied']} documents' Turtle copied; peak RSS "
+          f"{after['peak_rss'] / 2**20:,.0f} MiB; {stages}); exports identical to a full "
+          f"build: {incremental['identical']}")
 
 
 def main(argv: list[str] | None = None) -> int:

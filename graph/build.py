@@ -26,7 +26,7 @@ from extractors.cleaning import clean
 from extractors.documents import Document, find_documents, read_file
 from extractors.errors import InputError, NewsgraphError
 from extractors.triple import Triple
-from graph.cache import ExtractionCache
+from graph.cache import ExtractionCache, MergedDocument, TurtleBlocks
 from graph.collector import infrequent, paused
 from graph.distributed import extract_texts
 from graph.entities import AliasTable
@@ -48,6 +48,10 @@ EXPORTS: dict[str, str] = {
 }
 #: What ``newsgraph build`` writes unless told otherwise.
 DEFAULT_FORMATS = ("ttl", "html")
+#: A snapshot of the merged graph is made again when the documents merged after it would be
+#: more than this share of the build's (a snapshot costs about as much as merging the corpus
+#: from the cache, and merging a few documents after it next to nothing).
+SNAPSHOT_TAIL = 0.05
 #: Encodings that need no mention: the ones every tool expects.
 _PLAIN_ENCODINGS = {"utf-8", "utf-8-sig"}
 
@@ -65,12 +69,17 @@ class BuildReport:
     facts: int = 0
     #: Documents whose triples came from the extraction cache.
     cached: int = 0
+    #: Documents whose merge came from the cache's snapshot of the merged graph, and
+    #: documents whose Turtle was copied from the cache (``graph.cache``).
+    from_snapshot: int = 0
+    turtle_copied: int = 0
     #: Document source -> encoding, for every document that was not UTF-8.
     encodings: dict[str, str] = field(default_factory=dict)
     #: Lines and line tails of web boilerplate blanked before parsing.
     noise: int = 0
-    #: Wall-clock seconds by stage: "read", "clean", "extract" (parse, rules and coreference,
-    #: or cache reads), "merge", "export <formats>", "write", and "total".
+    #: Wall-clock seconds by stage: "read", "clean", "snapshot" (the cached merge read and
+    #: written, when there is a cache), "extract" (parse, rules and coreference, or cache
+    #: reads), "merge", "export <formats>", "write", and "total".
     seconds: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -207,76 +216,134 @@ def build(
     with output_lock(out, wait=wait, on_wait=note):
         for stale in remove_stale_temporaries(out, [EXPORTS[name] for name in EXPORTS]):
             note(f"removed {stale}, left by a build that was killed")
-        with infrequent():  # the graph grows: see graph.collector
-            kg = merge_documents(documents, report, aliases=table, n_process=n_process,
-                                 scheduler=scheduler, cache=out if cache else None,
-                                 progress=progress, on_skip=on_skip)
-        if not report.built:
-            # Writing an empty graph would replace a good previous build with nothing.
-            raise NewsgraphError("no document could be built; the previous exports are untouched")
-        report.entities, report.facts = kg.nx.number_of_nodes(), kg.nx.number_of_edges()
-        targets = {name: out / EXPORTS[name] for name in formats}
-        # The RDF formats share one model, so they are rendered (and timed) together.
-        files = {name: path for name, path in targets.items() if name != "html"}
-        texts: dict[Path, str] = {}
-        if files:
-            begun = time.perf_counter()
-            texts = export_texts(kg, files, base_iri=base_iri)
-            report.seconds["export " + "+".join(files)] = time.perf_counter() - begun
-        if "html" in targets:
-            begun = time.perf_counter()
-            with paused():
-                texts[targets["html"]] = kg.to_html(
-                    title=f"newsgraph: {len(report.built)} articles", max_nodes=max_nodes)
-            report.seconds["export html"] = time.perf_counter() - begun
-        # Every export is rendered before the first is replaced, so that a failure or a kill
-        # while rendering leaves the previous set whole.
-        begun = time.perf_counter()
-        write_texts_atomic(texts)
-        report.seconds["write"] = time.perf_counter() - begun
-        report.written.extend(targets.values())
+        store = ExtractionCache.in_folder(out) if cache else None
+        try:
+            with infrequent():  # the graph grows: see graph.collector
+                kg = merge_documents(documents, report, aliases=table, n_process=n_process,
+                                     scheduler=scheduler, cache=store, progress=progress,
+                                     on_skip=on_skip)
+            if not report.built:
+                # Writing an empty graph would replace a good previous build with nothing.
+                raise NewsgraphError("no document could be built; the previous exports are "
+                                     "untouched")
+            blocks = store.turtle_blocks(Vocabulary(base_iri).base_iri) if store else None
+            _export(kg, out, formats, report, base_iri=base_iri, blocks=blocks,
+                    max_nodes=max_nodes)
+            if store:
+                report.turtle_copied = blocks.copied
+                store.prune()
+        finally:
+            if store:
+                store.close()
     report.seconds["total"] = time.perf_counter() - started
     return report
 
 
+def _export(kg: KnowledgeGraph, out: Path, formats: list[str], report: BuildReport, *,
+            base_iri: str | None, blocks: TurtleBlocks | None, max_nodes: int) -> None:
+    """Render every export of ``formats`` and write them into ``out`` (``report`` told)."""
+    report.entities, report.facts = kg.nx.number_of_nodes(), kg.nx.number_of_edges()
+    targets = {name: out / EXPORTS[name] for name in formats}
+    # The RDF formats share one model, so they are rendered (and timed) together.
+    files = {name: path for name, path in targets.items() if name != "html"}
+    texts: dict[Path, str | list[str]] = {}
+    if files:
+        begun = time.perf_counter()
+        texts = export_texts(kg, files, base_iri=base_iri, blocks=blocks)
+        report.seconds["export " + "+".join(files)] = time.perf_counter() - begun
+    if "html" in targets:
+        begun = time.perf_counter()
+        with paused():
+            texts[targets["html"]] = kg.to_html(
+                title=f"newsgraph: {len(report.built)} articles", max_nodes=max_nodes)
+        report.seconds["export html"] = time.perf_counter() - begun
+    # Every export is rendered before the first is replaced, so that a failure or a kill
+    # while rendering leaves the previous set whole.
+    begun = time.perf_counter()
+    write_texts_atomic(texts)
+    report.seconds["write"] = time.perf_counter() - begun
+    report.written.extend(targets.values())
+
+
 def merge_documents(
     documents: list[Document], report: BuildReport, *, aliases: AliasTable | None = None,
-    n_process: int = 1, scheduler: str | None = None, cache: Path | None = None,
+    n_process: int = 1, scheduler: str | None = None, cache: ExtractionCache | None = None,
     progress: bool = False, on_skip: Callable[[InputError], None] | None = None,
 ) -> KnowledgeGraph:
     """Blank the boilerplate of every document, extract its triples and merge them, in order.
 
     A document that is nothing but boilerplate is skipped (added to ``report.skipped``).
-    ``cache`` is the folder whose extraction cache to use and refresh (``graph.cache``).
+    With ``cache`` (``graph.cache``), what cleaning gave and the triples come from it where
+    it has them, and new ones go into it; when its snapshot of a merged graph holds the
+    first documents, exactly as merged now, the merge starts from that snapshot, and the
+    snapshot is made again when the documents merged after it would be more than
+    :data:`SNAPSHOT_TAIL` of the whole.
     """
     begun = time.perf_counter()
-    pairs = []
+    kept = _cleaned(documents, report, cache, on_skip)
+    report.seconds["clean"] = time.perf_counter() - begun
+    if cache is None or not kept:
+        kg = KnowledgeGraph(aliases)
+        pairs = [(document.doc_id, text) for document, text, _ in kept]
+        stream = extracted(pairs, None, n_process=n_process, scheduler=scheduler)
+        merge_stream(kg, _progress(stream, pairs, progress), documents, report)
+        return kg
+    begun = time.perf_counter()
+    merged: list[MergedDocument] = [(document.doc_id, key, tuple(document.metadata().items()))
+                                    for document, _, key in kept]
+    context = cache.merge_context(aliases)
+    with paused():  # a million small objects, none in a cycle: see graph.collector
+        found = cache.snapshot(context, merged)
+    start, kg = found or (0, KnowledgeGraph(aliases))
+    for doc_id, key, _ in merged[:start]:
+        cache.keep(doc_id, key)
+        report.built.append(doc_id)
+    report.triples += len(kg.merged)
+    report.from_snapshot = start
+    report.seconds["snapshot"] = time.perf_counter() - begun
+    # Texts the cleaning cache vouched for are cleaned only now, if they are to be merged.
+    pairs = [(document.doc_id, clean(document.text).text if text is None else text)
+             for document, text, _ in kept[start:]]
+    stream = extracted(pairs, cache, n_process=n_process, scheduler=scheduler)
+    merge_stream(kg, _progress(stream, pairs, progress), documents, report)
+    report.cached = start + cache.hits
+    if not start or len(pairs) > SNAPSHOT_TAIL * len(kept):
+        begun = time.perf_counter()
+        cache.save_snapshot(context, merged, kg)
+        report.seconds["snapshot"] += time.perf_counter() - begun
+    return kg
+
+
+def _cleaned(documents: list[Document], report: BuildReport, cache: ExtractionCache | None,
+             on_skip: Callable[[InputError], None] | None,
+             ) -> list[tuple[Document, str | None, str | None]]:
+    """``(document, clean text, extraction key)`` for every document that is not all
+    boilerplate; with ``cache``, a text cleaned by an earlier build is not cleaned again
+    (its clean text is then ``None``), and the key is never ``None``."""
+    kept = []
     for document in documents:
-        result = clean(document.text)
-        if not result.text.strip():
+        known = cache.cleaning(document.doc_id, document.text) if cache else None
+        text = None
+        if known is None:
+            result = clean(document.text)
+            text = result.text if result.text.strip() else None
+            key = cache.key(document.doc_id, text) if cache and text is not None else None
+            noise = len(result.noise)
+            if cache:
+                cache.put_cleaning(document.doc_id, document.text, key, noise)
+        else:
+            key, noise = known
+        if text is None and key is None:
             error = InputError(document.source or document.doc_id,
-                               f"is only web boilerplate ({len(result.noise)} line(s) of "
-                               "links, prompts or credits); no article text",
-                               kind="boilerplate only")
+                               f"is only web boilerplate ({noise} line(s) of links, prompts "
+                               "or credits); no article text", kind="boilerplate only")
             report.skipped.append(error)
             if on_skip:
                 on_skip(error)
             continue
-        report.noise += len(result.noise)
-        pairs.append((document.doc_id, result.text))
-    report.seconds["clean"] = time.perf_counter() - begun
-    kg = KnowledgeGraph(aliases)
-    store = ExtractionCache.in_folder(cache) if cache is not None and pairs else None
-    try:
-        stream = extracted(pairs, store, n_process=n_process, scheduler=scheduler)
-        merge_stream(kg, _progress(stream, pairs, progress), documents, report)
-        if store:
-            report.cached = store.hits
-            store.prune()
-    finally:
-        if store:
-            store.close()
-    return kg
+        report.noise += noise
+        kept.append((document, text, key))
+    return kept
 
 
 def extracted(

@@ -27,6 +27,21 @@ never reads a cache it did not find in its own output folder. An entry that cann
 ...     stale = cache.get("doc", "Regulators fined Ant Group. Later.")
 >>> hit == [fact], stale
 (True, None)
+
+The same file keeps two things more, so that a rebuild after adding an article does not redo
+the whole merge and export (``docs/performance.md``):
+
+* a *snapshot* of the merged graph (:meth:`ExtractionCache.snapshot`), with the list of
+  documents merged into it: when a build's documents start with that list (new articles sort
+  after the old ones), the build loads it and merges only the rest. Entity matching depends
+  on the merge order, so any other change (an article edited, removed or added in the middle,
+  another alias table) merges from scratch;
+* each document's Turtle (:class:`TurtleBlocks`), under a key that hashes everything it is
+  made of: a rebuild copies it instead of writing it again.
+
+Both are keyed on a fingerprint of the ``graph`` package's source too
+(:func:`graph_fingerprint`), and a build writes them in transactions, so an entry is whole
+and of its key or absent, whenever a build is killed.
 """
 
 from __future__ import annotations
@@ -37,8 +52,11 @@ import hashlib
 import io
 import pickle
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import spacy
 
@@ -46,6 +64,11 @@ import extractors
 from extractors import triple as values
 from extractors.nlp import load_model, model_name
 from extractors.triple import Triple
+
+if TYPE_CHECKING:
+    from graph.entities import AliasTable
+    from graph.knowledge_graph import KnowledgeGraph
+    from graph.rdf import Extraction
 
 #: The cache's file name in the output folder.
 CACHE_NAME = ".newsgraph-cache.sqlite"
@@ -66,6 +89,43 @@ _FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls))
            for cls in vars(values).values()
            if isinstance(cls, type) and dataclasses.is_dataclass(cls)}
 _DISPATCH = {**copyreg.dispatch_table, **dict.fromkeys(_FIELDS, _by_fields)}
+#: Parts of a triple that repeat often, and for each class, which of its fields (by their
+#: annotation) hold one of them or a tuple of them.
+_SHAREABLE = ("Relation", "Provenance", "Qualifiers", "EntityRef")
+_HOLDERS = {cls: tuple((f.name, any(name in str(f.type) for name in _SHAREABLE))
+                       for f in dataclasses.fields(cls)) for cls in _FIELDS}
+
+
+def _pickled(value: object) -> bytes:
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(value)
+    return out.getvalue()
+
+
+def _snapshot_pickled(kg: KnowledgeGraph) -> bytes:
+    """``kg`` pickled with each relation, provenance, qualifier set and entity reference of
+    its triples that equals one pickled before written as a reference to it: they are frozen
+    values, so sharing them changes nothing but the cost of loading (each object is a call
+    when unpickled, and two in three of these repeat one in the BBC corpus). Triples keep
+    their identity: the graph's evidence lists name triples by it."""
+    shared: dict[object, object] = {}
+
+    def one(value: object) -> object:
+        if type(value) is tuple:
+            return tuple(shared.setdefault(item, item) for item in value)
+        return shared.setdefault(value, value)
+
+    def by_shared_fields(value: object) -> tuple:
+        return type(value), tuple(one(getattr(value, name)) if holds else getattr(value, name)
+                                  for name, holds in _HOLDERS[type(value)])
+
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**_DISPATCH, **dict.fromkeys(_FIELDS, by_shared_fields)}
+    pickler.dump(kg)
+    return out.getvalue()
 
 
 def encode_triples(triples: list[Triple]) -> bytes:
@@ -78,11 +138,7 @@ def encode_triples(triples: list[Triple]) -> bytes:
     >>> decode_triples(encode_triples([fact])) == [fact]
     True
     """
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _DISPATCH
-    pickler.dump(triples)
-    return out.getvalue()
+    return _pickled(triples)
 
 
 def decode_triples(data: bytes) -> list[Triple]:
@@ -115,22 +171,53 @@ def extractor_fingerprint(settings: Mapping[str, object] | None = None) -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def graph_fingerprint() -> str:
+    """A hash of what merging and exporting depend on besides their input: the source of
+    every module of the ``graph`` package and the versions of networkx and pyoxigraph, read
+    once per process (the code that runs is the code imported).
+
+    >>> graph_fingerprint() == graph_fingerprint()
+    True
+    """
+    digest = hashlib.sha256(f"networkx {version('networkx')} pyoxigraph "
+                            f"{version('pyoxigraph')}".encode())
+    package = Path(__file__).parent
+    for source in sorted(package.glob("*.py")):
+        digest.update(b"\0" + source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
+
+
+#: What a snapshot records of each document merged into it: id, extraction key and metadata.
+MergedDocument = tuple[str, str, tuple[tuple[str, str | None], ...]]
+
+
 class ExtractionCache:
     """Triples by (document id, text, extractor fingerprint), in one SQLite file.
 
     ``path`` is the database file (``":memory:"`` for a throwaway one). Entries the current
-    build did not use are dropped by :meth:`prune`, so the file holds one build's worth.
+    build did not use are dropped by :meth:`prune`, so the file holds one build's worth, and
+    it holds one snapshot of a merged graph at most.
     """
 
     def __init__(self, path: str | Path, fingerprint: str) -> None:
         self.fingerprint = fingerprint
         self.hits = 0
         self.misses = 0
-        self._used: set[str] = set()
+        #: The extraction key of every document read, written or kept, by document id.
+        self.keys: dict[str, str] = {}
+        self._used: dict[str, set[str]] = {"extraction": set(), "cleaning": set(),
+                                           "turtle": set()}
         self._pending = 0
         self._db = sqlite3.connect(str(path))
         self._db.execute("CREATE TABLE IF NOT EXISTS extraction "
                          "(key TEXT PRIMARY KEY, doc_id TEXT NOT NULL, triples BLOB NOT NULL)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS cleaning (key TEXT PRIMARY KEY, "
+                         "extraction TEXT, noise INTEGER NOT NULL)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS turtle (key TEXT PRIMARY KEY, "
+                         "piece TEXT NOT NULL)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS snapshot (key TEXT PRIMARY KEY, "
+                         "documents BLOB NOT NULL, graph BLOB NOT NULL)")
 
     @classmethod
     def in_folder(cls, folder: str | Path,
@@ -140,9 +227,10 @@ class ExtractionCache:
         folder.mkdir(parents=True, exist_ok=True)
         return cls(folder / CACHE_NAME, extractor_fingerprint(settings))
 
-    def key(self, doc_id: str, text: str) -> str:
-        """The entry key of a document: a hash of fingerprint, id and text."""
-        digest = hashlib.sha256(self.fingerprint.encode())
+    def key(self, doc_id: str, text: str, kind: str = "") -> str:
+        """The entry key of a document: a hash of fingerprint, id and text (and the ``kind``
+        of entry, when it is not the triples)."""
+        digest = hashlib.sha256(self.fingerprint.encode() + kind.encode())
         for part in (doc_id, text):
             digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
@@ -161,7 +249,7 @@ class ExtractionCache:
             self.misses += 1
             return None
         self.hits += 1
-        self._used.add(key)
+        self.keep(doc_id, key)
         return triples
 
     def put(self, doc_id: str, text: str, triples: Iterable[Triple]) -> None:
@@ -169,19 +257,109 @@ class ExtractionCache:
         key = self.key(doc_id, text)
         self._db.execute("INSERT OR REPLACE INTO extraction VALUES (?, ?, ?)",
                          (key, doc_id, encode_triples(list(triples))))
-        self._used.add(key)
+        self.keep(doc_id, key)
+        self._written()
+
+    def cleaning(self, doc_id: str, raw: str) -> tuple[str | None, int] | None:
+        """What cleaning the text ``raw`` of a document gave last time (``graph.build``):
+        the extraction key of the clean text (``None`` when nothing but boilerplate was left)
+        and how many boilerplate spans were blanked; ``None`` when not known."""
+        key = self.key(doc_id, raw, "raw text")
+        row = self._db.execute("SELECT extraction, noise FROM cleaning WHERE key = ?",
+                               (key,)).fetchone()
+        if row is None:
+            return None
+        self._used["cleaning"].add(key)
+        return row
+
+    def put_cleaning(self, doc_id: str, raw: str, key: str | None, noise: int) -> None:
+        """Keep what cleaning the text ``raw`` of a document gave (see :meth:`cleaning`)."""
+        raw_key = self.key(doc_id, raw, "raw text")
+        self._db.execute("INSERT OR REPLACE INTO cleaning VALUES (?, ?, ?)", (raw_key, key, noise))
+        self._used["cleaning"].add(raw_key)
+        self._written()
+
+    def keep(self, doc_id: str, key: str) -> None:
+        """Count the entry ``key`` of a document as used by this build without reading it
+        (its triples are in a snapshot)."""
+        self.keys[doc_id] = key
+        self._used["extraction"].add(key)
+
+    def _written(self) -> None:
         self._pending += 1
         if self._pending >= _COMMIT_EVERY:
             self._db.commit()
             self._pending = 0
 
+    def snapshot(self, context: str,
+                 documents: Sequence[MergedDocument]) -> tuple[int, KnowledgeGraph] | None:
+        """The snapshot of ``context`` (:meth:`merge_context`) whose documents are the first
+        of ``documents``, as ``(how many, graph)``; ``None`` when there is none or it cannot
+        be read."""
+        row = self._db.execute("SELECT documents FROM snapshot WHERE key = ?",
+                               (context,)).fetchone()
+        try:
+            merged = pickle.loads(row[0]) if row is not None else None
+            if not merged or list(documents[:len(merged)]) != merged:
+                return None
+            (graph,) = self._db.execute("SELECT graph FROM snapshot WHERE key = ?",
+                                        (context,)).fetchone()
+            kg = pickle.loads(graph)
+        except Exception:  # noqa: BLE001 - an unreadable snapshot merges from scratch, by design
+            return None
+        from graph.knowledge_graph import KnowledgeGraph
+
+        return (len(merged), kg) if isinstance(kg, KnowledgeGraph) else None
+
+    def save_snapshot(self, context: str, documents: Sequence[MergedDocument],
+                      kg: KnowledgeGraph) -> None:
+        """Keep ``kg``, the merge of ``documents`` in order, as the only snapshot."""
+        graph = _snapshot_pickled(kg)
+        self._db.execute("DELETE FROM snapshot")
+        self._db.execute("INSERT INTO snapshot VALUES (?, ?, ?)",
+                         (context, pickle.dumps(list(documents), pickle.HIGHEST_PROTOCOL),
+                          graph))
+        self._db.commit()
+
+    def merge_context(self, aliases: AliasTable | None) -> str:
+        """The key of a snapshot: what a merge depends on besides its documents (the
+        extractor, the graph package and the alias table)."""
+        digest = hashlib.sha256(f"merge {_SCHEMA} {self.fingerprint} "
+                                f"{graph_fingerprint()}".encode())
+        if aliases is not None:
+            digest.update(aliases.digest().encode())
+        return digest.hexdigest()
+
+    def turtle_piece(self, key: str) -> str | None:
+        """The Turtle kept under ``key`` (:class:`TurtleBlocks`), or ``None``."""
+        row = self._db.execute("SELECT piece FROM turtle WHERE key = ?", (key,)).fetchone()
+        if row is None or not isinstance(row[0], str):  # absent, or not what was put
+            return None
+        self._used["turtle"].add(key)
+        return row[0]
+
+    def put_turtle_piece(self, key: str, piece: str) -> None:
+        """Keep Turtle under ``key``; text SQLite cannot hold is not kept (written again)."""
+        try:
+            self._db.execute("INSERT OR REPLACE INTO turtle VALUES (?, ?)", (key, piece))
+        except (UnicodeEncodeError, sqlite3.Error):
+            return
+        self._used["turtle"].add(key)
+        self._written()
+
+    def turtle_blocks(self, base_iri: str) -> TurtleBlocks:
+        """The Turtle of each document written under ``base_iri``, kept here."""
+        return TurtleBlocks(self, base_iri)
+
     def prune(self) -> int:
         """Drop every entry this cache object neither read nor wrote; return how many."""
         self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
-        self._db.execute("DELETE FROM used")
-        self._db.executemany("INSERT INTO used VALUES (?)", ((k,) for k in self._used))
-        dropped = self._db.execute(
-            "DELETE FROM extraction WHERE key NOT IN (SELECT key FROM used)").rowcount
+        dropped = 0
+        for table, used in self._used.items():
+            self._db.execute("DELETE FROM used")
+            self._db.executemany("INSERT INTO used VALUES (?)", ((k,) for k in used))
+            dropped += self._db.execute(
+                f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM used)").rowcount
         self._db.commit()
         return dropped
 
@@ -195,3 +373,41 @@ class ExtractionCache:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class TurtleBlocks:
+    """Each document's Turtle (``graph.rdf.document_turtle``), in an :class:`ExtractionCache`.
+
+    A block is keyed on a hash of everything it is made of: the graph package, the base IRI,
+    the document's extractions (its extraction key: id, text and extractor), their places
+    in the merge order and the entities at both ends of each statement. Only a document the
+    cache has an extraction key for (one this build read, extracted or kept) has a key.
+    """
+
+    def __init__(self, cache: ExtractionCache, base_iri: str) -> None:
+        self._cache = cache
+        #: Blocks found (and so copied instead of written).
+        self.copied = 0
+        self._context = hashlib.sha256(
+            f"turtle {_SCHEMA} {graph_fingerprint()}\0{base_iri}".encode()).hexdigest()
+
+    def key(self, extractions: list[Extraction]) -> str | None:
+        """The key of one document's block, or ``None`` when it cannot be kept."""
+        doc_ids = {triple.provenance.doc_id for triple, _, _ in extractions}
+        content = self._cache.keys.get(doc_ids.pop()) if len(doc_ids) == 1 else None
+        if content is None:
+            return None
+        places = repr([(sequence, ends) for _, sequence, ends in extractions])
+        digest = hashlib.sha256(f"{self._context}\0{content}\0".encode())
+        digest.update(places.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def get(self, key: str) -> str | None:
+        """The block of ``key``, or ``None``."""
+        piece = self._cache.turtle_piece(key)
+        self.copied += piece is not None
+        return piece
+
+    def put(self, key: str, piece: str) -> None:
+        """Keep the block of ``key``."""
+        self._cache.put_turtle_piece(key, piece)

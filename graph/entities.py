@@ -25,6 +25,7 @@ change when a fuller name turns up in a later document.
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -114,6 +115,15 @@ class AliasTable:
                                  f"IRI {iri!r} is neither http(s) nor a Wikidata id")
             rows.append(Alias(fields[0], fields[1], iri))
         return cls(rows)
+
+    def digest(self) -> str:
+        """A hash of what the table maps: equal for two tables that resolve every name alike.
+
+        >>> AliasTable([Alias("Ant", "Ant Group")]).digest() == AliasTable().digest()
+        False
+        """
+        mapping = repr((sorted(self._canonical.items()), sorted(self._iri.items())))
+        return hashlib.sha256(mapping.encode("utf-8", "surrogatepass")).hexdigest()
 
     def lookup(self, names: Iterable[str]) -> tuple[str, str | None] | None:
         """The canonical name and IRI of the first of ``names`` in the table, if any."""

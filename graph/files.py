@@ -25,9 +25,8 @@ from extractors.errors import OutputError
 #: The lock file in an output folder while a build writes to it; it holds the builder's pid.
 LOCK_NAME = ".newsgraph.lock"
 _TEMPORARY_SUFFIX = ".tmp"
-#: Characters of a text, or pieces of a text in pieces, encoded and written at a time.
+#: Characters of a text encoded and written at a time.
 _SLICE = 1 << 20
-_PIECES = 4096
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -69,10 +68,8 @@ def _write_temporary(path: Path, text: str | Sequence[str]) -> str:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
             # In slices: a file object encodes what it is given in one go, and a whole export
             # encoded at once would be a second copy of it in memory.
-            if isinstance(text, str):
-                slices = (text[i:i + _SLICE] for i in range(0, len(text), _SLICE))
-            else:
-                slices = ("".join(text[i:i + _PIECES]) for i in range(0, len(text), _PIECES))
+            slices = ((text[i:i + _SLICE] for i in range(0, len(text), _SLICE))
+                      if isinstance(text, str) else _joined(text))
             for piece in slices:
                 file.write(piece)
             file.flush()
@@ -82,6 +79,21 @@ def _write_temporary(path: Path, text: str | Sequence[str]) -> str:
         Path(temporary).unlink(missing_ok=True)
         raise
     return temporary
+
+
+def _joined(pieces: Sequence[str]) -> Iterator[str]:
+    """``pieces`` joined into strings of about :data:`_SLICE` characters (pieces are a
+    subject's triples or a whole document's graph: from a few dozen characters to megabytes)."""
+    batch: list[str] = []
+    size = 0
+    for piece in pieces:
+        batch.append(piece)
+        size += len(piece)
+        if size >= _SLICE:
+            yield "".join(batch)
+            batch, size = [], 0
+    if batch:
+        yield "".join(batch)
 
 
 def remove_stale_temporaries(folder: Path, names: list[str]) -> list[Path]:

@@ -19,10 +19,11 @@ import networkx as nx
 
 from graph.collector import paused
 from graph.files import write_texts_atomic
-from graph.rdf import RDF_FORMATS, rdf_model, serialise, turtle_pieces
+from graph.rdf import RDF_FORMATS, rdf_model, serialise, turtle_by_document
 from graph.vocabulary import ENTITY_CLASSES, SCHEMA, Vocabulary
 
 if TYPE_CHECKING:
+    from graph.cache import TurtleBlocks
     from graph.knowledge_graph import KnowledgeGraph
 
 #: Columns of the CSV export, one row per edge.
@@ -43,19 +44,21 @@ def write_exports(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
 
 
 def export_texts(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
-                 base_iri: str | None = None) -> dict[Path, str | list[str]]:
+                 base_iri: str | None = None,
+                 blocks: TurtleBlocks | None = None) -> dict[Path, str | list[str]]:
     """The text of every export ``{format: path}``, by path (the cycle collector paused:
-    ``graph.collector``); Turtle as a list of pieces (``graph.rdf.turtle_pieces``)."""
+    ``graph.collector``); Turtle as a list of pieces (``graph.rdf.turtle_by_document``, with
+    each document's piece from ``blocks`` where they have it)."""
     with paused():
-        return _export_texts(kg, targets, Vocabulary(base_iri))
+        return _export_texts(kg, targets, Vocabulary(base_iri), blocks)
 
 
-def _export_texts(kg: KnowledgeGraph, targets: Mapping[str, Path],
-                  vocab: Vocabulary) -> dict[Path, str | list[str]]:
+def _export_texts(kg: KnowledgeGraph, targets: Mapping[str, Path], vocab: Vocabulary,
+                  blocks: TurtleBlocks | None) -> dict[Path, str | list[str]]:
     texts: dict[Path, str | list[str]] = {}
     for name, path in targets.items():
         if name == "ttl":
-            texts[Path(path)] = turtle_pieces(rdf_model(kg, vocab.base_iri), vocab.prefixes)
+            texts[Path(path)] = turtle_by_document(kg, vocab.base_iri, blocks)
         elif name in RDF_FORMATS:
             # The model is made again for each format as it is written, never held whole.
             texts[Path(path)] = serialise(rdf_model(kg, vocab.base_iri), name, vocab.prefixes)

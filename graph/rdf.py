@@ -48,6 +48,7 @@ from graph.vocabulary import (
 )
 
 if TYPE_CHECKING:
+    from graph.cache import TurtleBlocks
     from graph.entities import AliasTable
     from graph.knowledge_graph import KnowledgeGraph
 
@@ -186,43 +187,93 @@ def rdf_model(kg: KnowledgeGraph, base_iri: str | None = None) -> Iterator[Descr
     # is written: the cycle collector would only walk them (and the graph) again and again.
     with paused():
         entities = {key: _iri(vocab.entity(key)) for key in kg.nx}
-        # Each relation IRI is made once: a statement names one, and percent-encoding is slow.
-        relations = {lemma: _iri(vocab.relation(lemma))
-                     for lemma in {relation for _, _, relation in kg.nx.edges(keys=True)}}
-        default = _default_graph(kg, vocab, entities, relations)
+        default = _default_graph(kg, vocab, entities)
         statements: dict[str, list] = defaultdict(list)
-        for statement in _statements(kg, vocab):
+        for statement in _numbered(vocab, _extractions(kg, entities)):
             statements[_iri(vocab.document(statement[1].provenance.doc_id))].append(statement)
         yield from default
         del default
         for document in sorted(statements):
-            yield from _document_graph(vocab, document, statements.pop(document), entities,
-                                       relations)
+            yield from _document_graph(vocab, document, statements.pop(document))
 
 
-def _default_graph(kg: KnowledgeGraph, vocab: Vocabulary, entities: dict[str, str],
-                   relations: dict[str, str]) -> list[Described]:
+def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
+                       blocks: TurtleBlocks | None = None) -> list[str]:
+    """The Turtle of the graph, ``"".join`` of it equal to ``turtle(rdf_model(kg, base_iri))``,
+    in pieces: the ``@prefix`` lines and the default graph's subjects, then one piece per
+    document's graph (:func:`document_turtle`).
+
+    ``blocks`` (``graph.cache.TurtleBlocks``) keeps the piece of each document between
+    builds: a piece depends only on the document's extractions, where they sit in the merge
+    order and the entities at both ends of their statements, so a rebuild that changes none
+    of these for a document copies its piece instead of writing it again.
+    """
+    vocab = Vocabulary(base_iri)
+    terms = _TurtleTerms(vocab.prefixes)
+    with paused():  # as in rdf_model
+        entities = {key: _iri(vocab.entity(key)) for key in kg.nx}
+        default = _default_graph(kg, vocab, entities)
+        pieces = [terms.prelude, *_turtle_subjects(default, terms)]
+        del default
+        documents: dict[str, list[Extraction]] = defaultdict(list)
+        for extraction in _extractions(kg, entities):
+            documents[_iri(vocab.document(extraction[0].provenance.doc_id))].append(extraction)
+        if blocks is not None and any(_SEPARATOR in doc_id for doc_id in kg.documents):
+            # Statement IRIs are numbered apart (document_turtle) only within a document;
+            # that is exact only when no document id holds the hash's field separator.
+            blocks = None
+        for document in sorted(documents):
+            extractions = documents.pop(document)
+            key = blocks.key(extractions) if blocks is not None else None
+            piece = blocks.get(key) if key is not None else None
+            if piece is None:
+                piece = document_turtle(vocab, extractions, terms)
+                if key is not None:
+                    blocks.put(key, piece)
+            pieces.append(piece)
+    return pieces if len(pieces) > 1 else []
+
+
+def document_turtle(vocab: Vocabulary, extractions: list[Extraction],
+                    terms: _TurtleTerms | None = None) -> str:
+    """The Turtle of one document's graph (its sentences, statements and their parts): what
+    :func:`turtle` writes for those subjects, without the ``@prefix`` lines.
+
+    A pure function of its arguments, so that documents can be written in any order or in
+    other processes: ``extractions`` are every extraction of the document in merge order
+    (:func:`_extractions`), ``terms`` the Turtle forms worked out so far (a fresh set when
+    ``None``; sharing one between documents saves working the same IRIs out again).
+    """
+    terms = terms or _TurtleTerms(vocab.prefixes)
+    statements = _numbered(vocab, extractions)
+    document = _iri(vocab.document(extractions[0][0].provenance.doc_id))
+    return "".join(_turtle_subjects(_document_graph(vocab, document, statements), terms))
+
+
+def _default_graph(kg: KnowledgeGraph, vocab: Vocabulary,
+                   entities: dict[str, str]) -> list[Described]:
     """Documents, entities and relations, sorted by IRI."""
     described: dict[str, Described] = {}
     for doc_id, meta in kg.documents.items():
         document = _iri(vocab.document(doc_id))
         described.setdefault(document, Described(document, _document_pairs(doc_id, meta)))
     direct: dict[str, Pairs] = defaultdict(list)
+    lemmas = set()
     for subject_id, object_id, relation, edge in kg.nx.edges(keys=True, data=True):
+        lemmas.add(relation)
         if edge["asserted"]:
-            direct[subject_id].append((relations[relation], entities[object_id]))
+            direct[subject_id].append((_relation(relation), entities[object_id]))
     for key, node in kg.nx.nodes(data=True):
         pairs = _entity_pairs(vocab, node) + sorted(direct[key])
         described.setdefault(entities[key], Described(entities[key], pairs))
-    for lemma in sorted(relations):
-        relation = relations[lemma]
+    for lemma in sorted(lemmas):
+        relation = _relation(lemma)
         described.setdefault(relation, Described(relation, [(A, PROPERTY),
                                                             (LABEL, _text(lemma))]))
     return [described[subject] for subject in sorted(described)]
 
 
-def _document_graph(vocab: Vocabulary, document: str, statements: list,
-                    entities: dict[str, str], relations: dict[str, str]) -> list[Described]:
+def _document_graph(vocab: Vocabulary, document: str, statements: list) -> list[Described]:
     """A document's sentences, statements and their parts: sentences in text order, each
     followed by the nodes of its statements sorted by IRI."""
     # (start, end) -> the sentence's IRI, its node and the nodes of its statements by IRI
@@ -236,9 +287,8 @@ def _document_graph(vocab: Vocabulary, document: str, statements: list,
             found = sentences[place] = (
                 sentence, Described(sentence, _sentence_pairs(p, document), document), {})
         sentence, _, parts = found
-        ends_iris = ends and (entities[ends[0]], entities[ends[1]])
-        for part, pairs in _statement_parts(relations, statement, triple, sequence, ends_iris,
-                                            document, sentence):
+        for part, pairs in _statement_parts(statement, triple, sequence, ends, document,
+                                            sentence):
             if part not in parts:
                 parts[part] = Described(part, pairs, document)
     described = []
@@ -247,6 +297,12 @@ def _document_graph(vocab: Vocabulary, document: str, statements: list,
         described.append(node)
         described += [parts[part] for part in sorted(parts)]
     return described
+
+
+@lru_cache(maxsize=1 << 14)
+def _relation(lemma: str) -> str:
+    """A relation's IRI in N-Triples syntax (made once: percent-encoding is slow)."""
+    return _iri(Vocabulary.relation(lemma))
 
 
 def _document_pairs(doc_id: str, meta: dict[str, Any]) -> Pairs:
@@ -276,29 +332,50 @@ def _entity_pairs(vocab: Vocabulary, node: dict[str, Any]) -> Pairs:
     return pairs
 
 
-def _statements(kg: KnowledgeGraph, vocab: Vocabulary):
-    """``(statement IRI, triple, sequence, (subject key, object key) or None)``: for every
-    triple in the order the graph merged it, one statement per edge it supports ("these
-    companies were fined" supports one edge per company), or one unattached extraction."""
+#: One extraction as its document's graph shows it: the triple, its place in the merge order
+#: (``ng:sequence``) and the IRIs (N-Triples syntax) of the subject and object entities of the
+#: edge it supports, or ``None`` when it supports none (an unattached extraction).
+Extraction = tuple[Triple, int, tuple[str, str] | None]
+# What joins the fields that Vocabulary.statement hashes.
+_SEPARATOR = "\x1f"
+
+
+def _extractions(kg: KnowledgeGraph, entities: dict[str, str]) -> list[Extraction]:
+    """Every triple in the order the graph merged it, once per edge it supports ("these
+    companies were fined" supports one edge per company), or once unattached; ``entities``
+    maps each node to its IRI."""
     edges_of: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for subject_id, object_id, edge in kg.nx.edges(data=True):
         for triple in dict.fromkeys(map(id, edge["evidence"])):
             edges_of[triple].append((subject_id, object_id))
-    found: list[tuple[Triple, int, tuple[str, str] | None]] = []
+    found: list[Extraction] = []
     for sequence, triple in enumerate(kg.merged):
-        ends = sorted(edges_of.get(id(triple), ())) or [None]
-        found += [(triple, sequence, pair) for pair in ends]
-    iris = [vocab.statement(triple) for triple, _, _ in found]
-    # Statements of one extraction, or of an extraction merged twice, share a hash: number
-    # them in the merge order, which a re-import repeats, so the IRIs come out the same.
+        pairs = edges_of.get(id(triple))
+        if pairs is None:
+            found.append((triple, sequence, None))
+        else:
+            found += [(triple, sequence, (entities[s], entities[o])) for s, o in sorted(pairs)]
+    return found
+
+
+def _numbered(vocab: Vocabulary, extractions: list[Extraction]):
+    """``(statement IRI, triple, sequence, ends)`` for each of ``extractions``.
+
+    Statements of one extraction, or of an extraction merged twice, share a hash: they are
+    numbered in the merge order, which a re-import repeats, so the IRIs come out the same.
+    The hash starts with the document id and a separator, so only statements of one document
+    can share one, and numbering a document's extractions alone gives the IRIs that
+    numbering the whole graph's does (when no id holds the separator).
+    """
+    iris = [vocab.statement(triple) for triple, _, _ in extractions]
     clashes: dict[str, list[int]] = defaultdict(list)
     for i, iri in enumerate(iris):
         clashes[iri].append(i)
     for clashing in clashes.values():
         for ordinal, i in enumerate(clashing[1:], start=1):
-            iris[i] = vocab.statement(found[i][0], ordinal)
-    for iri, (triple, sequence, ends) in zip(iris, found, strict=True):
-        yield iri, triple, sequence, ends
+            iris[i] = vocab.statement(extractions[i][0], ordinal)
+    return [(iri, triple, sequence, ends)
+            for iri, (triple, sequence, ends) in zip(iris, extractions, strict=True)]
 
 
 def _sentence_pairs(p: Provenance, document: str) -> Pairs:
@@ -307,7 +384,7 @@ def _sentence_pairs(p: Provenance, document: str) -> Pairs:
             (SENTENCE_INDEX, _integer(p.sentence_index))]
 
 
-def _statement_parts(relations: dict[str, str], statement: str, triple: Triple, sequence: int,
+def _statement_parts(statement: str, triple: Triple, sequence: int,
                      ends: tuple[str, str] | None, document: str, sentence: str):
     """The statement node and the nodes of its phrases and amount, as ``(IRI, pairs)``."""
     q = triple.qualifiers
@@ -319,7 +396,7 @@ def _statement_parts(relations: dict[str, str], statement: str, triple: Triple, 
     else:
         subject_entity, object_entity = ends
         pairs = [(A, STATEMENT), (SUBJECT, subject_entity),
-                 (PREDICATE, relations[relation.lemma]), (OBJECT, object_entity)]
+                 (PREDICATE, _relation(relation.lemma)), (OBJECT, object_entity)]
     pairs.append((RELATION_TEXT, _text(relation.text)))
     pairs.append((RELATION_LEMMA, _text(relation.lemma)))
     if relation.passive:
@@ -468,11 +545,16 @@ def turtle(model: Iterable[Described], prefixes: dict[str, str]) -> str:
 
 
 def turtle_pieces(model: Iterable[Described], prefixes: dict[str, str]) -> list[str]:
-    """:func:`turtle` in pieces, one per subject: what a build writes, so that the Turtle of
-    a large corpus (300 MB for the BBC articles) is never copied into one string."""
+    """:func:`turtle` in pieces, one per subject, so that the Turtle of a large corpus (300 MB
+    for the BBC articles) is never copied into one string."""
     terms = _TurtleTerms(prefixes)
+    lines = [terms.prelude, *_turtle_subjects(model, terms)]
+    return lines if len(lines) > 1 else []
+
+
+def _turtle_subjects(model: Iterable[Described], terms: _TurtleTerms) -> Iterator[str]:
+    """The Turtle of each subject of ``model`` that has triples."""
     known, resolve, heads, head = terms.known, terms.resolve, terms.heads, terms.head
-    lines = [terms.prelude]
     for item in model:
         if not item.pairs:
             continue
@@ -489,8 +571,7 @@ def turtle_pieces(model: Iterable[Described], prefixes: dict[str, str]) -> list[
         # the first predicate follows the subject, not a " ;"
         parts[0] = f"{known.get(item.subject) or resolve(item.subject)} {parts[0][4:]}"
         append(" .\n")
-        lines.append("".join(parts))
-    return lines if len(lines) > 1 else []
+        yield "".join(parts)
 
 
 # Turtle's PN_CHARS_U and PN_CHARS: what a prefixed name's local part holds unescaped.
@@ -595,6 +676,8 @@ def to_rdf_text(kg: KnowledgeGraph, rdf_format: str = "ttl", *,
                 base_iri: str | None = None) -> str:
     """The export as text in one of :data:`RDF_FORMATS` (deterministic for the same graph)."""
     vocab = Vocabulary(base_iri)
+    if rdf_format == "ttl":
+        return "".join(turtle_by_document(kg, vocab.base_iri))
     return serialise(rdf_model(kg, vocab.base_iri), rdf_format, vocab.prefixes)
 
 

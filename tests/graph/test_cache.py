@@ -112,3 +112,175 @@ def test_edited_article_is_extracted_again(tmp_path):
     report = build([corpus], out, formats=["ttl"], progress=False)
     assert report.cached == 1
     assert "Hirtenberger" in (out / "graph.ttl").read_text(encoding="utf-8")
+
+
+# -- incremental rebuilds: the snapshot of the merged graph and the documents' Turtle ---------
+
+FORMATS = ("ttl", "html", "nt")
+ALIASES = "Ant,Ant Group,Q28154640\nFord,Ford Motor Company\n"
+
+
+def _exports(out: Path, formats=FORMATS) -> dict[str, bytes]:
+    from graph.build import EXPORTS
+
+    return {name: (out / EXPORTS[name]).read_bytes() for name in formats}
+
+
+@pytest.fixture(scope="module")
+def cached_inputs(tmp_path_factory):
+    """A cached build of every article of inputs/ (snapshot and Turtle blocks included)."""
+    corpus, out = tmp_path_factory.mktemp("corpus"), tmp_path_factory.mktemp("out")
+    for article in ARTICLES:
+        shutil.copy(article, corpus)
+    report = build([corpus], out, formats=FORMATS, progress=False)
+    assert report.from_snapshot == 0 and report.turtle_copied == 0
+    return corpus, out
+
+
+@pytest.fixture(scope="module")
+def from_scratch(tmp_path_factory):
+    """The exports of a build without a cache, of a corpus folder as it is now, with options."""
+    def scratch(corpus: Path, **options) -> dict[str, bytes]:
+        out = tmp_path_factory.mktemp("scratch")
+        options = {"formats": FORMATS, **options}
+        build([corpus], out, cache=False, progress=False, **options)
+        return _exports(out, options["formats"])
+    return scratch
+
+
+def _edit(corpus: Path) -> None:
+    edited = corpus / ARTICLES[1].name
+    edited.write_text(edited.read_text(encoding="utf-8")
+                      + "\nHirtenberger Defence Group also acknowledged the deal.\n",
+                      encoding="utf-8")
+
+
+# change: (before the cached build, after it, build options after, documents the rebuild
+# takes from the snapshot, documents whose Turtle it copies)
+CHANGES = {
+    "added at the end": (lambda c: (c / ARTICLES[-1].name).unlink(),
+                         lambda c: shutil.copy(ARTICLES[-1], c), {}, 5, 5),
+    "added in the middle": (lambda c: (c / ARTICLES[1].name).unlink(),
+                            lambda c: shutil.copy(ARTICLES[1], c), {}, 0, 1),
+    "edited": (None, _edit, {}, 0, 1),
+    "removed": (None, lambda c: (c / ARTICLES[2].name).unlink(), {}, 0, 2),
+    "removed at the end": (None, lambda c: (c / ARTICLES[-1].name).unlink(), {}, 0, 5),
+    "alias table": (None, lambda c: None, {"aliases": "ALIASES"}, 0, 5),
+    "base IRI": (None, lambda c: None, {"base_iri": "https://example.org/news/"}, 6, 0),
+    "formats": (None, lambda c: None, {"formats": ("csv", "ttl", "graphml")}, 6, 6),
+    "nothing": (None, lambda c: None, {}, 6, 6),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_rebuild_after_a_change_equals_a_build_from_scratch(tmp_path, cached_inputs,
+                                                            from_scratch, change):
+    before, after, options, snapshot, copied = CHANGES[change]
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    shutil.copytree(cached_inputs[0], corpus)
+    shutil.copytree(cached_inputs[1], out)
+    if before:
+        before(corpus)
+        build([corpus], out, formats=FORMATS, progress=False)
+    after(corpus)
+    if options.get("aliases"):
+        (tmp_path / "aliases.csv").write_text(ALIASES, encoding="utf-8")
+        options = {**options, "aliases": tmp_path / "aliases.csv"}
+    report = build([corpus], out, progress=False, **{"formats": FORMATS, **options})
+    assert _exports(out, options.get("formats", FORMATS)) == from_scratch(corpus, **options)
+    # which shortcut each change may take (an edit in the middle rewrites the Turtle of the
+    # documents whose entities it renames; the rest is copied)
+    assert (report.from_snapshot, report.turtle_copied) == (snapshot, copied)
+
+
+def test_alias_table_changes_the_exports(cached_inputs, tmp_path):
+    (tmp_path / "aliases.csv").write_text(ALIASES, encoding="utf-8")
+    build([cached_inputs[0]], tmp_path, cache=False, aliases=tmp_path / "aliases.csv",
+          formats=["ttl"], progress=False)
+    turtle = (tmp_path / "graph.ttl").read_bytes()
+    assert turtle != (cached_inputs[1] / "graph.ttl").read_bytes()
+    assert b"Q28154640" in turtle
+
+
+def test_snapshot_is_made_again_once_the_documents_after_it_are_many(tmp_path, cached_inputs):
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    shutil.copytree(cached_inputs[0], corpus)
+    shutil.copytree(cached_inputs[1], out)
+    (corpus / ARTICLES[-1].name).unlink()
+    build([corpus], out, formats=["ttl"], progress=False)
+    shutil.copy(ARTICLES[-1], corpus)
+    # one document of six is more than SNAPSHOT_TAIL: the snapshot now holds all six
+    assert build([corpus], out, formats=["ttl"], progress=False).from_snapshot == 5
+    assert build([corpus], out, formats=["ttl"], progress=False).from_snapshot == 6
+
+
+@pytest.mark.parametrize("damage", [
+    "UPDATE snapshot SET graph = x'00ff'",
+    "UPDATE snapshot SET graph = x'80054e2e'",  # a readable pickle of None
+    "UPDATE snapshot SET documents = x'00ff'",
+    "UPDATE turtle SET piece = x'00ff'",
+    "DELETE FROM turtle",
+    "DELETE FROM cleaning",
+    "DELETE FROM extraction",
+])
+def test_damaged_cache_falls_back_to_the_full_path(tmp_path, cached_inputs, damage):
+    corpus, out = cached_inputs[0], tmp_path / "out"
+    shutil.copytree(cached_inputs[1], out)
+    with sqlite3.connect(out / CACHE_NAME) as db:
+        db.execute(damage)
+    build([corpus], out, formats=FORMATS, progress=False)
+    assert _exports(out) == _exports(cached_inputs[1])
+
+
+def test_cache_holds_one_build(tmp_path, cached_inputs):
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    shutil.copytree(cached_inputs[0], corpus)
+    shutil.copytree(cached_inputs[1], out)
+    _edit(corpus)
+    build([corpus], out, formats=FORMATS, base_iri="https://example.org/news/", progress=False)
+    with sqlite3.connect(out / CACHE_NAME) as db:
+        counts = {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                  for table in ("extraction", "cleaning", "turtle", "snapshot")}
+    assert counts == {"extraction": 6, "cleaning": 6, "turtle": 6, "snapshot": 1}
+
+
+def test_snapshot_and_blocks_depend_on_extractor_aliases_and_base(article_triples):
+    from graph.entities import Alias, AliasTable
+
+    first, second = ExtractionCache(":memory:", "one"), ExtractionCache(":memory:", "two")
+    ant = AliasTable([Alias("Ant", "Ant Group")])
+    contexts = {first.merge_context(None), second.merge_context(None), first.merge_context(ant)}
+    assert len(contexts) == 3
+    assert first.merge_context(AliasTable([Alias("Ant", "Ant Group")])) == first.merge_context(ant)
+    extractions = [(triple, number, None) for number, triple in enumerate(article_triples[1])]
+    assert first.turtle_blocks("https://example.org/a/").key(extractions) is None  # unknown
+    first.keep("wikinews_047", "its extraction key")
+    keys = {first.turtle_blocks(base).key(extractions)
+            for base in ("https://example.org/a/", "https://example.org/b/")}
+    moved = [(triple, number + 1, ends) for triple, number, ends in extractions]
+    keys.add(first.turtle_blocks("https://example.org/a/").key(moved))
+    assert len(keys) == 3 and None not in keys
+
+
+def test_bbc_articles_added_at_the_end_and_in_the_middle(tmp_path, shared):
+    corpus_root = shared / "corpora" / "bbc-news"
+    files = sorted((corpus_root / "business").glob("*.txt"))[:7]
+    if len(files) < 7:
+        pytest.skip(f"{corpus_root} holds fewer than 7 business articles")
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    (corpus / "business").mkdir(parents=True)
+
+    def link(file: Path) -> None:
+        (corpus / "business" / file.name).symlink_to(file)
+
+    for file in files[:3] + files[4:6]:
+        link(file)
+    build([corpus], out, progress=False)
+    link(files[6])
+    assert build([corpus], out, progress=False).from_snapshot == 5
+    build([corpus], tmp_path / "scratch", cache=False, progress=False)
+    assert _exports(out, ("ttl", "html")) == _exports(tmp_path / "scratch", ("ttl", "html"))
+    link(files[3])
+    assert build([corpus], out, progress=False).from_snapshot == 0
+    build([corpus], tmp_path / "scratch", cache=False, progress=False)
+    assert _exports(out, ("ttl", "html")) == _exports(tmp_path / "scratch", ("ttl", "html"))
