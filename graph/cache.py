@@ -96,10 +96,10 @@ _HOLDERS = {cls: tuple((f.name, any(name in str(f.type) for name in _SHAREABLE))
                        for f in dataclasses.fields(cls)) for cls in _FIELDS}
 
 
-def _pickled(value: object) -> bytes:
+def _pickled(value: object, dispatch_table: dict = _DISPATCH) -> bytes:
     out = io.BytesIO()
     pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _DISPATCH
+    pickler.dispatch_table = dispatch_table
     pickler.dump(value)
     return out.getvalue()
 
@@ -121,11 +121,7 @@ def _snapshot_pickled(kg: KnowledgeGraph) -> bytes:
         return type(value), tuple(one(getattr(value, name)) if holds else getattr(value, name)
                                   for name, holds in _HOLDERS[type(value)])
 
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**_DISPATCH, **dict.fromkeys(_FIELDS, by_shared_fields)}
-    pickler.dump(kg)
-    return out.getvalue()
+    return _pickled(kg, {**_DISPATCH, **dict.fromkeys(_FIELDS, by_shared_fields)})
 
 
 def encode_triples(triples: list[Triple]) -> bytes:
@@ -164,10 +160,7 @@ def extractor_fingerprint(settings: Mapping[str, object] | None = None) -> str:
                  f"model version {nlp.meta.get('version')}", f"pipes {nlp.pipe_names}",
                  f"settings {sorted((settings or {}).items())}"):
         digest.update(part.encode() + b"\0")
-    package = Path(extractors.__file__).parent
-    for source in sorted(package.rglob("*.py")):
-        digest.update(source.relative_to(package).as_posix().encode() + b"\0")
-        digest.update(source.read_bytes() + b"\0")
+    _add_sources(digest, Path(extractors.__file__).parent)
     return digest.hexdigest()
 
 
@@ -182,10 +175,16 @@ def graph_fingerprint() -> str:
     """
     digest = hashlib.sha256(f"networkx {version('networkx')} pyoxigraph "
                             f"{version('pyoxigraph')}".encode())
-    package = Path(__file__).parent
-    for source in sorted(package.glob("*.py")):
-        digest.update(b"\0" + source.name.encode() + b"\0" + source.read_bytes())
+    digest.update(b"\0")
+    _add_sources(digest, Path(__file__).parent)
     return digest.hexdigest()
+
+
+def _add_sources(digest: hashlib._Hash, package: Path) -> None:
+    """Hash the path and source of every module of ``package`` into ``digest``."""
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(source.read_bytes() + b"\0")
 
 
 #: What a snapshot records of each document merged into it: id, extraction key and metadata.

@@ -155,10 +155,6 @@ def _decimal(value: Decimal | float) -> str:
     return f'"{text if "." in text else text + ".0"}"^^{XSD_DECIMAL}'
 
 
-def _boolean(value: bool) -> str:
-    return TRUE if value else FALSE
-
-
 def _date(value: str) -> str:
     """A ``YYYY-MM-DD`` date as ``xsd:date``; any other date text stays a plain string."""
     return f'"{value}"^^{XSD_DATE}' if _DATE.fullmatch(value) else _text(value)
@@ -209,6 +205,11 @@ def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
     of these for a document copies its piece instead of writing it again.
     """
     vocab = Vocabulary(base_iri)
+    if any(_SEPARATOR in doc_id for doc_id in kg.documents):
+        # Statement IRIs are numbered apart (document_turtle) only within a document; that
+        # is exact only when no document id holds the hash's field separator, else two
+        # documents' statements could share an IRI: number them over the whole graph.
+        return turtle_pieces(rdf_model(kg, vocab.base_iri), vocab.prefixes)
     terms = _TurtleTerms(vocab.prefixes)
     with paused():  # as in rdf_model
         entities = {key: _iri(vocab.entity(key)) for key in kg.nx}
@@ -218,10 +219,6 @@ def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
         documents: dict[str, list[Extraction]] = defaultdict(list)
         for extraction in _extractions(kg, entities):
             documents[_iri(vocab.document(extraction[0].provenance.doc_id))].append(extraction)
-        if blocks is not None and any(_SEPARATOR in doc_id for doc_id in kg.documents):
-            # Statement IRIs are numbered apart (document_turtle) only within a document;
-            # that is exact only when no document id holds the hash's field separator.
-            blocks = None
         for document in sorted(documents):
             extractions = documents.pop(document)
             key = blocks.key(extractions) if blocks is not None else None

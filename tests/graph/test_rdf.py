@@ -20,7 +20,7 @@ from graph import KnowledgeGraph
 from graph.entities import Alias, AliasTable
 from graph.rdf import n_triples, rdf_model, to_rdf, to_rdf_text, turtle
 from graph.vocabulary import DCTERMS, ITSRDF, NG, NIF, PROV, REL, SCHEMA, Vocabulary
-from tests.graph.factories import triple
+from tests.graph.factories import argument, triple
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPORT = ROOT / "exports" / "graph.ttl"
@@ -263,6 +263,27 @@ def test_turtle_writer_writes_what_pyoxigraph_writes(make):
     expected = pyoxigraph.serialize(parsed, format=pyoxigraph.RdfFormat.TURTLE,
                                     prefixes=vocab.prefixes).decode()
     assert turtle(model, vocab.prefixes) == expected
+
+
+def test_statements_of_documents_whose_ids_hold_the_hash_separator_keep_their_own_iris():
+    """A statement IRI hashes its fields joined by U+001F. With a document id that holds it,
+    two documents' statements can hash alike; numbering each document's statements apart
+    would then give both one IRI, so the Turtle numbers them over the whole graph, as the
+    other formats do."""
+    def fined(doc_id: str, sentence: int, rule: str, words: str) -> Triple:
+        return Triple(argument("Regulators"), Relation(words, "fine"),
+                      argument("Ant Group", start=17),
+                      Provenance(doc_id, sentence, 0, 27, "Regulators fined Ant Group.", rule))
+
+    kg = KnowledgeGraph()
+    kg.add_triples([fined("a", 3, "r", "5\x1fx\x1ffined")], doc_id="a")
+    kg.add_triples([fined("a\x1f3\x1fr", 5, "x", "fined")], doc_id="a\x1f3\x1fr")
+    vocab = Vocabulary()
+    assert vocab.statement(kg.merged[0]) == vocab.statement(kg.merged[1])
+    statements = {str(s) for s in to_rdf(kg).subjects(RDF.type, RDF.Statement)}
+    assert len(statements) == 2
+    parsed = Graph().parse(data=to_rdf_text(kg, "ttl"), format="turtle")
+    assert set(parsed) == set(to_rdf(kg))
 
 
 # -- trust: three parsers, hostile text -----------------------------------------------------
