@@ -22,7 +22,7 @@ import multiprocessing
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -238,41 +238,55 @@ def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
     return pieces if len(pieces) > 1 else []
 
 
-#: Fewest documents to write whose Turtle is worth worker processes: starting the pool and
-#: sending the pieces back costs about 0.1 s; a BBC article's piece takes about 5 ms (2.5 ms
-#: saved per document with two processes), so a pool pays for itself from some 40 documents.
+#: Fewest documents to write whose Turtle is worth worker processes: forking a worker from a
+#: build of a few hundred MB and ending it costs 0.05-0.2 s of CPU; a BBC article's piece
+#: takes about 5 ms, so a second process pays for itself from some 40 documents.
 PARALLEL_DOCUMENTS = 100
+#: Chunks of documents per process: small enough that the processes finish together,
+#: large enough that each sends back a few hundred KB of Turtle at a time.
+_CHUNKS_PER_PROCESS = 16
 # What a forked writer inherits from the process that forked it (set in the worker only).
 _inherited: tuple[Vocabulary, list[list[Extraction]], _TurtleTerms] | None = None
 
 
 def _written_pieces(vocab: Vocabulary, documents: list[list[Extraction]], which: list[int],
-                    terms: _TurtleTerms, n_process: int) -> Iterator[str]:
+                    terms: _TurtleTerms, n_process: int) -> Iterable[str]:
     """:func:`document_turtle` of ``documents[i]`` for each ``i`` of ``which``, in order: here,
-    or, with ``n_process`` > 1 and at least :data:`PARALLEL_DOCUMENTS` of them, in that many
-    forked processes (the Turtle export runs on this machine even when extraction ran on a
-    Dask cluster).
+    or, with ``n_process`` > 1 and at least :data:`PARALLEL_DOCUMENTS` of them, here and in
+    ``n_process - 1`` forked processes (the Turtle export runs on this machine even when
+    extraction ran on a Dask cluster).
 
-    The workers are forked only now, so that they inherit the graph's extractions as they
-    are (pages shared with this process until written) and only document numbers and the
-    pieces' text cross between processes. Nothing else of the build runs in another thread
-    at this point (the extraction pool is shut down, the progress bar has no monitor thread),
-    and the workers run only pure Python over what they inherited.
+    The documents go in chunks: this process writes them from the front, the workers from the
+    back (each kept two chunks ahead), until the two ends meet, so that the processes finish
+    together however uneven the documents. The workers are forked only now, so that they
+    inherit the graph's extractions as they are (pages shared with this process until
+    written) and only chunks of document numbers and the pieces' text cross between
+    processes. Nothing else of the build runs in another thread at this point (the
+    extraction pool is shut down, the progress bar has no monitor thread), and the workers
+    run only pure Python over what they inherited.
     """
     if n_process <= 1 or len(which) < PARALLEL_DOCUMENTS:
         return (document_turtle(vocab, documents[i], terms) for i in which)
-    return _forked_pieces((vocab, documents, terms), which, n_process)
-
-
-def _forked_pieces(inherited: tuple[Vocabulary, list[list[Extraction]], _TurtleTerms],
-                   which: list[int], n_process: int) -> Iterator[str]:
-    # Arguments of a forked process are inherited, not pickled; chunks of a few documents
-    # keep the pipe busy while leaving each worker a share to balance uneven documents.
+    size = max(1, len(which) // (n_process * _CHUNKS_PER_PROCESS))
+    chunks = [which[start:start + size] for start in range(0, len(which), size)]
+    written: list[Any] = [None] * len(chunks)  # each chunk's pieces, or its Future
+    front, back = 0, len(chunks)
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(n_process, mp_context=context, initializer=_inherit,
-                             initargs=(inherited,)) as pool:
-        yield from pool.map(_forked_piece, which,
-                            chunksize=max(1, len(which) // (n_process * 16)))
+    with ProcessPoolExecutor(n_process - 1, mp_context=context, initializer=_inherit,
+                             initargs=((vocab, documents, terms),)) as pool:
+        ahead: set[Future] = set()
+        while front < back:
+            ahead = {future for future in ahead if not future.done()}
+            while front < back and len(ahead) < 2 * (n_process - 1):
+                back -= 1
+                written[back] = pool.submit(_forked_pieces, chunks[back])
+                ahead.add(written[back])
+            if front < back:
+                written[front] = [document_turtle(vocab, documents[i], terms)
+                                  for i in chunks[front]]
+                front += 1
+        return [piece for chunk in written
+                for piece in (chunk.result() if isinstance(chunk, Future) else chunk)]
 
 
 def _inherit(inherited: tuple[Vocabulary, list[list[Extraction]], _TurtleTerms]) -> None:
@@ -280,9 +294,9 @@ def _inherit(inherited: tuple[Vocabulary, list[list[Extraction]], _TurtleTerms])
     _inherited = inherited
 
 
-def _forked_piece(i: int) -> str:
+def _forked_pieces(chunk: list[int]) -> list[str]:
     vocab, documents, terms = _inherited
-    return document_turtle(vocab, documents[i], terms)
+    return [document_turtle(vocab, documents[i], terms) for i in chunk]
 
 
 def document_turtle(vocab: Vocabulary, extractions: list[Extraction],
