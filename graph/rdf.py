@@ -242,6 +242,12 @@ def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
 #: build of a few hundred MB and ending it costs 0.05-0.2 s of CPU; a BBC article's piece
 #: takes about 5 ms, so a second process pays for itself from some 40 documents.
 PARALLEL_DOCUMENTS = 100
+#: Most documents written while one set of workers lives. A page that this process or a
+#: worker writes while they share it (a reference count is a write) is copied: measured on
+#: 300 BBC articles with two processes, 80 MB plus 0.19 MB per document written, which would
+#: be 500 MB for the whole corpus at once. Workers forked afresh for each round of this many
+#: documents keep it under 200 MB, for a fork per round.
+ROUND_DOCUMENTS = 500
 #: Chunks of documents per process: small enough that the processes finish together,
 #: large enough that each sends back a few hundred KB of Turtle at a time.
 _CHUNKS_PER_PROCESS = 16
@@ -253,20 +259,28 @@ def _written_pieces(vocab: Vocabulary, documents: list[list[Extraction]], which:
                     terms: _TurtleTerms, n_process: int) -> Iterable[str]:
     """:func:`document_turtle` of ``documents[i]`` for each ``i`` of ``which``, in order: here,
     or, with ``n_process`` > 1 and at least :data:`PARALLEL_DOCUMENTS` of them, here and in
-    ``n_process - 1`` forked processes (the Turtle export runs on this machine even when
-    extraction ran on a Dask cluster).
+    ``n_process - 1`` forked processes, in equal rounds of at most :data:`ROUND_DOCUMENTS`
+    (the Turtle export runs on this machine even when extraction ran on a Dask cluster).
 
-    The documents go in chunks: this process writes them from the front, the workers from the
-    back (each kept two chunks ahead), until the two ends meet, so that the processes finish
-    together however uneven the documents. The workers are forked only now, so that they
-    inherit the graph's extractions as they are (pages shared with this process until
-    written) and only chunks of document numbers and the pieces' text cross between
-    processes. Nothing else of the build runs in another thread at this point (the
-    extraction pool is shut down, the progress bar has no monitor thread), and the workers
-    run only pure Python over what they inherited.
+    The workers are forked only now, so that they inherit the graph's extractions as they
+    are (pages shared with this process until written) and only chunks of document numbers
+    and the pieces' text cross between processes. Nothing else of the build runs in another
+    thread at this point (the extraction pool is shut down, the progress bar has no monitor
+    thread), and the workers run only pure Python over what they inherited.
     """
     if n_process <= 1 or len(which) < PARALLEL_DOCUMENTS:
         return (document_turtle(vocab, documents[i], terms) for i in which)
+    rounds = -(-len(which) // ROUND_DOCUMENTS)
+    size = -(-len(which) // rounds)
+    return [piece for start in range(0, len(which), size)
+            for piece in _round(vocab, documents, which[start:start + size], terms, n_process)]
+
+
+def _round(vocab: Vocabulary, documents: list[list[Extraction]], which: list[int],
+           terms: _TurtleTerms, n_process: int) -> list[str]:
+    """One round of :func:`_written_pieces` in processes: this process writes chunks from the
+    front, the workers from the back (each kept two chunks ahead), until the two ends meet,
+    so that the processes finish together however uneven the documents."""
     size = max(1, len(which) // (n_process * _CHUNKS_PER_PROCESS))
     chunks = [which[start:start + size] for start in range(0, len(which), size)]
     written: list[Any] = [None] * len(chunks)  # each chunk's pieces, or its Future
