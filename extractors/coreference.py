@@ -30,7 +30,7 @@ import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 
 from spacy.tokens import Doc
@@ -44,7 +44,7 @@ from extractors.mentions import (
     find_mentions,
 )
 from extractors.parse_table import ParseTable, kept_table, parse_table
-from extractors.triple import Argument, EntityRef, Triple
+from extractors.triple import Argument, EntityRef, Triple, value_class
 
 #: Small words that acronyms skip: "National Development and Reform Commission" -> NDRC.
 _ACRONYM_SKIPS = {"of", "and", "the", "for", "&", "de", "du", "la", "in", "on", "to"}
@@ -116,7 +116,7 @@ DESCRIPTION_WINDOW = 3
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class EntityCluster:
     """The mentions of one entity in one document.
 

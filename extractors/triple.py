@@ -1,13 +1,71 @@
 """The values extraction produces: arguments, relations, qualifiers, provenance, triples.
 
-Every value is a frozen dataclass so that it can be hashed, compared and shared between
-stages without anyone changing it behind another stage's back. Character offsets are always
-offsets into the text of the whole document (``Provenance.doc_id``), never into a sentence.
+Every value is a frozen dataclass (:func:`value_class`) so that it can be hashed, compared
+and shared between stages without anyone changing it behind another stage's back. Character
+offsets are always offsets into the text of the whole document (``Provenance.doc_id``), never
+into a sentence.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field, fields
+from typing import TypeVar
+
+_Value = TypeVar("_Value", bound=type)
+
+
+def value_class(cls: _Value) -> _Value:
+    """``dataclass(frozen=True, slots=True)`` whose ``__init__`` stores each field through
+    its slot's descriptor.
+
+    A frozen dataclass's own ``__init__`` stores each field with ``object.__setattr__``,
+    which looks the slot up on the class again for every field of every value; extraction
+    makes some 800 values per article, and those lookups were a tenth of its time. The
+    stores, defaults and ``__post_init__`` are the same, and the instances stay frozen.
+
+    >>> @value_class
+    ... class Span:
+    ...     start: int
+    ...     end: int = 0
+    >>> Span(3), Span(3) == Span(3, 0)
+    (Span(start=3, end=0), True)
+    >>> Span(3).end = 4
+    Traceback (most recent call last):
+    dataclasses.FrozenInstanceError: cannot assign to field 'end'
+    """
+    cls = dataclass(frozen=True, slots=True)(cls)
+    cls.__init__ = _slot_init(cls)
+    return cls
+
+
+def _slot_init(cls: type) -> Callable[..., None]:
+    """An ``__init__`` for the frozen, slotted dataclass ``cls`` (positional or keyword
+    fields, plain defaults and default factories: what the values here use)."""
+    scope: dict[str, object] = {"_MISSING": MISSING}
+    parameters, body = ["self"], []
+    for f in fields(cls):
+        if f.kw_only or not f.init:
+            raise TypeError(f"{cls.__name__}.{f.name}: only plain fields are supported")
+        scope[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
+        if f.default is not MISSING:
+            scope[f"_default_{f.name}"] = f.default
+            parameters.append(f"{f.name}=_default_{f.name}")
+        elif f.default_factory is not MISSING:
+            scope[f"_factory_{f.name}"] = f.default_factory
+            parameters.append(f"{f.name}=_MISSING")
+            body.append(f"if {f.name} is _MISSING: {f.name} = _factory_{f.name}()")
+        else:
+            parameters.append(f.name)
+        body.append(f"_set_{f.name}(self, {f.name})")
+    if hasattr(cls, "__post_init__"):
+        body.append("self.__post_init__()")
+    source = f"def __init__({', '.join(parameters)}):\n" + "".join(f"    {line}\n"
+                                                                    for line in body)
+    exec(source, scope)  # noqa: S102 - the source is made of field names only
+    init = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    return init
 
 PRONOUNS = frozenset(
     "i me we us you he him she her it they them this that these those who which what "
@@ -15,7 +73,7 @@ PRONOUNS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class EntityRef:
     """The entity an argument names, as coreference resolved it within its document.
 
@@ -32,7 +90,7 @@ class EntityRef:
     names: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Argument:
     """One side of a triple, in two views.
 
@@ -66,7 +124,7 @@ class Argument:
         return self.head.casefold() in PRONOUNS
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Relation:
     """The predicate: surface words as written and a normalised lemma form.
 
@@ -87,7 +145,7 @@ class Relation:
 
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Qualifiers:
     """What the sentence says about the fact beyond subject, relation and object.
 
@@ -108,7 +166,7 @@ class Qualifiers:
         return not self.negated and self.modality is None and self.attribution is None
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Provenance:
     """Where a triple comes from: document, sentence, character span and the rule that made it."""
 
@@ -120,7 +178,7 @@ class Provenance:
     rule: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Triple:
     """A subject-relation-object fact with its qualifiers, provenance and confidence.
 

@@ -9,12 +9,13 @@ coordinated subjects and objects. Add your own rule with :func:`register`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from extractors.triple import value_class
 
-@dataclass(frozen=True, slots=True)
+
+@value_class
 class Candidate:
     """A fact a rule found, as tokens: heads of subject and object, and the relation words.
 
