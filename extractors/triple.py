@@ -124,6 +124,18 @@ class Argument:
         return self.head.casefold() in PRONOUNS
 
 
+def with_entities(argument: Argument, entities: tuple[EntityRef, ...]) -> Argument:
+    """The argument resolved to ``entities``: ``dataclasses.replace`` without its look-up of
+    the fields, for the thousands of arguments coreference resolves.
+
+    >>> with_entities(Argument("He", 0, 2, "He", 0, 2), (EntityRef("Li Qiang"),)).entities
+    (EntityRef(label='Li Qiang', entity_type=None, names=()),)
+    """
+    return Argument(argument.text, argument.start, argument.end, argument.head,
+                    argument.head_start, argument.head_end, argument.entity_type,
+                    argument.nominal, entities)
+
+
 @value_class
 class Relation:
     """The predicate: surface words as written and a normalised lemma form.
@@ -202,3 +214,10 @@ class Triple:
     def extra_args(self) -> tuple[str, ...]:
         """Texts of the arguments after the object (prepositional, time, place phrases)."""
         return tuple(argument.text for argument in self.extras)
+
+
+def with_arguments(triple: Triple, subject: Argument, object_: Argument) -> Triple:
+    """The triple with other subject and object (resolved ones): ``dataclasses.replace``
+    without its look-up of the fields."""
+    return Triple(subject, triple.relation, object_, triple.provenance, triple.qualifiers,
+                  triple.confidence, triple.extras)

@@ -42,9 +42,9 @@ def candidate_at(sentence: Span, predicate: int, subject: int, relation: Iterabl
                  split_conjuncts: bool = True) -> Candidate:
     """The candidate whose tokens are at these positions of the sentence's document: the
     built-in rules work on positions (``extractors.parse_table``)."""
-    doc = sentence.doc
-    return Candidate(doc[predicate], doc[subject], tuple(doc[i] for i in relation), doc[obj],
-                     tuple(doc[i] for i in extras), implied, split_conjuncts)
+    token = sentence.doc.__getitem__
+    return Candidate(token(predicate), token(subject), tuple(map(token, relation)), token(obj),
+                     tuple(map(token, extras)), implied, split_conjuncts)
 
 
 Rule = Callable[[Span], Iterable[Candidate]]
