@@ -253,4 +253,8 @@ def forget_table() -> None:
 
 def table_of(tokens: Span | Token) -> ParseTable:
     """The table of the document a span or token belongs to."""
-    return parse_table(tokens.doc)
+    doc = tokens.doc
+    # asked by every rule of every sentence: the kept table without a further call
+    if _current is not None and _current.doc is doc:
+        return _current
+    return parse_table(doc)
