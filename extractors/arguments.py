@@ -202,22 +202,8 @@ def entity_bounds(table: ParseTable, i: int) -> tuple[int, int, str]:
 
 
 def make_argument(table: ParseTable, head: int, inside: int | None = None) -> Argument:
-    """Build the two-view ``Argument`` for the phrase headed by token ``head``.
-
-    The rules name the same phrase again and again (one subject, several objects); the
-    argument is made once per document, and ``inside`` counts only where it lies in the
-    phrase's subtree (elsewhere it takes out nothing).
-    """
+    """Build the two-view ``Argument`` for the phrase headed by token ``head``."""
     head = resolve_relative(table, head)
-    if inside is not None and head not in table.ancestors(inside):
-        inside = None
-    key = ("argument", head, inside)
-    if key not in table.answers:
-        table.answers[key] = _new_argument(table, head, inside)
-    return table.answers[key]
-
-
-def _new_argument(table: ParseTable, head: int, inside: int | None) -> Argument:
     if table.pos[head] in {"VERB", "AUX"}:
         # A clause is an argument whole ("that he is moving aggressively to negotiate ..."),
         # without its complementiser, which belongs to the relation.

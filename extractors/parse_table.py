@@ -253,8 +253,4 @@ def forget_table() -> None:
 
 def table_of(tokens: Span | Token) -> ParseTable:
     """The table of the document a span or token belongs to."""
-    doc = tokens.doc
-    # asked by every rule of every sentence: the kept table without a further call
-    if _current is not None and _current.doc is doc:
-        return _current
-    return parse_table(doc)
+    return parse_table(tokens.doc)

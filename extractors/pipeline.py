@@ -154,12 +154,10 @@ def scored_triples(sentence: Span, index: int,
     found: list[tuple[Triple, dict[str, float]]] = []
     table = table_of(sentence)
     text = table.span_text(sentence.start, sentence.end)
-    start, end = sentence.start_char, sentence.end_char
     for name, rule in RULES.items():
-        provenance = None  # one for the rule's triples of the sentence, made at its first
         for candidate in rule(sentence):
-            provenance = provenance or Provenance(doc_id, index, start, end, text, name)
-            for triple, parse in _triples_from(candidate, table, provenance):
+            for triple, parse in _triples_from(candidate, sentence, table, text, index, doc_id,
+                                               name):
                 key = (triple.subject.start, triple.subject.end, triple.relation.lemma,
                        triple.object.start, triple.object.end)
                 if key not in seen:
@@ -174,10 +172,13 @@ def scored_triples(sentence: Span, index: int,
     return scored
 
 
-def _triples_from(candidate: Candidate, table: ParseTable, provenance: Provenance
+def _triples_from(candidate: Candidate, sentence: Span, table: ParseTable, text: str,
+                  index: int, doc_id: str, rule: str
                   ) -> Iterator[tuple[Triple, dict[str, float]]]:
     """One triple per pair of coordinated subject and object, with its parse features."""
     relation = relation_of(table, [token.i for token in candidate.relation], candidate.implied)
+    provenance = Provenance(doc_id, index, sentence.start_char, sentence.end_char,
+                            text, rule)
     extra_heads = tuple(token.i for token in candidate.extras)
     extras = tuple(make_extra_argument(table, i) for i in extra_heads)
     predicate = candidate.predicate.i
