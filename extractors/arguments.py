@@ -2,15 +2,13 @@
 
 Rules only choose head tokens; this module decides how far a phrase reaches, which entity it
 names and how coordinated phrases split ("Alibaba and Tencent" gives two arguments), so that
-every rule treats phrases the same way. The public functions take spaCy tokens; the work is
-done on token positions in the document's ``ParseTable`` (see ``extractors.parse_table``).
+every rule treats phrases the same way. The work is done on token positions in the
+document's ``ParseTable`` (see ``extractors.parse_table``).
 """
 
 from __future__ import annotations
 
-from spacy.tokens import Token
-
-from extractors.parse_table import ParseTable, table_of
+from extractors.parse_table import ParseTable
 from extractors.triple import Argument
 
 #: Children that end a phrase: coordination is split off, clauses are facts of their own.
@@ -155,18 +153,13 @@ def _is_edge_filler(table: ParseTable, i: int) -> bool:
             or table.tag[i] == "POS")
 
 
-def entity_head(head: Token) -> tuple[Token, Token, str | None]:
-    """The first and last token of the entity a phrase names, and its NER label.
+def entity_head(table: ParseTable, head: int) -> tuple[int, int, str | None]:
+    """The first and last token of the entity a phrase headed by token ``head`` names, and
+    its NER label.
 
     A named entity covering the head wins ("Premier Li Qiang" -> "Li Qiang", PERSON); otherwise
     the head noun with its compounds ("China's Internet shares" -> "Internet shares").
     """
-    doc = head.doc
-    first, last, label = _entity_head(table_of(head), head.i)
-    return doc[first], doc[last], label
-
-
-def _entity_head(table: ParseTable, head: int) -> tuple[int, int, str | None]:
     dep = table.dep
     if table.ent_type[head] in ENTITY_LABELS:
         start, end, label = entity_bounds(table, head)
@@ -219,7 +212,7 @@ def make_argument(table: ParseTable, head: int, inside: int | None = None) -> Ar
         tokens = _contiguous_around(table, tokens, head)
     else:
         tokens = phrase_tokens(table, head, inside)
-    first, last, label = _entity_head(table, head)
+    first, last, label = entity_head(table, head)
     return _argument(table, tokens, first, last, label, nominal=(
         table.pos[head] in NOMINAL_POS and table.ent_type[head] not in _TIME_LABELS))
 
@@ -231,7 +224,7 @@ def make_extra_argument(table: ParseTable, i: int) -> Argument:
     """
     objects = [c for c in table.children[i] if table.dep[c] in {"pobj", "pcomp"}]
     head = objects[0] if objects else i
-    first, last, label = _entity_head(table, head)
+    first, last, label = entity_head(table, head)
     if table.pos[i] in {"VERB", "AUX"}:
         tokens = _contiguous_around(table, table.subtree(i), i)  # a time clause, whole
     else:

@@ -12,6 +12,8 @@ reports a two-fold cross-validated estimate; refit after changing rules or featu
 from __future__ import annotations
 
 import math
+from itertools import repeat
+from operator import mul
 
 from extractors.parse_table import ParseTable
 from extractors.triple import Triple
@@ -144,5 +146,6 @@ def features(triple: Triple, parse: dict[str, float], sentence_triples: int,
 
 def confidence(values: dict[str, float]) -> float:
     """A score in [0, 1] from the features of a triple: the fitted logistic model."""
-    score = sum([WEIGHTS.get(name, 0.0) * value for name, value in values.items()])
+    # in the features' order, as a sum of products: the same float additions as a loop
+    score = sum(map(mul, map(WEIGHTS.get, values, repeat(0.0)), values.values()))
     return round(1.0 / (1.0 + math.exp(-score)), 4)

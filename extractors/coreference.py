@@ -30,7 +30,7 @@ import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 
 from spacy.tokens import Doc
@@ -44,7 +44,14 @@ from extractors.mentions import (
     find_mentions,
 )
 from extractors.parse_table import ParseTable, kept_table, parse_table
-from extractors.triple import Argument, EntityRef, Triple
+from extractors.triple import (
+    Argument,
+    EntityRef,
+    Triple,
+    value_class,
+    with_arguments,
+    with_entities,
+)
 
 #: Small words that acronyms skip: "National Development and Reform Commission" -> NDRC.
 _ACRONYM_SKIPS = {"of", "and", "the", "for", "&", "de", "du", "la", "in", "on", "to"}
@@ -116,7 +123,7 @@ DESCRIPTION_WINDOW = 3
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class EntityCluster:
     """The mentions of one entity in one document.
 
@@ -668,8 +675,8 @@ class _Resolver:
         for kind in ("group", "nominal", "value"):
             for mention in mentions:
                 if mention.kind == kind == "nominal":
-                    first, last, _ = entity_head(self.doc[mention.head])
-                    return self.table.span_text(first.i, last.i + 1)
+                    first, last, _ = entity_head(self.table, mention.head)
+                    return self.table.span_text(first, last + 1)
                 if mention.kind == kind:
                     return _display(mention.text)
         return mentions[0].text
@@ -774,7 +781,7 @@ def resolve_arguments(triples: Sequence[Triple], clusters: Sequence[EntityCluste
     for triple in triples:
         subject, object_ = (_resolved(triple.subject, by_end), _resolved(triple.object, by_end))
         resolved_triples.append(triple if subject is triple.subject and object_ is triple.object
-                                else replace(triple, subject=subject, object=object_))
+                                else with_arguments(triple, subject, object_))
     return resolved_triples
 
 
@@ -792,4 +799,4 @@ def _resolved(argument: Argument, by_end: dict[int, tuple[EntityRef, ...]]) -> A
     entities = by_end.get(argument.head_end)
     if not entities:
         return argument
-    return replace(argument, entities=entities)
+    return with_entities(argument, entities)

@@ -20,11 +20,10 @@ references ("these companies", "they") can point at them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from spacy.tokens import Doc
 
 from extractors.parse_table import ParseTable, kept_table
+from extractors.triple import value_class
 
 #: NER labels of values rather than things; they are mentions but never take part in
 #: name-variant or pronoun resolution.
@@ -58,7 +57,7 @@ REFLEXIVES = {"himself", "herself", "itself", "themselves"}
 _NOMINAL_POS = {"NOUN"}
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class EntityMention:
     """One mention: its text and character span, kind, NER label and token positions.
 

@@ -65,7 +65,8 @@ class ParseTable:
 
     __slots__ = ("doc", "strings", "text", "text_with_ws", "idx", "lower", "lemmas", "pos",
                  "tag", "dep", "head", "children", "ent_iob", "ent_type", "is_punct", "is_space",
-                 "sent_start", "sentences", "sentence", "entities", "by_dep", "answers")
+                 "sent_start", "sentences", "sentence", "entities", "entity_starts", "by_dep",
+                 "answers")
 
     def __init__(self, doc: Doc) -> None:
         strings = doc.vocab.strings
@@ -100,6 +101,7 @@ class ParseTable:
         self.sent_start = (signed[:, 1] > 0).tolist()
         self.sentences, self.sentence = _sentences(doc, signed[:, 1] == 1)
         self.entities = _entities(doc, iob, self.ent_type)
+        self.entity_starts = [start for start, _, _ in self.entities]
         self.by_dep: dict[str, list[int]] = {}
         for i, label in enumerate(self.dep):
             self.by_dep.setdefault(label, []).append(i)
@@ -128,6 +130,11 @@ class ParseTable:
         if len(deps) > 1:
             found.sort()
         return found
+
+    def entities_in(self, span: Span) -> list[tuple[int, int, str]]:
+        """The entities (as in ``entities``) that start inside ``span``."""
+        starts = self.entity_starts
+        return self.entities[bisect_left(starts, span.start):bisect_left(starts, span.end)]
 
     def span_text(self, start: int, end: int) -> str:
         """The text of tokens ``start`` to ``end`` (exclusive), as ``Span.text`` gives it."""

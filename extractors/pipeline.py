@@ -115,23 +115,27 @@ def extract_doc(doc: Doc, doc_id: str = "doc") -> list[Triple]:
     The document's ``ParseTable`` serves coreference too, and is dropped when both are done.
     """
     triples: list[Triple] = []
-    with kept_table(doc):
-        for index, sentence in enumerate(doc.sents):
-            sentence = _without_edge_space(sentence)
-            if len(sentence):
-                triples.extend(extract_sentence(sentence, index, doc_id))
+    with kept_table(doc) as table:
+        for index, (start, end) in enumerate(table.sentences):
+            start, end = _inside_space(table, start, end)
+            if start < end:
+                triples.extend(extract_sentence(doc[start:end], index, doc_id))
         return resolve_arguments(triples, resolve(doc))
 
 
 def _without_edge_space(sentence: Span) -> Span:
     """The sentence without leading or trailing whitespace tokens (line breaks)."""
-    start, end = sentence.start, sentence.end
-    doc = sentence.doc
-    while start < end and doc[start].is_space:
+    return sentence.doc[slice(*_inside_space(table_of(sentence), sentence.start, sentence.end))]
+
+
+def _inside_space(table: ParseTable, start: int, end: int) -> tuple[int, int]:
+    """Tokens ``start`` to ``end`` without the whitespace tokens at either edge."""
+    space = table.is_space
+    while start < end and space[start]:
         start += 1
-    while end > start and doc[end - 1].is_space:
+    while end > start and space[end - 1]:
         end -= 1
-    return doc[start:end]
+    return start, end
 
 
 def extract_sentence(sentence: Span, index: int, doc_id: str) -> list[Triple]:

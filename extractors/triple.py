@@ -1,13 +1,78 @@
 """The values extraction produces: arguments, relations, qualifiers, provenance, triples.
 
-Every value is a frozen dataclass so that it can be hashed, compared and shared between
-stages without anyone changing it behind another stage's back. Character offsets are always
-offsets into the text of the whole document (``Provenance.doc_id``), never into a sentence.
+Every value is a frozen dataclass (:func:`value_class`) so that it can be hashed, compared
+and shared between stages without anyone changing it behind another stage's back. Character
+offsets are always offsets into the text of the whole document (``Provenance.doc_id``), never
+into a sentence.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field, fields
+from typing import TypeVar
+
+_Value = TypeVar("_Value", bound=type)
+
+
+def value_class(cls: _Value) -> _Value:
+    """``dataclass(frozen=True, slots=True)``, with an ``__init__`` that stores the fields
+    as a plain class's does.
+
+    A frozen dataclass's own ``__init__`` stores each field with ``object.__setattr__``,
+    which looks the slot up on the class again for every field of every value; extraction
+    makes some 800 values per article, and those stores were a tenth of its time. This
+    ``__init__`` gives the new instance, for the time of the stores, a class with the same
+    slots that is not frozen, then gives it back its own class (a 9-field ``Argument``:
+    960 ns a frozen dataclass, 530 ns with each slot's descriptor, 380 ns so). Defaults,
+    default factories, ``__post_init__`` and everything else are the dataclass's; the
+    instances are frozen from the moment they are made.
+
+    >>> @value_class
+    ... class Span:
+    ...     start: int
+    ...     end: int = 0
+    >>> Span(3), Span(3) == Span(3, 0), type(Span(3)) is Span
+    (Span(start=3, end=0), True, True)
+    >>> Span(3).end = 4
+    Traceback (most recent call last):
+    dataclasses.FrozenInstanceError: cannot assign to field 'end'
+    """
+    cls = dataclass(frozen=True, slots=True)(cls)
+    cls.__init__ = _unfrozen_init(cls)
+    return cls
+
+
+def _unfrozen_init(cls: type) -> Callable[..., None]:
+    """The ``__init__`` of the frozen, slotted dataclass ``cls`` (positional or keyword
+    fields, plain defaults and default factories: what the values here use)."""
+    unfrozen = type(f"_Unfrozen{cls.__name__}", (), {"__slots__": cls.__slots__})
+    scope: dict[str, object] = {"_MISSING": MISSING, "_set_class": object.__setattr__,
+                                "_Unfrozen": unfrozen, "_Frozen": cls}
+    parameters, body = ["self"], ['_set_class(self, "__class__", _Unfrozen)']
+    for f in fields(cls):
+        if f.kw_only or not f.init:
+            raise TypeError(f"{cls.__name__}.{f.name}: only plain fields are supported")
+        if f.default is not MISSING:
+            scope[f"_default_{f.name}"] = f.default
+            parameters.append(f"{f.name}=_default_{f.name}")
+        elif f.default_factory is not MISSING:
+            scope[f"_factory_{f.name}"] = f.default_factory
+            parameters.append(f"{f.name}=_MISSING")
+            body.append(f"if {f.name} is _MISSING: {f.name} = _factory_{f.name}()")
+        else:
+            parameters.append(f.name)
+        body.append(f"self.{f.name} = {f.name}")
+    body.append("self.__class__ = _Frozen")
+    if hasattr(cls, "__post_init__"):
+        body.append("self.__post_init__()")
+    source = f"def __init__({', '.join(parameters)}):\n" + "".join(f"    {line}\n"
+                                                                    for line in body)
+    exec(source, scope)  # noqa: S102 - the source is made of field names only
+    init = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    return init
+
 
 PRONOUNS = frozenset(
     "i me we us you he him she her it they them this that these those who which what "
@@ -15,7 +80,7 @@ PRONOUNS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class EntityRef:
     """The entity an argument names, as coreference resolved it within its document.
 
@@ -32,7 +97,7 @@ class EntityRef:
     names: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Argument:
     """One side of a triple, in two views.
 
@@ -66,7 +131,19 @@ class Argument:
         return self.head.casefold() in PRONOUNS
 
 
-@dataclass(frozen=True, slots=True)
+def with_entities(argument: Argument, entities: tuple[EntityRef, ...]) -> Argument:
+    """The argument resolved to ``entities``: ``dataclasses.replace`` without its look-up of
+    the fields, for the thousands of arguments coreference resolves.
+
+    >>> with_entities(Argument("He", 0, 2, "He", 0, 2), (EntityRef("Li Qiang"),)).entities
+    (EntityRef(label='Li Qiang', entity_type=None, names=()),)
+    """
+    return Argument(argument.text, argument.start, argument.end, argument.head,
+                    argument.head_start, argument.head_end, argument.entity_type,
+                    argument.nominal, entities)
+
+
+@value_class
 class Relation:
     """The predicate: surface words as written and a normalised lemma form.
 
@@ -87,7 +164,7 @@ class Relation:
 
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Qualifiers:
     """What the sentence says about the fact beyond subject, relation and object.
 
@@ -108,7 +185,7 @@ class Qualifiers:
         return not self.negated and self.modality is None and self.attribution is None
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Provenance:
     """Where a triple comes from: document, sentence, character span and the rule that made it."""
 
@@ -120,7 +197,7 @@ class Provenance:
     rule: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Triple:
     """A subject-relation-object fact with its qualifiers, provenance and confidence.
 
@@ -144,3 +221,10 @@ class Triple:
     def extra_args(self) -> tuple[str, ...]:
         """Texts of the arguments after the object (prepositional, time, place phrases)."""
         return tuple(argument.text for argument in self.extras)
+
+
+def with_arguments(triple: Triple, subject: Argument, object_: Argument) -> Triple:
+    """The triple with other subject and object (resolved ones): ``dataclasses.replace``
+    without its look-up of the fields."""
+    return Triple(subject, triple.relation, object_, triple.provenance, triple.qualifiers,
+                  triple.confidence, triple.extras)

@@ -9,12 +9,13 @@ coordinated subjects and objects. Add your own rule with :func:`register`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from extractors.triple import value_class
 
-@dataclass(frozen=True, slots=True)
+
+@value_class
 class Candidate:
     """A fact a rule found, as tokens: heads of subject and object, and the relation words.
 
@@ -41,9 +42,9 @@ def candidate_at(sentence: Span, predicate: int, subject: int, relation: Iterabl
                  split_conjuncts: bool = True) -> Candidate:
     """The candidate whose tokens are at these positions of the sentence's document: the
     built-in rules work on positions (``extractors.parse_table``)."""
-    doc = sentence.doc
-    return Candidate(doc[predicate], doc[subject], tuple(doc[i] for i in relation), doc[obj],
-                     tuple(doc[i] for i in extras), implied, split_conjuncts)
+    token = sentence.doc.__getitem__
+    return Candidate(token(predicate), token(subject), tuple(map(token, relation)), token(obj),
+                     tuple(map(token, extras)), implied, split_conjuncts)
 
 
 Rule = Callable[[Span], Iterable[Candidate]]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Span
 
-from extractors.arguments import conjuncts, entity_bounds
+from extractors.arguments import conjuncts
 from extractors.clause import (
     children_with,
     clause_modifiers,
@@ -148,10 +148,9 @@ def title_before_name(sentence: Span) -> Iterator[Candidate]:
     Courtesy forms ("Mr. Baker", "Ms. Wang") are not titles: they state no role.
     """
     table = table_of(sentence)
-    for token in range(sentence.start, sentence.end):
-        if table.ent_type[token] != "PERSON" or table.ent_iob[token] != "B":
+    for start, end, label in table.entities_in(sentence):
+        if label != "PERSON":
             continue
-        start, end, _ = entity_bounds(table, token)
         head = sentence.doc[start:end].root.i
         title = [c for c in table.children[head]
                  if c < head and c < start and table.dep[c] in {"compound", "amod"}]
