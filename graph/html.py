@@ -100,7 +100,6 @@ _SCRIPT_ESCAPES = {
     "\u2028": "\\u2028",
     "\u2029": "\\u2029",
 }
-_SCRIPT_ESCAPE_TABLE = str.maketrans(_SCRIPT_ESCAPES)
 _SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
 
 # Stabilisation runs before the first frame is drawn, so its iteration budget is the wait the
@@ -159,14 +158,19 @@ def page_name(stem: str, focus: str | None = None) -> str:
 # -- choosing what to show -----------------------------------------------------------------
 
 
-def _importance(graph: nx.MultiDiGraph, node: str) -> tuple[int, int]:
-    """How prominent an entity is: how often triples name it, then how many facts touch it."""
-    return graph.nodes[node].get("mentions", 0), graph.degree(node)
-
-
-def _ranked(graph: nx.MultiDiGraph) -> list[str]:
-    """All node ids, most important first; ties broken by id so that the order is stable."""
-    return sorted(graph.nodes, key=lambda n: (*(-v for v in _importance(graph, n)), n))
+def _ranked(graph: nx.MultiDiGraph, limit: int | None = None) -> list[str]:
+    """All node ids, most important first: most mentioned (how often triples name the entity),
+    then most facts touching it, then by id so that the order is stable; with ``limit``, only
+    the first ``limit`` of them. The degrees, which cost most, are then counted only for
+    nodes mentioned as often as the ``limit``-th most mentioned one: no other can rank
+    before it.
+    """
+    mentions = dict(graph.nodes(data="mentions", default=0))
+    if limit is not None and limit < len(mentions):
+        least = sorted(mentions.values(), reverse=True)[limit - 1]
+        mentions = {node: count for node, count in mentions.items() if count >= least}
+    ranks = sorted((-mentions[node], -degree, node) for node, degree in graph.degree(mentions))
+    return [node for _, _, node in ranks[:limit]]
 
 
 def _resolve_focus(graph: nx.MultiDiGraph, focus: str) -> str:
@@ -204,13 +208,11 @@ def _select_nodes(
     graph: nx.MultiDiGraph, max_nodes: int, centre: str | None, depth: int
 ) -> list[str]:
     """The ids to draw, most important (or, around a focus, nearest) first."""
-    rank = {node: i for i, node in enumerate(_ranked(graph))}
     if centre is None:
-        candidates = sorted(rank, key=rank.__getitem__)
-    else:
-        distance = _distances(graph, centre, depth)
-        candidates = sorted(distance, key=lambda n: (distance[n], rank[n]))
-    return candidates[:max_nodes]
+        return _ranked(graph, max_nodes)
+    rank = {node: i for i, node in enumerate(_ranked(graph))}
+    distance = _distances(graph, centre, depth)
+    return sorted(distance, key=lambda n: (distance[n], rank[n]))[:max_nodes]
 
 
 # -- building the page's data --------------------------------------------------------------
@@ -539,10 +541,11 @@ def _facts(graph: nx.MultiDiGraph, edges: list[tuple[str, str, str]], tables: _T
 
 
 def _summary(
-    graph: nx.MultiDiGraph, shown: list[str], edge_count: int, centre: str | None, depth: int
+    graph: nx.MultiDiGraph, shown: list[str], edge_count: int, total_edges: int,
+    centre: str | None, depth: int
 ) -> str:
     """One sentence that tells the reader whether, and how much of, the graph is left out."""
-    total_nodes, total_edges = graph.number_of_nodes(), graph.number_of_edges()
+    total_nodes = graph.number_of_nodes()
     counts = (f"{len(shown):,} of {total_nodes:,} entities and "
               f"{edge_count:,} of {total_edges:,} facts")
     if centre is not None:
@@ -565,6 +568,7 @@ def _payload(
     facts = _facts(graph, edges, tables)
     relations = Counter(fact["relation"] for fact in facts)
     nodes = sorted(shown)
+    total_edges = len(graph.edges)  # number_of_edges() sums every node's degrees
     return {
         "nodes": net.nodes,
         "edges": net.edges,
@@ -576,11 +580,11 @@ def _payload(
         "documents": tables.documents,
         "sentences": tables.sentences,
         "view": {
-            "summary": _summary(graph, shown, len(edges), centre, depth),
+            "summary": _summary(graph, shown, len(edges), total_edges, centre, depth),
             "shownEntities": len(shown),
             "totalEntities": graph.number_of_nodes(),
             "shownFacts": len(edges),
-            "totalFacts": graph.number_of_edges(),
+            "totalFacts": total_edges,
             "focus": nodes.index(centre) if centre is not None else None,
             "depth": depth,
         },
@@ -598,7 +602,11 @@ def _script_json(value: Any) -> str:
     """
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
                       allow_nan=False)
-    return text.translate(_SCRIPT_ESCAPE_TABLE)
+    # One replace per character: they are rare, and a translate table looks up every
+    # character of a page of megabytes. No escape holds a character escaped after it.
+    for character, escape in _SCRIPT_ESCAPES.items():
+        text = text.replace(character, escape)
+    return text
 
 
 def _normalise_newlines(text: str) -> str:
