@@ -293,7 +293,7 @@ def merge_documents(
     merged: list[MergedDocument] = [(document.doc_id, key, tuple(document.metadata().items()))
                                     for document, _, key in kept]
     context = cache.merge_context(aliases)
-    with paused():  # a million small objects, none in a cycle: see graph.collector
+    with paused(keep=True):  # a million small objects that live on: see graph.collector
         found = cache.snapshot(context, merged)
     start, kg = found or (0, KnowledgeGraph(aliases))
     for doc_id, key, _ in merged[:start]:
