@@ -33,9 +33,10 @@ the whole merge and export (``docs/performance.md``):
 
 * a *snapshot* of the merged graph (:meth:`ExtractionCache.snapshot`), with the list of
   documents merged into it: when a build's documents start with that list (new articles sort
-  after the old ones), the build loads it and merges only the rest. Entity matching depends
-  on the merge order, so any other change (an article edited, removed or added in the middle,
-  another alias table) merges from scratch;
+  after the old ones), the build loads it and merges only the rest (it is stored in a layout
+  of its own, :func:`_snapshot_pickled`, that loads faster than a plain pickle). Entity
+  matching depends on the merge order, so any other change (an article edited, removed or
+  added in the middle, another alias table) merges from scratch;
 * each document's Turtle (:class:`TurtleBlocks`), under a key that hashes everything it is
   made of: a rebuild copies it instead of writing it again.
 
@@ -50,11 +51,15 @@ import copyreg
 import dataclasses
 import hashlib
 import io
+import operator
 import pickle
 import sqlite3
+from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib.metadata import version
+from itertools import count, repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -89,11 +94,50 @@ _FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls))
            for cls in vars(values).values()
            if isinstance(cls, type) and dataclasses.is_dataclass(cls)}
 _DISPATCH = {**copyreg.dispatch_table, **dict.fromkeys(_FIELDS, _by_fields)}
-#: Parts of a triple that repeat often, and for each class, which of its fields (by their
-#: annotation) hold one of them or a tuple of them.
-_SHAREABLE = ("Relation", "Provenance", "Qualifiers", "EntityRef")
-_HOLDERS = {cls: tuple((f.name, any(name in str(f.type) for name in _SHAREABLE))
-                       for f in dataclasses.fields(cls)) for cls in _FIELDS}
+_BY_NAME = {cls.__name__: cls for cls in _FIELDS}
+
+
+def _held(annotation: str) -> tuple[type, bool] | None:
+    """The class of those a field annotated ``annotation`` holds, and whether it holds a
+    tuple of them; ``None`` for a field that holds none.
+
+    >>> _held("tuple[EntityRef, ...]")
+    (<class 'extractors.triple.EntityRef'>, True)
+    >>> _held("Argument")[1], _held("tuple[str, ...]")
+    (False, None)
+    """
+    many = annotation.startswith("tuple[") and annotation.endswith(", ...]")
+    cls = _BY_NAME.get(annotation[6:-6] if many else annotation)
+    return None if cls is None else (cls, many)
+
+
+_HELD = {cls: tuple(_held(f.type) for f in dataclasses.fields(cls)) for cls in _FIELDS}
+
+
+def _after_what_they_hold() -> list[type]:
+    """The dataclasses, each after every class its fields hold."""
+    order: list[type] = []
+
+    def visit(cls: type) -> None:
+        for held in _HELD[cls]:
+            if held and held[0] not in order:
+                visit(held[0])
+        if cls not in order:
+            order.append(cls)
+
+    for cls in _FIELDS:
+        visit(cls)
+    return order
+
+
+_ORDER = _after_what_they_hold()
+#: Values a snapshot does not share when equal (:func:`_snapshot_pickled`): triples, which
+#: the graph names by identity, and arguments, which seldom repeat (one in ten in the BBC
+#: corpus) and are the most numerous: comparing them would cost more when saving than
+#: sharing them saves when loading.
+_UNSHARED = {Triple, values.Argument}
+#: Annotations of fields that hold text: a snapshot stores each text once.
+_TEXTS = {"str", "str | None", "tuple[str, ...]"}
 
 
 def _pickled(value: object, dispatch_table: dict = _DISPATCH) -> bytes:
@@ -104,24 +148,97 @@ def _pickled(value: object, dispatch_table: dict = _DISPATCH) -> bytes:
     return out.getvalue()
 
 
+def _counter_reduced(counter: Counter) -> tuple:
+    """How pickle rebuilds a ``Counter``: made empty and filled, with no Python call (its
+    own pickling calls ``Counter(dict)``, a third of loading a snapshot's entity index)."""
+    return copyreg.__newobj__, (Counter,), None, None, iter(counter.items())
+
+
 def _snapshot_pickled(kg: KnowledgeGraph) -> bytes:
-    """``kg`` pickled with each relation, provenance, qualifier set and entity reference of
-    its triples that equals one pickled before written as a reference to it: they are frozen
-    values, so sharing them changes nothing but the cost of loading (each object is a call
-    when unpickled, and two in three of these repeat one in the BBC corpus). Triples keep
-    their identity: the graph's evidence lists name triples by it."""
-    shared: dict[object, object] = {}
+    """``kg`` pickled for :func:`_snapshot_loaded`, in two parts.
 
-    def one(value: object) -> object:
-        if type(value) is tuple:
-            return tuple(shared.setdefault(item, item) for item in value)
-        return shared.setdefault(value, value)
+    The first holds the values its triples are made of, as a table of field columns per
+    class: each relation, provenance, qualifier set and entity reference once however many
+    triples share an equal one (they are frozen values, so sharing them changes nothing but
+    the cost of loading; two in three repeat one in the BBC corpus), each text once, and a
+    field that holds values as their positions in the tables. The
+    second is ``kg`` itself, each triple in it written as its position: triples keep their
+    identity (the graph's evidence lists name triples by it)."""
+    found: dict[type, dict[int, object]] = {cls: {} for cls in _ORDER}  # by identity
+    found[Triple] = {id(triple): triple for triple in kg.merged}
+    for cls in reversed(_ORDER):  # every holder of a class is done before the class
+        for name, held in zip(_FIELDS[cls], _HELD[cls], strict=True):
+            if held:
+                items = list(map(attrgetter(name), found[cls].values()))
+                if held[1]:
+                    items = [item for group in items for item in group]
+                deque(map(found[held[0]].setdefault, map(id, items), items), maxlen=0)
+    position: dict[int, int] = {}  # id of each object found -> its place in the tables
+    strings: dict[object, object] = {}  # texts, and tuples of them, that equal one before
+    tables = []
+    for cls in _ORDER:
+        objects = list(found[cls].values())
+        columns = []
+        for name, held, field in zip(_FIELDS[cls], _HELD[cls], dataclasses.fields(cls),
+                                     strict=True):
+            column = list(map(attrgetter(name), objects))
+            if held and held[1]:
+                column = [tuple(map(position.__getitem__, map(id, group))) for group in column]
+            elif held:
+                column = list(map(position.__getitem__, map(id, column)))
+            elif field.type in _TEXTS:  # a text equals only a text: sharing keeps types
+                column = list(map(strings.setdefault, column, column))
+            columns.append(column)
+        start = sum(size for _, _, size, _ in tables)
+        if cls in _UNSHARED:
+            places: Iterable[int] = range(start, start + len(objects))
+        else:  # equal values once: equal fields, held values included
+            rows = list(zip(*columns, strict=True))
+            distinct = list(dict.fromkeys(rows))
+            places = map(dict(zip(distinct, count(start))).__getitem__, rows)
+            columns = [list(column) for column in zip(*distinct, strict=True)] or columns
+        position.update(zip(map(id, objects), places, strict=True))
+        tables.append((cls.__name__, _FIELDS[cls], len(columns[0]), columns))
+    made: list = []  # what the first part makes when loaded: the second part indexes it
 
-    def by_shared_fields(value: object) -> tuple:
-        return type(value), tuple(one(getattr(value, name)) if holds else getattr(value, name)
-                                  for name, holds in _HOLDERS[type(value)])
+    def by_position(triple: Triple) -> tuple:
+        number = position.get(id(triple))
+        return _by_fields(triple) if number is None else (operator.getitem, (made, number))
 
-    return _pickled(kg, {**_DISPATCH, **dict.fromkeys(_FIELDS, by_shared_fields)})
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**_DISPATCH, Counter: _counter_reduced, Triple: by_position}
+    pickler.dump((tables, made))
+    pickler.dump(kg)
+    return out.getvalue()
+
+
+def _snapshot_loaded(data: bytes) -> object:
+    """What :func:`_snapshot_pickled` pickled (unpickled: trusted bytes only).
+
+    The values are made from their columns without running ``__init__`` (they were checked
+    when first made): each object is allocated, then each field set through its slot, all in
+    C loops, which is twice as fast as calling each class; loading the graph is what is left.
+    Raises for data of another layout."""
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    tables, made = unpickler.load()
+    value_at = made.__getitem__
+    for name, fields, size, columns in tables:
+        cls = _BY_NAME[name]
+        if fields != _FIELDS[cls]:
+            raise ValueError(f"snapshot of another layout of {name}: {fields}")
+        objects = list(map(object.__new__, repeat(cls, size)))
+        for field, held, column in zip(fields, _HELD[cls], columns, strict=True):
+            if len(column) != size:
+                raise ValueError(f"snapshot column {name}.{field} holds {len(column)} values, "
+                                 f"not {size}")
+            if held and held[1]:
+                column = [tuple(map(value_at, numbers)) for numbers in column]
+            elif held:
+                column = map(value_at, column)
+            deque(map(getattr(cls, field).__set__, objects, column), maxlen=0)
+        made += objects
+    return unpickler.load()
 
 
 def encode_triples(triples: list[Triple]) -> bytes:
@@ -303,7 +420,7 @@ class ExtractionCache:
                 return None
             (graph,) = self._db.execute("SELECT graph FROM snapshot WHERE key = ?",
                                         (context,)).fetchone()
-            kg = pickle.loads(graph)
+            kg = _snapshot_loaded(graph)
         except Exception:  # noqa: BLE001 - an unreadable snapshot merges from scratch, by design
             return None
         from graph.knowledge_graph import KnowledgeGraph

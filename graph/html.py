@@ -22,6 +22,7 @@ import os
 import re
 import zlib
 from collections import Counter, deque
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -100,7 +101,6 @@ _SCRIPT_ESCAPES = {
     "\u2028": "\\u2028",
     "\u2029": "\\u2029",
 }
-_SCRIPT_ESCAPE_TABLE = str.maketrans(_SCRIPT_ESCAPES)
 _SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
 
 # Stabilisation runs before the first frame is drawn, so its iteration budget is the wait the
@@ -159,14 +159,40 @@ def page_name(stem: str, focus: str | None = None) -> str:
 # -- choosing what to show -----------------------------------------------------------------
 
 
-def _importance(graph: nx.MultiDiGraph, node: str) -> tuple[int, int]:
-    """How prominent an entity is: how often triples name it, then how many facts touch it."""
-    return graph.nodes[node].get("mentions", 0), graph.degree(node)
+def _ranked(graph: nx.MultiDiGraph, limit: int | None = None) -> list[str]:
+    """All node ids, most important first (:func:`_by_importance`); with ``limit``, only the
+    first ``limit`` of them. The degrees, which cost most, are then counted only for nodes
+    mentioned as often as the ``limit``-th most mentioned one: no other can rank before it.
+    """
+    mentions = dict(graph.nodes(data="mentions", default=0))
+    if limit is not None and limit < len(mentions):
+        least = sorted(mentions.values(), reverse=True)[limit - 1]
+        mentions = {node: count for node, count in mentions.items() if count >= least}
+    return _by_importance(mentions, graph.degree(mentions))[:limit]
 
 
-def _ranked(graph: nx.MultiDiGraph) -> list[str]:
-    """All node ids, most important first; ties broken by id so that the order is stable."""
-    return sorted(graph.nodes, key=lambda n: (*(-v for v in _importance(graph, n)), n))
+def _ranked_within(graph: nx.MultiDiGraph, nodes: list[str],
+                   edges: list[tuple[str, str, str]]) -> list[str]:
+    """``nodes`` most important first within the subgraph they make, whose edges are
+    ``edges`` (networkx's subgraph views filter every neighbour of every node they count)."""
+    degree = Counter(end for source, target, _ in edges for end in (source, target))
+    mentions = {node: graph.nodes[node].get("mentions", 0) for node in nodes}
+    return _by_importance(mentions, ((node, degree[node]) for node in nodes))
+
+
+def _by_importance(mentions: dict[str, int], degrees: Iterable[tuple[str, int]]) -> list[str]:
+    """The nodes of ``degrees`` ordered by how prominent each entity is: how often triples
+    name it, then how many facts touch it, then by id so that the order is stable."""
+    return [node for _, _, node in sorted((-mentions[node], -degree, node)
+                                          for node, degree in degrees)]
+
+
+def _edges_within(graph: nx.MultiDiGraph, nodes: list[str]) -> list[tuple[str, str, str]]:
+    """The edges between ``nodes``, as sorted ``(source, target, key)``."""
+    inside = set(nodes)
+    return sorted((source, target, key) for source in nodes
+                  for target, keys in graph.succ[source].items() if target in inside
+                  for key in keys)
 
 
 def _resolve_focus(graph: nx.MultiDiGraph, focus: str) -> str:
@@ -204,13 +230,11 @@ def _select_nodes(
     graph: nx.MultiDiGraph, max_nodes: int, centre: str | None, depth: int
 ) -> list[str]:
     """The ids to draw, most important (or, around a focus, nearest) first."""
-    rank = {node: i for i, node in enumerate(_ranked(graph))}
     if centre is None:
-        candidates = sorted(rank, key=rank.__getitem__)
-    else:
-        distance = _distances(graph, centre, depth)
-        candidates = sorted(distance, key=lambda n: (distance[n], rank[n]))
-    return candidates[:max_nodes]
+        return _ranked(graph, max_nodes)
+    rank = {node: i for i, node in enumerate(_ranked(graph))}
+    distance = _distances(graph, centre, depth)
+    return sorted(distance, key=lambda n: (distance[n], rank[n]))[:max_nodes]
 
 
 # -- building the page's data --------------------------------------------------------------
@@ -476,11 +500,12 @@ def _evidence(triple: Triple, tables: _Tables) -> dict[str, Any]:
 
 
 def _network(
-    graph: nx.MultiDiGraph, ranked: list[str], types: list[dict[str, Any]]
-) -> tuple[Network, list[tuple[str, str, str]]]:
-    """The pyvis model of the drawn subgraph (``ranked``: its nodes, most important first).
-    Node ids are positions in ``sorted(ranked)`` and edge ids positions in the sorted edge
-    list, so the page carries no random ids."""
+    graph: nx.MultiDiGraph, ranked: list[str], edges: list[tuple[str, str, str]],
+    types: list[dict[str, Any]],
+) -> Network:
+    """The pyvis model of the drawn subgraph (``ranked``: its nodes, most important first;
+    ``edges``: its edges, sorted). Node ids are positions in ``sorted(ranked)`` and edge ids
+    positions in ``edges``, so the page carries no random ids."""
     from pyvis.network import Network  # imports IPython: only pay for it when rendering
 
     group_of = {entry["type"]: entry["group"] for entry in types}
@@ -494,7 +519,6 @@ def _network(
         net.add_node(index[node], label=data.get("label") or node or "(unnamed)",
                      group=group_of[data.get("type")], value=_node_value(data.get("mentions", 0)),
                      x=x, y=y)
-    edges = sorted((u, v, k) for u, v, k in graph.subgraph(nodes).edges(keys=True))
     for i, ((u, v, key), smooth) in enumerate(zip(edges, _parallel_smoothing(edges), strict=True)):
         data = graph.edges[u, v, key]
         extra: dict[str, Any] = {"smooth": smooth} if smooth else {}
@@ -502,7 +526,7 @@ def _network(
             extra["dashes"] = True  # only negated, hedged or reported evidence
         net.add_edge(index[u], index[v], id=i, label=data.get("label") or key,
                      width=_edge_width(data.get("support", 0)), **extra)
-    return net, edges
+    return net
 
 
 def _entities(graph: nx.MultiDiGraph, ranked: list[str], tables: _Tables) -> list[dict]:
@@ -539,10 +563,11 @@ def _facts(graph: nx.MultiDiGraph, edges: list[tuple[str, str, str]], tables: _T
 
 
 def _summary(
-    graph: nx.MultiDiGraph, shown: list[str], edge_count: int, centre: str | None, depth: int
+    graph: nx.MultiDiGraph, shown: list[str], edge_count: int, total_edges: int,
+    centre: str | None, depth: int
 ) -> str:
     """One sentence that tells the reader whether, and how much of, the graph is left out."""
-    total_nodes, total_edges = graph.number_of_nodes(), graph.number_of_edges()
+    total_nodes = graph.number_of_nodes()
     counts = (f"{len(shown):,} of {total_nodes:,} entities and "
               f"{edge_count:,} of {total_edges:,} facts")
     if centre is not None:
@@ -558,13 +583,15 @@ def _payload(
     graph: nx.MultiDiGraph, shown: list[str], centre: str | None, depth: int
 ) -> dict[str, Any]:
     types = _types(graph, shown)
-    ranked = _ranked(graph.subgraph(shown))  # importance within the drawn subgraph
-    net, edges = _network(graph, ranked, types)
+    edges = _edges_within(graph, shown)
+    ranked = _ranked_within(graph, shown, edges)
+    net = _network(graph, ranked, edges, types)
     tables = _Tables(graph.graph.get("documents", {}))
     entities = _entities(graph, ranked, tables)
     facts = _facts(graph, edges, tables)
     relations = Counter(fact["relation"] for fact in facts)
     nodes = sorted(shown)
+    total_edges = len(graph.edges)  # number_of_edges() sums every node's degrees
     return {
         "nodes": net.nodes,
         "edges": net.edges,
@@ -576,11 +603,11 @@ def _payload(
         "documents": tables.documents,
         "sentences": tables.sentences,
         "view": {
-            "summary": _summary(graph, shown, len(edges), centre, depth),
+            "summary": _summary(graph, shown, len(edges), total_edges, centre, depth),
             "shownEntities": len(shown),
             "totalEntities": graph.number_of_nodes(),
             "shownFacts": len(edges),
-            "totalFacts": graph.number_of_edges(),
+            "totalFacts": total_edges,
             "focus": nodes.index(centre) if centre is not None else None,
             "depth": depth,
         },
@@ -598,7 +625,11 @@ def _script_json(value: Any) -> str:
     """
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
                       allow_nan=False)
-    return text.translate(_SCRIPT_ESCAPE_TABLE)
+    # One replace per character: they are rare, and a translate table looks up every
+    # character of a page of megabytes. No escape holds a character escaped after it.
+    for character, escape in _SCRIPT_ESCAPES.items():
+        text = text.replace(character, escape)
+    return text
 
 
 def _normalise_newlines(text: str) -> str:

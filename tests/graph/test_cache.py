@@ -3,8 +3,12 @@ build from scratch."""
 
 from __future__ import annotations
 
+import dataclasses
+import io
+import pickle
 import shutil
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -12,6 +16,7 @@ import pytest
 from extractors import extract
 from graph.build import build
 from graph.cache import CACHE_NAME, ExtractionCache, extractor_fingerprint
+from graph.knowledge_graph import KnowledgeGraph
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = sorted(p for p in (ROOT / "inputs").glob("*.txt"))
@@ -217,6 +222,8 @@ def test_snapshot_is_made_again_once_the_documents_after_it_are_many(tmp_path, c
 @pytest.mark.parametrize("damage", [
     "UPDATE snapshot SET graph = x'00ff'",
     "UPDATE snapshot SET graph = x'80054e2e'",  # a readable pickle of None
+    "UPDATE snapshot SET graph = substr(graph, 1, length(graph) / 2)",  # cut short
+    "UPDATE snapshot SET graph = substr(graph, 1, length(graph) - 1)",
     "UPDATE snapshot SET documents = x'00ff'",
     "UPDATE turtle SET piece = x'00ff'",
     "DELETE FROM turtle",
@@ -230,6 +237,56 @@ def test_damaged_cache_falls_back_to_the_full_path(tmp_path, cached_inputs, dama
         db.execute(damage)
     build([corpus], out, formats=FORMATS, progress=False)
     assert _exports(out) == _exports(cached_inputs[1])
+
+
+def test_snapshot_of_another_layout_is_a_miss(tmp_path, cached_inputs):
+    with sqlite3.connect(cached_inputs[1] / CACHE_NAME) as db:
+        context, documents = db.execute("SELECT key, documents FROM snapshot").fetchone()
+    merged = pickle.loads(documents)
+    # an Argument of one field, and a table whose column is one value short, before a
+    # readable graph
+    for tables in ([("Argument", ("text",), 1, [["Ant Group"]])],
+                   [("Relation", ("text", "lemma", "passive"), 2,
+                     [["fined", "fined"], ["fine", "fine"], [False]])]):
+        graph = io.BytesIO()
+        pickler = pickle.Pickler(graph)  # one pickler: the second part indexes the first
+        pickler.dump((tables, []))
+        pickler.dump(KnowledgeGraph())
+        with ExtractionCache(tmp_path / CACHE_NAME, "fingerprint") as cache:
+            cache._db.execute("INSERT OR REPLACE INTO snapshot VALUES (?, ?, ?)",
+                              (context, documents, graph.getvalue()))
+            assert cache.snapshot(context, merged) is None
+
+
+def test_snapshot_round_trips_the_graph_exactly(article_triples):
+    text, triples = article_triples
+    kg = KnowledgeGraph()
+    kg.add_triples(triples, doc_id="wikinews_047", title="Ant Group")
+    kg.add_triples(triples[:3], doc_id="again")  # the same triple objects twice
+    documents = [("wikinews_047", "key", ()), ("again", "key", ())]
+    with ExtractionCache(":memory:", "fingerprint") as cache:
+        cache.save_snapshot("context", documents, kg)
+        count, again = cache.snapshot("context", documents + [("later", "key", ())])
+    assert count == 2
+    assert again.merged == kg.merged and again.unattached == kg.unattached
+
+    def fields(value):  # every field's type and value, held values field by field
+        return (type(value), [fields(getattr(value, f.name)) if dataclasses.is_dataclass(
+            getattr(value, f.name)) else (type(getattr(value, f.name)), getattr(value, f.name))
+            for f in dataclasses.fields(value)])
+
+    assert [fields(t) for t in again.merged] == [fields(t) for t in kg.merged]
+    # triples keep their identity: the evidence lists and the triples merged are one set
+    place = {id(triple): number for number, triple in enumerate(kg.merged)}
+    place_again = {id(triple): number for number, triple in enumerate(again.merged)}
+    assert len(place_again) == len(place) < len(kg.merged)
+    assert ([[place_again[id(t)] for t in data["evidence"]]
+             for _, _, data in again.nx.edges(data=True)]
+            == [[place[id(t)] for t in data["evidence"]] for _, _, data in kg.nx.edges(data=True)])
+    assert list(again.nx.nodes(data=True)) == list(kg.nx.nodes(data=True))
+    assert again.nx.graph == kg.nx.graph
+    assert again.entities.entities == kg.entities.entities
+    assert {type(entity.names) for entity in again.entities.entities} == {Counter}
 
 
 def test_cache_holds_one_build(tmp_path, cached_inputs):
