@@ -305,8 +305,8 @@ class _TurtleTerms(_Terms):
     names (the longest prefix whose local name can be written), ``rdf:type`` as ``a``, and
     integers, decimals and booleans bare. A predicate is written with what starts it after
     the subject's previous one (``" ;\\n\\t"``, the term, a space: see
-    :func:`_turtle_subjects`). Each IRI is worked out once; ``prelude`` is the ``@prefix``
-    lines.
+    :func:`_turtle_subjects`). Each IRI is worked out once (``iri``, ``of_ntriples``,
+    ``relation`` ... look the ones worked out up); ``prelude`` is the ``@prefix`` lines.
 
     >>> terms = _TurtleTerms({"rdfs": str(RDFS), "xsd": str(XSD), "s": "https://x.org/s/"})
     >>> terms.LABEL, terms.A, terms.integer(3), terms.index(3), terms.decimal(0.5)
@@ -330,6 +330,7 @@ class _TurtleTerms(_Terms):
             {} if all(namespace.endswith(("/", "#")) for _, namespace in self.prefixes)
             else None)
         self.of_ntriples = _Resolved(self._prefixed).__getitem__
+        self.iri = _Resolved(lambda iri: self.of_ntriples(f"<{iri}>")).__getitem__
         self.relation = _Resolved(lambda lemma: self.of_ntriples(_relation(lemma))).__getitem__
         self.relation_predicate = _Resolved(
             lambda lemma: f" ;\n\t{self.relation(lemma)} ").__getitem__
@@ -344,9 +345,6 @@ class _TurtleTerms(_Terms):
 
     def predicate(self, iri: str) -> str:
         return f" ;\n\t{'a' if str(iri) == str(RDF.type) else self.iri(iri)} "
-
-    def iri(self, iri: str) -> str:
-        return self.of_ntriples(f"<{iri}>")
 
     def typed(self, lexical: str, datatype: str) -> str:
         bare = _BARE.get(str(datatype))
@@ -433,8 +431,9 @@ def _model(kg: KnowledgeGraph, vocab: Vocabulary,
         entities = {key: _iri(vocab.entity(key)) for key in kg.nx}
         default = _default_graph(kg, vocab, entities, terms)
         statements: dict[str, list] = defaultdict(list)
+        document_of = _documents(vocab)
         for statement in _numbered(vocab, _extractions(kg, entities)):
-            statements[_iri(vocab.document(statement[1].provenance.doc_id))].append(statement)
+            statements[document_of[statement[1].provenance.doc_id]].append(statement)
         for subject, pairs in default:
             yield subject, pairs, ""
         del default
@@ -468,8 +467,9 @@ def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
         entities = {key: _iri(vocab.entity(key)) for key in kg.nx}
         pieces = [terms.prelude, *_turtle_subjects(_default_graph(kg, vocab, entities, terms))]
         documents: dict[str, list[Extraction]] = defaultdict(list)
+        document_of = _documents(vocab)
         for extraction in _extractions(kg, entities):
-            documents[_iri(vocab.document(extraction[0].provenance.doc_id))].append(extraction)
+            documents[document_of[extraction[0].provenance.doc_id]].append(extraction)
         for document in sorted(documents):
             extractions = documents.pop(document)
             key = blocks.key(extractions) if blocks is not None else None
@@ -495,6 +495,11 @@ def document_turtle(vocab: Vocabulary, extractions: list[Extraction],
     terms = terms or _TurtleTerms(vocab.prefixes)
     statements = _numbered(vocab, extractions)
     return "".join(_turtle_subjects(_document_graph(terms, vocab, statements)))
+
+
+def _documents(vocab: Vocabulary) -> _Resolved:
+    """Document ids to their IRIs in N-Triples syntax (what groups and sorts the statements)."""
+    return _Resolved(lambda doc_id: _iri(vocab.document(doc_id)))
 
 
 def _default_graph(kg: KnowledgeGraph, vocab: Vocabulary, entities: dict[str, str],
@@ -538,10 +543,9 @@ def _document_graph(t: _Terms, vocab: Vocabulary, statements: list) -> list[Subj
             sentence = t.iri(vocab.sentence(p.doc_id, *place))
             found = sentences[place] = (sentence, _sentence_pairs(t, p, document), {})
         sentence, _, parts = found
-        for key, part, pairs in _statement_parts(t, statement, triple, sequence, ends,
-                                                 document, sentence):
-            if key not in parts:
-                parts[key] = part, pairs
+        # the statements of a document have IRIs of their own (_numbered), so no two parts
+        # share one
+        parts.update(_statement_parts(t, statement, triple, sequence, ends, document, sentence))
     described = []
     for place in sorted(sentences):
         sentence, pairs, parts = sentences[place]
@@ -616,13 +620,13 @@ def _numbered(vocab: Vocabulary, extractions: list[Extraction]):
     can share one, and numbering a document's extractions alone gives the IRIs that
     numbering the whole graph's does (when no id holds the separator).
     """
-    iris = [vocab.statement(triple) for triple, _, _ in extractions]
+    iris = [vocab.statement_iri(triple) for triple, _, _ in extractions]
     clashes: dict[str, list[int]] = defaultdict(list)
     for i, iri in enumerate(iris):
         clashes[iri].append(i)
     for clashing in clashes.values():
         for ordinal, i in enumerate(clashing[1:], start=1):
-            iris[i] = vocab.statement(extractions[i][0], ordinal)
+            iris[i] = vocab.statement_iri(extractions[i][0], ordinal)
     return [(iri, triple, sequence, ends)
             for iri, (triple, sequence, ends) in zip(iris, extractions, strict=True)]
 
@@ -633,8 +637,8 @@ def _sentence_pairs(t: _Terms, p: Provenance, document: str) -> Pairs:
             t.REFERENCE, document, t.SENTENCE_INDEX, t.integer(p.sentence_index)]
 
 
-#: A node with its triples.
-Part = tuple[str, str, Pairs]
+#: A node of a document's graph with its triples: its N-Triples IRI, its term and pairs.
+Part = tuple[str, Subject]
 
 
 def _statement_parts(t: _Terms, statement: str, triple: Triple, sequence: int,
@@ -642,7 +646,8 @@ def _statement_parts(t: _Terms, statement: str, triple: Triple, sequence: int,
     """The statement node and the nodes of its phrases and amount."""
     q = triple.qualifiers
     relation = triple.relation
-    node = (_iri(statement), t.iri(statement))
+    key = _iri(statement)
+    node = key, t.of_ntriples(key)
     if ends is None:
         subject_entity = object_entity = None
         pairs: Pairs = [t.A, t.UNATTACHED]
@@ -655,7 +660,7 @@ def _statement_parts(t: _Terms, statement: str, triple: Triple, sequence: int,
         pairs += t.PASSIVE, t.TRUE
     subject, obj = t.part(node, "subject"), t.part(node, "object")
     pairs += t.SUBJECT_PHRASE, subject[1], t.OBJECT_PHRASE, obj[1]
-    parts = [(*node, pairs),
+    parts = [(key, (node[1], pairs)),
              *_phrase_parts(t, subject, triple.subject, document, subject_entity, None),
              *_phrase_parts(t, obj, triple.object, document, object_entity, None)]
     for position, extra in enumerate(triple.extras, start=1):
@@ -672,7 +677,7 @@ def _statement_parts(t: _Terms, statement: str, triple: Triple, sequence: int,
     if q.amount is not None:
         amount = t.part(node, "amount")
         pairs += t.AMOUNT, amount[1]
-        parts.append((*amount, _amount_pairs(t, q.amount)))
+        parts.append((amount[0], (amount[1], _amount_pairs(t, q.amount))))
     pairs += (t.RULE, _text(triple.provenance.rule), t.SEQUENCE, t.integer(sequence),
               t.DERIVED_FROM, sentence)
     return parts
@@ -695,11 +700,11 @@ def _phrase_parts(t: _Terms, phrase: Node, argument: Argument, document: str,
         head_pairs += t.NER_LABEL, _text(argument.entity_type)
     if entity is not None:
         head_pairs += t.IDENT_REF, entity
-    found = [(*phrase, pairs), (*head, head_pairs)]
+    found = [(phrase[0], (phrase[1], pairs)), (head[0], (head[1], head_pairs))]
     for number, ref in enumerate(argument.entities, start=1):
         reference = t.part(phrase, f"ref{number}")
         pairs += t.REFERS_TO, reference[1]
-        found.append((*reference, _reference_pairs(t, ref, number)))
+        found.append((reference[0], (reference[1], _reference_pairs(t, ref, number))))
     return found
 
 
