@@ -117,7 +117,11 @@ _CLASSES = {
     "QUANTITY": SCHEMA.QuantitativeValue, "UNATTACHED": NG.UnattachedExtraction,
     "REFERENCE_CLASS": NG.EntityReference,
 }
+#: The class of an entity without one of ENTITY_CLASSES (made once: rdflib makes a new
+#: URIRef at each ``SCHEMA.Thing``).
+_THING = SCHEMA.Thing
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CANONICAL_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
 
 
 # What a quoted string escapes, as pyoxigraph escapes it in every syntax: so the text of a
@@ -169,7 +173,13 @@ def _member(number: int) -> str:
 
 
 def _decimal_text(value: str) -> str:
-    """``xsd:decimal`` in canonical form ("0.85", "1000000000.0"): exact, and readable Turtle."""
+    """``xsd:decimal`` in canonical form ("0.85", "1000000000.0"): exact, and readable Turtle.
+
+    >>> [_decimal_text(value) for value in ("0.85", "1e-05", "1E+3", "-0.0", "7")]
+    ['0.85', '0.00001', '1000.0', '-0.0', '7.0']
+    """
+    if _CANONICAL_DECIMAL.fullmatch(value):  # what str() of most numbers already is
+        return value
     text = format(Decimal(value), "f")
     return text if "." in text else text + ".0"
 
@@ -570,7 +580,7 @@ def _document_pairs(t: _Terms, doc_id: str, meta: dict[str, Any]) -> Pairs:
 
 
 def _entity_pairs(t: _Terms, vocab: Vocabulary, node: dict[str, Any]) -> Pairs:
-    pairs: Pairs = [t.A, t.iri(ENTITY_CLASSES.get(node["type"], SCHEMA.Thing)),
+    pairs: Pairs = [t.A, t.iri(ENTITY_CLASSES.get(node["type"], _THING)),
                     t.LABEL, _text(node["label"])]
     for alias in node["aliases"]:
         if alias != node["label"]:
