@@ -7,12 +7,14 @@ its argument phrases and heads (NIF), relation, qualifiers, confidence, rule and
 object`` is asserted only for facts the article states itself, positively and without hedging.
 A statement holds everything its ``Triple`` holds, so :func:`read_rdf` rebuilds the graph.
 
-Writing: :func:`rdf_model` describes every subject in N-Triples syntax, in a fixed order
-(subjects sorted, each subject's predicates in the order below); pyoxigraph parses that text
-and writes it as Turtle, TriG, JSON-LD or canonical N-Triples. Making the terms as text and
-letting Rust build them is what makes a 1,000,000-triple export take seconds rather than
-minutes (``benchmarks/rdf_serialise.py``), and the fixed order makes every export
-byte-identical for the same graph.
+Writing: the model is described once, in a fixed order (subjects sorted, each subject's
+predicates in the order below), in the terms of one syntax (:class:`_Terms`): :func:`rdf_model`
+in N-Triples syntax, which pyoxigraph parses and writes as TriG, JSON-LD or canonical
+N-Triples; :func:`turtle_by_document` in Turtle's, joined into what pyoxigraph's Turtle writer
+writes, byte for byte, without a Python object per triple. Making the terms as text is what
+makes a 1,000,000-triple export take seconds rather than minutes
+(``benchmarks/rdf_serialise.py``), and the fixed order makes every export byte-identical for
+the same graph.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import json
 import multiprocessing
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
@@ -54,8 +56,14 @@ if TYPE_CHECKING:
     from graph.entities import AliasTable
     from graph.knowledge_graph import KnowledgeGraph
 
-#: ``(predicate, object)`` in N-Triples syntax.
-Pairs = list[tuple[str, str]]
+#: A subject's triples: each predicate followed by its object, in one flat list (a tuple for
+#: each pair costs more than the rest of writing it).
+Pairs = list[str]
+#: A subject's term and its triples.
+Subject = tuple[str, Pairs]
+#: A node of a document's graph: its IRI in N-Triples syntax (what sorts the nodes, whatever
+#: the syntax) and its term.
+Node = tuple[str, str]
 #: A term read back from an export.
 Term = ox.NamedNode | ox.Literal
 
@@ -76,47 +84,50 @@ def _iri(iri: str) -> str:
     return f"<{iri}>"
 
 
-# The terms the writer uses, in N-Triples syntax.
-A, LABEL, ALT_LABEL, SAME_AS = map(_iri, (RDF.type, RDFS.label, SKOS.altLabel, OWL.sameAs))
-STATEMENT, SUBJECT, PREDICATE, OBJECT, PROPERTY = map(_iri, (
-    RDF.Statement, RDF.subject, RDF.predicate, RDF.object, RDF.Property))
-CONTEXT, SENTENCE, PHRASE, ANCHOR, BEGIN, END, REFERENCE = map(_iri, (
-    NIF.Context, NIF.Sentence, NIF.Phrase, NIF.anchorOf, NIF.beginIndex, NIF.endIndex,
-    NIF.referenceContext))
-IDENTIFIER, TITLE, SOURCE, DATE = map(_iri, (DCTERMS.identifier, DCTERMS.title,
-                                             DCTERMS.source, DCTERMS.date))
-ARTICLE, URL, MONEY, QUANTITY, VALUE, CURRENCY, UNIT_CODE, UNIT_TEXT = map(_iri, (
-    SCHEMA.NewsArticle, SCHEMA.url, SCHEMA.MonetaryAmount, SCHEMA.QuantitativeValue,
-    SCHEMA.value, SCHEMA.currency, SCHEMA.unitCode, SCHEMA.unitText))
-DERIVED_FROM, IDENT_REF, UNATTACHED, REFERENCE_CLASS, SEQ = map(_iri, (
-    PROV.wasDerivedFrom, ITSRDF.taIdentRef, NG.UnattachedExtraction, NG.EntityReference,
-    RDF.Seq))
-XSD_INTEGER, XSD_INDEX, XSD_DECIMAL, XSD_BOOLEAN, XSD_DATE = map(_iri, (
-    XSD.integer, XSD.nonNegativeInteger, XSD.decimal, XSD.boolean, XSD.date))
-#: The project's own properties (``graph/ontology.ttl``), by local name.
-NG_TERMS = {name: _iri(NG[name]) for name in (
-    "nerLabel", "mentionCount", "mentionedIn", "relationText", "relationLemma", "passive",
-    "subjectPhrase", "objectPhrase", "extraPhrase", "head", "position", "nominal",
-    "confidence", "asserted", "negated", "modality", "attributedTo", "time", "location",
-    "amount", "rule", "sequence", "sentenceIndex", "refersTo",
-)}
-(NER_LABEL, MENTION_COUNT, MENTIONED_IN, RELATION_TEXT, RELATION_LEMMA, PASSIVE,
- SUBJECT_PHRASE, OBJECT_PHRASE, EXTRA_PHRASE, HEAD, POSITION, NOMINAL, CONFIDENCE, ASSERTED,
- NEGATED, AMOUNT, RULE, SEQUENCE, SENTENCE_INDEX, REFERS_TO) = map(NG_TERMS.get, (
-    "nerLabel", "mentionCount", "mentionedIn", "relationText", "relationLemma", "passive",
-    "subjectPhrase", "objectPhrase", "extraPhrase", "head", "position", "nominal",
-    "confidence", "asserted", "negated", "amount", "rule", "sequence", "sentenceIndex",
-    "refersTo"))
+#: The model's predicates: the attribute of :class:`_Terms` that writes each, and its IRI.
+_PREDICATES = {
+    "A": RDF.type, "LABEL": RDFS.label, "ALT_LABEL": SKOS.altLabel, "SAME_AS": OWL.sameAs,
+    "SUBJECT": RDF.subject, "PREDICATE": RDF.predicate, "OBJECT": RDF.object,
+    "ANCHOR": NIF.anchorOf, "BEGIN": NIF.beginIndex, "END": NIF.endIndex,
+    "REFERENCE": NIF.referenceContext, "IDENTIFIER": DCTERMS.identifier,
+    "TITLE": DCTERMS.title, "SOURCE": DCTERMS.source, "DATE": DCTERMS.date, "URL": SCHEMA.url,
+    "VALUE": SCHEMA.value, "CURRENCY": SCHEMA.currency, "UNIT_CODE": SCHEMA.unitCode,
+    "UNIT_TEXT": SCHEMA.unitText, "DERIVED_FROM": PROV.wasDerivedFrom,
+    "IDENT_REF": ITSRDF.taIdentRef,
+}
+#: The project's own properties (``graph/ontology.ttl``) among them, by local name.
+_NG_PREDICATES = {
+    "NER_LABEL": "nerLabel", "MENTION_COUNT": "mentionCount", "MENTIONED_IN": "mentionedIn",
+    "RELATION_TEXT": "relationText", "RELATION_LEMMA": "relationLemma", "PASSIVE": "passive",
+    "SUBJECT_PHRASE": "subjectPhrase", "OBJECT_PHRASE": "objectPhrase",
+    "EXTRA_PHRASE": "extraPhrase", "HEAD": "head", "POSITION": "position",
+    "NOMINAL": "nominal", "CONFIDENCE": "confidence", "ASSERTED": "asserted",
+    "NEGATED": "negated", "AMOUNT": "amount", "RULE": "rule", "SEQUENCE": "sequence",
+    "SENTENCE_INDEX": "sentenceIndex", "REFERS_TO": "refersTo",
+}
+_PREDICATES.update({name: NG[local] for name, local in _NG_PREDICATES.items()})
 #: Qualifiers written as plain literals: ontology term -> ``Qualifiers`` field.
 TEXT_QUALIFIERS = {"modality": "modality", "attributedTo": "attribution", "time": "time",
                    "location": "location"}
-_QUALIFIER_TERMS = [(NG_TERMS[term], field) for term, field in TEXT_QUALIFIERS.items()]
-TRUE, FALSE = f'"true"^^{XSD_BOOLEAN}', f'"false"^^{XSD_BOOLEAN}'
+#: The project's own properties (``graph/ontology.ttl``), by local name, in N-Triples syntax.
+NG_TERMS = {local: _iri(NG[local]) for local in (*_NG_PREDICATES.values(), *TEXT_QUALIFIERS)}
+#: The classes the model writes as objects: the attribute of :class:`_Terms`, and the IRI.
+_CLASSES = {
+    "STATEMENT": RDF.Statement, "PROPERTY": RDF.Property, "SEQ": RDF.Seq,
+    "CONTEXT": NIF.Context, "SENTENCE": NIF.Sentence, "PHRASE": NIF.Phrase,
+    "ARTICLE": SCHEMA.NewsArticle, "MONEY": SCHEMA.MonetaryAmount,
+    "QUANTITY": SCHEMA.QuantitativeValue, "UNATTACHED": NG.UnattachedExtraction,
+    "REFERENCE_CLASS": NG.EntityReference,
+}
+#: The class of an entity without one of ENTITY_CLASSES (made once: rdflib makes a new
+#: URIRef at each ``SCHEMA.Thing``).
+_THING = SCHEMA.Thing
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CANONICAL_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
 
 
-# What a quoted string escapes, as pyoxigraph writes every syntax: so the text of a literal is
-# the same in N-Triples and in Turtle, and the Turtle writer below can copy it.
+# What a quoted string escapes, as pyoxigraph escapes it in every syntax: so the text of a
+# literal is the same in N-Triples and in Turtle, and both terms write it with _text.
 _ESCAPED = re.compile('[\x00-\x1f"\\\\\x7f]')
 _ESCAPES = str.maketrans({
     **{chr(code): f"\\u{code:04X}" for code in (*range(0x20), 0x7F)},
@@ -142,29 +153,268 @@ def _text(value: str) -> str:
 def _integer(value: int) -> str:
     """An ``xsd:integer``; integers and offsets are cached: a million literals of an export
     share a few thousand strings."""
-    return f'"{value}"^^{XSD_INTEGER}'
+    return f'"{value}"^^<{XSD.integer}>'
 
 
 @lru_cache(maxsize=1 << 14)
 def _index(value: int) -> str:
     """A character offset: NIF types them ``xsd:nonNegativeInteger``."""
-    return f'"{value}"^^{XSD_INDEX}'
+    return f'"{value}"^^<{XSD.nonNegativeInteger}>'
 
 
-def _decimal(value: Decimal | float) -> str:
-    """``xsd:decimal`` in canonical form ("0.85", "1000000000.0"): exact, and readable Turtle."""
-    text = format(Decimal(str(value)), "f")
-    return f'"{text if "." in text else text + ".0"}"^^{XSD_DECIMAL}'
+@lru_cache(maxsize=1 << 14)
+def _relation(lemma: str) -> str:
+    """A relation's IRI in N-Triples syntax (made once: percent-encoding is slow)."""
+    return _iri(Vocabulary.relation(lemma))
 
 
-def _date(value: str) -> str:
-    """A ``YYYY-MM-DD`` date as ``xsd:date``; any other date text stays a plain string."""
-    return f'"{value}"^^{XSD_DATE}' if _DATE.fullmatch(value) else _text(value)
+@lru_cache(maxsize=256)
+def _member(number: int) -> str:
+    """``rdf:_1``, ``rdf:_2`` ...: the container membership properties."""
+    return _iri(RDF[f"_{number}"])
+
+
+def _decimal_text(value: str) -> str:
+    """``xsd:decimal`` in canonical form ("0.85", "1000000000.0"): exact, and readable Turtle.
+
+    >>> [_decimal_text(value) for value in ("0.85", "1e-05", "1E+3", "-0.0", "7")]
+    ['0.85', '0.00001', '1000.0', '-0.0', '7.0']
+    """
+    if _CANONICAL_DECIMAL.fullmatch(value):  # what str() of most numbers already is
+        return value
+    text = format(Decimal(value), "f")
+    return text if "." in text else text + ".0"
+
+
+class _Terms:
+    """The terms of the model as N-Triples writes them (:class:`_TurtleTerms`: as Turtle does).
+
+    The model is described once (:func:`_default_graph`, :func:`_document_graph` and the
+    ``_pairs`` functions), in the terms of one of these: ``A``, ``LABEL`` ... (the keys of
+    :data:`_PREDICATES`) as the syntax writes a predicate, ``STATEMENT``, ``PHRASE`` ... (of
+    :data:`_CLASSES`) as it writes a term, and the methods below for everything else; a
+    literal's quoted text (:func:`_text`) is the same in both. So the Turtle says what the
+    N-Triples, TriG and JSON-LD (pyoxigraph's, from the N-Triples) say, and is written
+    without turning each N-Triples term into Turtle after the fact.
+
+    >>> terms = _Terms()
+    >>> for term in (terms.LABEL, terms.integer(3), terms.decimal(2)):
+    ...     print(term)
+    <http://www.w3.org/2000/01/rdf-schema#label>
+    "3"^^<http://www.w3.org/2001/XMLSchema#integer>
+    "2.0"^^<http://www.w3.org/2001/XMLSchema#decimal>
+    >>> terms.part(("<https://x.org/s/1>", "<https://x.org/s/1>"), "subject")[1]
+    '<https://x.org/s/1-subject>'
+    """
+
+    integer = staticmethod(_integer)
+    index = staticmethod(_index)
+    relation = staticmethod(_relation)
+    relation_predicate = staticmethod(_relation)
+    member = staticmethod(_member)
+
+    def __init__(self) -> None:
+        self._decimal = lru_cache(maxsize=1 << 12)(self._decimal)
+        for name, iri in _PREDICATES.items():
+            setattr(self, name, self.predicate(iri))
+        for name, iri in _CLASSES.items():
+            setattr(self, name, self.iri(iri))
+        #: ``(predicate, Qualifiers field)`` of :data:`TEXT_QUALIFIERS`.
+        self.QUALIFIERS = [(self.predicate(NG[term]), field)
+                           for term, field in TEXT_QUALIFIERS.items()]
+        self.TRUE, self.FALSE = (self.typed(value, XSD.boolean) for value in ("true", "false"))
+
+    def predicate(self, iri: str) -> str:
+        """An IRI as a predicate."""
+        return _iri(iri)
+
+    def iri(self, iri: str) -> str:
+        """An IRI as a subject or object."""
+        return _iri(iri)
+
+    def of_ntriples(self, iri: str) -> str:
+        """An IRI given in N-Triples syntax (``<...>``), as a subject or object."""
+        return iri
+
+    def typed(self, lexical: str, datatype: str) -> str:
+        """A literal of ``datatype`` (an IRI)."""
+        return f'"{lexical}"^^<{datatype}>'
+
+    def part(self, node: Node, name: str) -> Node:
+        """``Vocabulary.part`` of a node: one per phrase, head, reference and amount of every
+        statement, too many to pay for an rdflib IRI each. ``name`` is lower-case letters and
+        digits."""
+        iri = f"{node[0][:-1]}-{name}>"
+        return iri, iri
+
+    def decimal(self, value: Decimal | float) -> str:
+        # str(value) keys the cache: equal numbers can be written differently (0.5, 0.50)
+        return self._decimal(str(value))
+
+    def _decimal(self, value: str) -> str:
+        return self.typed(_decimal_text(value), XSD.decimal)
+
+    def date(self, value: str) -> str:
+        """A ``YYYY-MM-DD`` date as ``xsd:date``; any other date text stays a plain string."""
+        return self.typed(value, XSD.date) if _DATE.fullmatch(value) else _text(value)
+
+
+#: The model's terms in N-Triples (TriG, JSON-LD and N-Triples are written from them).
+_NTRIPLES = _Terms()
+
+
+# Turtle's PN_CHARS_U and PN_CHARS: what a prefixed name's local part holds unescaped.
+_PN_CHARS_U = ("A-Za-z_\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF"
+               "\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD"
+               "\U00010000-\U000EFFFF")
+_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
+_LOCAL_PLAIN = re.compile(f"[{_PN_CHARS_U}:0-9](?:[{_PN_CHARS}:.]*[{_PN_CHARS}:])?")
+_LOCAL_FIRST = re.compile(f"[{_PN_CHARS_U}:0-9]")
+_LOCAL_ESCAPABLE = "_~.-!$&'()*+,;=/?#@%"
+# After the first character: what is escaped ("." only at the end), and what cannot be written.
+_LOCAL_ESCAPED = re.compile(f"[^{_PN_CHARS}:.]|\\.\\Z")
+_LOCAL_UNWRITABLE = re.compile(f"[^{_PN_CHARS}:.{re.escape(_LOCAL_ESCAPABLE)}]")
+# Datatypes whose valid values Turtle writes bare, and what a valid value looks like.
+_BARE = {str(XSD.integer): re.compile(r"[+-]?[0-9]+"),
+         str(XSD.decimal): re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+         str(XSD.boolean): re.compile("true|false")}
+
+
+def _local_name(name: str) -> str | None:
+    r"""A prefixed name's local part, escaped; ``None`` when it cannot be one (``oxttl``).
+
+    >>> [_local_name(name) for name in ("ant_group", "doc#char=0,5", "-a.", "a b")]
+    ['ant_group', 'doc\\#char\\=0\\,5', '\\-a\\.', None]
+    """
+    if _LOCAL_PLAIN.fullmatch(name):
+        return name
+    first, rest = name[0], name[1:]
+    if not _LOCAL_FIRST.fullmatch(first):
+        if first not in _LOCAL_ESCAPABLE:
+            return None
+        first = "\\" + first
+    if _LOCAL_UNWRITABLE.search(rest):
+        return None
+    return first + _LOCAL_ESCAPED.sub(r"\\\g<0>", rest)
+
+
+class _Resolved(dict):
+    """Values worked out once each by ``resolve``: ``resolved[key]`` asks it only the first
+    time (looked up without a Python call: these are asked for hundreds of thousands of
+    times in an export)."""
+
+    def __init__(self, resolve: Callable[[Any], str]) -> None:
+        super().__init__()
+        self._resolve = resolve
+
+    def __missing__(self, key: Any) -> str:
+        found = self[key] = self._resolve(key)
+        return found
+
+
+class _TurtleTerms(_Terms):
+    """The terms as pyoxigraph's Turtle writer (``oxttl``) writes them: IRIs as prefixed
+    names (the longest prefix whose local name can be written), ``rdf:type`` as ``a``, and
+    integers, decimals and booleans bare. A predicate is written with what starts it after
+    the subject's previous one (``" ;\\n\\t"``, the term, a space: see
+    :func:`_turtle_subjects`). Each IRI is worked out once (``iri``, ``of_ntriples``,
+    ``relation`` ... look the ones worked out up); ``prelude`` is the ``@prefix`` lines.
+
+    >>> terms = _TurtleTerms({"rdfs": str(RDFS), "xsd": str(XSD), "s": "https://x.org/s/"})
+    >>> terms.LABEL, terms.A, terms.integer(3), terms.index(3), terms.decimal(0.5)
+    (' ;\\n\\trdfs:label ', ' ;\\n\\ta ', '3', '"3"^^xsd:nonNegativeInteger', '0.5')
+    >>> terms.iri("https://x.org/s/1"), terms.iri("https://x.org/s/")
+    ('s:1', 's:')
+    >>> terms.part(("<https://x.org/s/1>", "s:1"), "subject")
+    ('<https://x.org/s/1-subject>', 's:1-subject')
+    """
+
+    integer = staticmethod(str)  # Turtle's INTEGER: what _BARE finds in every int's str
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.prefixes = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+        self.prelude = _prelude(tuple(prefixes.items()))
+        # When every namespace ends in "/" or "#", the namespaces an IRI starts with are those
+        # its stem (up to its last "/" or "#") starts with: worked out once per stem, not once
+        # per IRI (every sentence of a document shares one stem). Then too a statement's part
+        # is written from the statement's own term (``part``).
+        self._by_stem: dict[str, list[tuple[str, str]]] | None = (
+            {} if all(namespace.endswith(("/", "#")) for _, namespace in self.prefixes)
+            else None)
+        self.of_ntriples = _Resolved(self._prefixed).__getitem__
+        self.iri = _Resolved(lambda iri: self.of_ntriples(f"<{iri}>")).__getitem__
+        self.relation = _Resolved(lambda lemma: self.of_ntriples(_relation(lemma))).__getitem__
+        self.relation_predicate = _Resolved(
+            lambda lemma: f" ;\n\t{self.relation(lemma)} ").__getitem__
+        self.member = _Resolved(lambda number: self.predicate(RDF[f"_{number}"])).__getitem__
+        super().__init__()
+        index_type = self.iri(XSD.nonNegativeInteger)
+        self.index = _Resolved(lambda value: f'"{value}"^^{index_type}').__getitem__
+
+    def __reduce__(self):
+        # for other processes: the prefixes, not what was worked out with them
+        return _TurtleTerms, (dict(self.prefixes),)
+
+    def predicate(self, iri: str) -> str:
+        return f" ;\n\t{'a' if str(iri) == str(RDF.type) else self.iri(iri)} "
+
+    def typed(self, lexical: str, datatype: str) -> str:
+        bare = _BARE.get(str(datatype))
+        if bare is not None and bare.fullmatch(lexical):
+            return lexical
+        return f'"{lexical}"^^{self.iri(datatype)}'
+
+    def part(self, node: Node, name: str) -> Node:
+        """The part's term made from the node's: ``stmt:1f0c`` -> ``stmt:1f0c-subject``.
+
+        With namespaces that end in "/" or "#", ``-name`` changes neither the namespaces the
+        IRI starts with nor which of them can write it; it leaves the escapes of the local
+        name as they were unless that ends with an escaped "." (only escaped at the end) or
+        is empty (then "-" would start it): those are worked out again from the IRI.
+        """
+        key, term = node
+        iri = f"{key[:-1]}-{name}>"
+        if self._by_stem is None or term.endswith((":", "\\.")):
+            return iri, self.of_ntriples(iri)
+        return iri, f"{term[:-1]}-{name}>" if term[-1] == ">" else f"{term}-{name}"
+
+    def _prefixed(self, nt: str) -> str:
+        """The Turtle form of an N-Triples IRI."""
+        iri = nt[1:-1]
+        if self._by_stem is None:
+            namespaces = [item for item in self.prefixes if iri.startswith(item[1])]
+        else:
+            stem = iri[:max(iri.rfind("/"), iri.rfind("#")) + 1]
+            namespaces = self._by_stem.get(stem)
+            if namespaces is None:
+                namespaces = self._stem(stem)
+        for name, namespace in namespaces:
+            local = iri[len(namespace):]
+            escaped = _local_name(local) if local else ""
+            if escaped is not None:
+                return f"{name}:{escaped}"
+        return nt
+
+    def _stem(self, stem: str) -> list[tuple[str, str]]:
+        """The ``(prefix, namespace)`` pairs, longest first, whose namespace IRIs of ``stem``
+        start with (kept in ``_by_stem``)."""
+        found = self._by_stem[stem] = [item for item in self.prefixes if stem.startswith(item[1])]
+        return found
+
+
+@lru_cache(maxsize=8)
+def _prelude(prefixes: tuple[tuple[str, str], ...]) -> str:
+    """The ``@prefix`` lines pyoxigraph starts a Turtle file with (in its own order)."""
+    probe = ox.Triple(ox.NamedNode("urn:newsgraph:s"), ox.NamedNode("urn:newsgraph:p"),
+                      ox.NamedNode("urn:newsgraph:o"))
+    text = ox.serialize([probe], format=ox.RdfFormat.TURTLE, prefixes=dict(prefixes)).decode()
+    return "".join(line + "\n" for line in text.splitlines() if line.startswith("@prefix "))
 
 
 @dataclass(slots=True)
 class Described:
-    """The triples of one subject, and the named graph they go in (TriG)."""
+    """The triples of one subject, and the named graph they go in (TriG), in the terms of
+    one syntax (:class:`_Terms`)."""
 
     subject: str
     pairs: Pairs
@@ -172,7 +422,7 @@ class Described:
 
 
 def rdf_model(kg: KnowledgeGraph, base_iri: str | None = None) -> Iterator[Described]:
-    """Every subject of the export with its triples, in writing order.
+    """Every subject of the export with its triples, in writing order, in N-Triples syntax.
 
     Documents, entities and relations are in the default graph; each document's statements,
     their parts and its sentences in a named graph named after the document (what TriG shows;
@@ -180,26 +430,36 @@ def rdf_model(kg: KnowledgeGraph, base_iri: str | None = None) -> Iterator[Descr
     default graph, then one document's graph at a time, so that the whole model (about a
     gigabyte of small tuples for the 2,225 BBC articles) is never in memory at once.
     """
-    vocab = Vocabulary(base_iri)
+    for subject, pairs, graph in _model(kg, Vocabulary(base_iri), _NTRIPLES):
+        yield Described(subject, pairs, graph)
+
+
+def _model(kg: KnowledgeGraph, vocab: Vocabulary,
+           terms: _Terms) -> Iterator[tuple[str, Pairs, str]]:
+    """:func:`rdf_model` in the syntax of ``terms``: ``(subject, pairs, graph)``."""
     # Hundreds of thousands of tuples and lists, none in a cycle, each dropped soon after it
     # is written: the cycle collector would only walk them (and the graph) again and again.
     with paused():
         entities = {key: _iri(vocab.entity(key)) for key in kg.nx}
-        default = _default_graph(kg, vocab, entities)
+        default = _default_graph(kg, vocab, entities, terms)
         statements: dict[str, list] = defaultdict(list)
+        document_of = _documents(vocab)
         for statement in _numbered(vocab, _extractions(kg, entities)):
-            statements[_iri(vocab.document(statement[1].provenance.doc_id))].append(statement)
-        yield from default
+            statements[document_of[statement[1].provenance.doc_id]].append(statement)
+        for subject, pairs in default:
+            yield subject, pairs, ""
         del default
         for document in sorted(statements):
-            yield from _document_graph(vocab, document, statements.pop(document))
+            graph = terms.of_ntriples(document)
+            for subject, pairs in _document_graph(terms, vocab, statements.pop(document)):
+                yield subject, pairs, graph
 
 
 def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
                        blocks: TurtleBlocks | None = None, *, n_process: int = 1) -> list[str]:
-    """The Turtle of the graph, ``"".join`` of it equal to ``turtle(rdf_model(kg, base_iri))``,
-    in pieces: the ``@prefix`` lines and the default graph's subjects, then one piece per
-    document's graph (:func:`document_turtle`).
+    """The Turtle of the graph, ``"".join`` of it byte for byte what pyoxigraph writes from
+    :func:`rdf_model`, in pieces: the ``@prefix`` lines and the default graph's subjects, then
+    one piece per document's graph (:func:`document_turtle`).
 
     ``blocks`` (``graph.cache.TurtleBlocks``) keeps the piece of each document between
     builds: a piece depends only on the document's extractions, where they sit in the merge
@@ -209,21 +469,21 @@ def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
     (:func:`_written_pieces`); the text is the same whatever the number.
     """
     vocab = Vocabulary(base_iri)
+    terms = _TurtleTerms(vocab.prefixes)
     if any(_SEPARATOR in doc_id for doc_id in kg.documents):
         # Statement IRIs are numbered apart (document_turtle) only within a document; that
         # is exact only when no document id holds the hash's field separator, else two
         # documents' statements could share an IRI: number them over the whole graph.
-        return turtle_pieces(rdf_model(kg, vocab.base_iri), vocab.prefixes)
-    terms = _TurtleTerms(vocab.prefixes)
+        model = ((subject, pairs) for subject, pairs, _ in _model(kg, vocab, terms))
+        pieces = [terms.prelude, *_turtle_subjects(model)]
+        return pieces if len(pieces) > 1 else []
     with paused():  # as in rdf_model
         entities = {key: _iri(vocab.entity(key)) for key in kg.nx}
-        default = _default_graph(kg, vocab, entities)
-        pieces = [terms.prelude, *_turtle_subjects(default, terms)]
-        del default
+        pieces = [terms.prelude, *_turtle_subjects(_default_graph(kg, vocab, entities, terms))]
         by_document: dict[str, list[Extraction]] = defaultdict(list)
+        document_of = _documents(vocab)
         for extraction in _extractions(kg, entities):
-            by_document[_iri(vocab.document(extraction[0].provenance.doc_id))].append(
-                extraction)
+            by_document[document_of[extraction[0].provenance.doc_id]].append(extraction)
         documents = [by_document.pop(document) for document in sorted(by_document)]
         keys = [blocks.key(extractions) if blocks is not None else None
                 for extractions in documents]
@@ -316,98 +576,103 @@ def _forked_pieces(chunk: list[int]) -> list[str]:
 def document_turtle(vocab: Vocabulary, extractions: list[Extraction],
                     terms: _TurtleTerms | None = None) -> str:
     """The Turtle of one document's graph (its sentences, statements and their parts): what
-    :func:`turtle` writes for those subjects, without the ``@prefix`` lines.
+    :func:`turtle_by_document` writes for those subjects, without the ``@prefix`` lines.
 
     A pure function of its arguments, so that documents can be written in any order or in
     other processes: ``extractions`` are every extraction of the document in merge order
-    (:func:`_extractions`), ``terms`` the Turtle forms worked out so far (a fresh set when
+    (:func:`_extractions`), ``terms`` the Turtle terms worked out so far (a fresh set when
     ``None``; sharing one between documents saves working the same IRIs out again).
     """
     terms = terms or _TurtleTerms(vocab.prefixes)
     statements = _numbered(vocab, extractions)
-    document = _iri(vocab.document(extractions[0][0].provenance.doc_id))
-    return "".join(_turtle_subjects(_document_graph(vocab, document, statements), terms))
+    return "".join(_turtle_subjects(_document_graph(terms, vocab, statements)))
 
 
-def _default_graph(kg: KnowledgeGraph, vocab: Vocabulary,
-                   entities: dict[str, str]) -> list[Described]:
-    """Documents, entities and relations, sorted by IRI."""
-    described: dict[str, Described] = {}
+def _documents(vocab: Vocabulary) -> _Resolved:
+    """Document ids to their IRIs in N-Triples syntax (what groups and sorts the statements)."""
+    return _Resolved(lambda doc_id: _iri(vocab.document(doc_id)))
+
+
+def _default_graph(kg: KnowledgeGraph, vocab: Vocabulary, entities: dict[str, str],
+                   t: _Terms) -> list[Subject]:
+    """Documents, entities and relations, sorted by IRI (``entities``: each node's IRI in
+    N-Triples syntax)."""
+    described: dict[str, Subject] = {}  # by N-Triples IRI, whatever the syntax: the order
     for doc_id, meta in kg.documents.items():
-        document = _iri(vocab.document(doc_id))
-        described.setdefault(document, Described(document, _document_pairs(doc_id, meta)))
-    direct: dict[str, Pairs] = defaultdict(list)
+        document = vocab.document(doc_id)
+        described.setdefault(_iri(document), (t.iri(document), _document_pairs(t, doc_id, meta)))
+    direct: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     lemmas = set()
     for subject_id, object_id, relation, edge in kg.nx.edges(keys=True, data=True):
         lemmas.add(relation)
         if edge["asserted"]:
-            direct[subject_id].append((_relation(relation), entities[object_id]))
+            direct[subject_id].append((_relation(relation), entities[object_id], relation))
     for key, node in kg.nx.nodes(data=True):
-        pairs = _entity_pairs(vocab, node) + sorted(direct[key])
-        described.setdefault(entities[key], Described(entities[key], pairs))
+        pairs = _entity_pairs(t, vocab, node)
+        for _, obj, lemma in sorted(direct[key]):
+            pairs += t.relation_predicate(lemma), t.of_ntriples(obj)
+        described.setdefault(entities[key], (t.of_ntriples(entities[key]), pairs))
     for lemma in sorted(lemmas):
-        relation = _relation(lemma)
-        described.setdefault(relation, Described(relation, [(A, PROPERTY),
-                                                            (LABEL, _text(lemma))]))
+        described.setdefault(_relation(lemma),
+                             (t.relation(lemma), [t.A, t.PROPERTY, t.LABEL, _text(lemma)]))
     return [described[subject] for subject in sorted(described)]
 
 
-def _document_graph(vocab: Vocabulary, document: str, statements: list) -> list[Described]:
-    """A document's sentences, statements and their parts: sentences in text order, each
-    followed by the nodes of its statements sorted by IRI."""
-    # (start, end) -> the sentence's IRI, its node and the nodes of its statements by IRI
-    sentences: dict[tuple[int, int], tuple[str, Described, dict[str, Described]]] = {}
+def _document_graph(t: _Terms, vocab: Vocabulary, statements: list) -> list[Subject]:
+    """A document's sentences, statements and their parts (``statements`` from
+    :func:`_numbered`, all of one document): sentences in text order, each followed by the
+    nodes of its statements sorted by IRI."""
+    document = t.iri(vocab.document(statements[0][1].provenance.doc_id))
+    # (start, end) -> the sentence's term and triples, and the nodes of its statements by
+    # N-Triples IRI (what sorts them, whatever the syntax)
+    sentences: dict[tuple[int, int], tuple[str, Pairs, dict[str, Subject]]] = {}
     for statement, triple, sequence, ends in statements:
         p = triple.provenance
         place = (p.sentence_start, p.sentence_end)
         found = sentences.get(place)
         if found is None:
-            sentence = _iri(vocab.sentence(p.doc_id, *place))
-            found = sentences[place] = (
-                sentence, Described(sentence, _sentence_pairs(p, document), document), {})
+            sentence = t.iri(vocab.sentence(p.doc_id, *place))
+            found = sentences[place] = (sentence, _sentence_pairs(t, p, document), {})
         sentence, _, parts = found
-        for part, pairs in _statement_parts(statement, triple, sequence, ends, document,
-                                            sentence):
-            if part not in parts:
-                parts[part] = Described(part, pairs, document)
+        # the statements of a document have IRIs of their own (_numbered), so no two parts
+        # share one
+        parts.update(_statement_parts(t, statement, triple, sequence, ends, document, sentence))
     described = []
     for place in sorted(sentences):
-        _, node, parts = sentences[place]
-        described.append(node)
-        described += [parts[part] for part in sorted(parts)]
+        sentence, pairs, parts = sentences[place]
+        described.append((sentence, pairs))
+        described += [parts[key] for key in sorted(parts)]
     return described
 
 
-@lru_cache(maxsize=1 << 14)
-def _relation(lemma: str) -> str:
-    """A relation's IRI in N-Triples syntax (made once: percent-encoding is slow)."""
-    return _iri(Vocabulary.relation(lemma))
-
-
-def _document_pairs(doc_id: str, meta: dict[str, Any]) -> Pairs:
-    pairs: Pairs = [(A, CONTEXT), (A, ARTICLE), (IDENTIFIER, _text(doc_id))]
+def _document_pairs(t: _Terms, doc_id: str, meta: dict[str, Any]) -> Pairs:
+    pairs: Pairs = [t.A, t.CONTEXT, t.A, t.ARTICLE, t.IDENTIFIER, _text(doc_id)]
     if meta.get("title") is not None:
-        pairs.append((TITLE, _text(meta["title"])))
+        pairs += t.TITLE, _text(meta["title"])
     if meta.get("source") is not None:
-        pairs.append((SOURCE, _text(meta["source"])))
+        pairs += t.SOURCE, _text(meta["source"])
     if meta.get("date") is not None:
-        pairs.append((DATE, _date(meta["date"])))
+        pairs += t.DATE, t.date(meta["date"])
     if meta.get("url") is not None:
         # an IRI when it is one; any other text stays a literal
-        pairs.append((URL, _iri(meta["url"]) if Vocabulary.is_iri(meta["url"])
-                      else _text(meta["url"])))
+        pairs += t.URL, (t.iri(meta["url"]) if Vocabulary.is_iri(meta["url"])
+                         else _text(meta["url"]))
     return pairs
 
 
-def _entity_pairs(vocab: Vocabulary, node: dict[str, Any]) -> Pairs:
-    pairs: Pairs = [(A, _iri(ENTITY_CLASSES.get(node["type"], SCHEMA.Thing))),
-                    (LABEL, _text(node["label"]))]
-    pairs += [(ALT_LABEL, _text(alias)) for alias in node["aliases"] if alias != node["label"]]
-    pairs += [(SAME_AS, _iri(iri)) for iri in sorted(node.get("same_as", ()))]
+def _entity_pairs(t: _Terms, vocab: Vocabulary, node: dict[str, Any]) -> Pairs:
+    pairs: Pairs = [t.A, t.iri(ENTITY_CLASSES.get(node["type"], _THING)),
+                    t.LABEL, _text(node["label"])]
+    for alias in node["aliases"]:
+        if alias != node["label"]:
+            pairs += t.ALT_LABEL, _text(alias)
+    for iri in sorted(node.get("same_as", ())):
+        pairs += t.SAME_AS, t.iri(iri)
     if node["type"]:
-        pairs.append((NER_LABEL, _text(node["type"])))
-    pairs.append((MENTION_COUNT, _integer(node["mentions"])))
-    pairs += [(MENTIONED_IN, _iri(vocab.document(d))) for d in node["documents"]]
+        pairs += t.NER_LABEL, _text(node["type"])
+    pairs += t.MENTION_COUNT, t.integer(node["mentions"])
+    for doc_id in node["documents"]:
+        pairs += t.MENTIONED_IN, t.iri(vocab.document(doc_id))
     return pairs
 
 
@@ -446,126 +711,118 @@ def _numbered(vocab: Vocabulary, extractions: list[Extraction]):
     can share one, and numbering a document's extractions alone gives the IRIs that
     numbering the whole graph's does (when no id holds the separator).
     """
-    iris = [vocab.statement(triple) for triple, _, _ in extractions]
+    iris = [vocab.statement_iri(triple) for triple, _, _ in extractions]
     clashes: dict[str, list[int]] = defaultdict(list)
     for i, iri in enumerate(iris):
         clashes[iri].append(i)
     for clashing in clashes.values():
         for ordinal, i in enumerate(clashing[1:], start=1):
-            iris[i] = vocab.statement(extractions[i][0], ordinal)
+            iris[i] = vocab.statement_iri(extractions[i][0], ordinal)
     return [(iri, triple, sequence, ends)
             for iri, (triple, sequence, ends) in zip(iris, extractions, strict=True)]
 
 
-def _sentence_pairs(p: Provenance, document: str) -> Pairs:
-    return [(A, SENTENCE), (ANCHOR, _text(p.sentence)), (BEGIN, _index(p.sentence_start)),
-            (END, _index(p.sentence_end)), (REFERENCE, document),
-            (SENTENCE_INDEX, _integer(p.sentence_index))]
+def _sentence_pairs(t: _Terms, p: Provenance, document: str) -> Pairs:
+    return [t.A, t.SENTENCE, t.ANCHOR, _text(p.sentence),
+            t.BEGIN, t.index(p.sentence_start), t.END, t.index(p.sentence_end),
+            t.REFERENCE, document, t.SENTENCE_INDEX, t.integer(p.sentence_index)]
 
 
-def _statement_parts(statement: str, triple: Triple, sequence: int,
-                     ends: tuple[str, str] | None, document: str, sentence: str):
-    """The statement node and the nodes of its phrases and amount, as ``(IRI, pairs)``."""
+#: A node of a document's graph with its triples: its N-Triples IRI, its term and pairs.
+Part = tuple[str, Subject]
+
+
+def _statement_parts(t: _Terms, statement: str, triple: Triple, sequence: int,
+                     ends: tuple[str, str] | None, document: str, sentence: str) -> list[Part]:
+    """The statement node and the nodes of its phrases and amount."""
     q = triple.qualifiers
     relation = triple.relation
-    node = _iri(statement)
+    key = _iri(statement)
+    node = key, t.of_ntriples(key)
     if ends is None:
         subject_entity = object_entity = None
-        pairs: Pairs = [(A, UNATTACHED)]
+        pairs: Pairs = [t.A, t.UNATTACHED]
     else:
-        subject_entity, object_entity = ends
-        pairs = [(A, STATEMENT), (SUBJECT, subject_entity),
-                 (PREDICATE, _relation(relation.lemma)), (OBJECT, object_entity)]
-    pairs.append((RELATION_TEXT, _text(relation.text)))
-    pairs.append((RELATION_LEMMA, _text(relation.lemma)))
+        subject_entity, object_entity = t.of_ntriples(ends[0]), t.of_ntriples(ends[1])
+        pairs = [t.A, t.STATEMENT, t.SUBJECT, subject_entity,
+                 t.PREDICATE, t.relation(relation.lemma), t.OBJECT, object_entity]
+    pairs += t.RELATION_TEXT, _text(relation.text), t.RELATION_LEMMA, _text(relation.lemma)
     if relation.passive:
-        pairs.append((PASSIVE, TRUE))
-    subject, obj = _part(node, "subject"), _part(node, "object")
-    pairs.append((SUBJECT_PHRASE, subject))
-    pairs.append((OBJECT_PHRASE, obj))
-    parts = [(node, pairs),
-             *_phrase_parts(subject, triple.subject, document, subject_entity, None),
-             *_phrase_parts(obj, triple.object, document, object_entity, None)]
+        pairs += t.PASSIVE, t.TRUE
+    subject, obj = t.part(node, "subject"), t.part(node, "object")
+    pairs += t.SUBJECT_PHRASE, subject[1], t.OBJECT_PHRASE, obj[1]
+    parts = [(key, (node[1], pairs)),
+             *_phrase_parts(t, subject, triple.subject, document, subject_entity, None),
+             *_phrase_parts(t, obj, triple.object, document, object_entity, None)]
     for position, extra in enumerate(triple.extras, start=1):
-        phrase = _part(node, f"extra{position}")
-        pairs.append((EXTRA_PHRASE, phrase))
-        parts += _phrase_parts(phrase, extra, document, None, position)
-    pairs.append((CONFIDENCE, _decimal(triple.confidence)))
-    pairs.append((ASSERTED, TRUE if q.asserted else FALSE))
-    pairs.append((NEGATED, TRUE if q.negated else FALSE))
-    for term, field in _QUALIFIER_TERMS:
+        phrase = t.part(node, f"extra{position}")
+        pairs += t.EXTRA_PHRASE, phrase[1]
+        parts += _phrase_parts(t, phrase, extra, document, None, position)
+    pairs += (t.CONFIDENCE, t.decimal(triple.confidence),
+              t.ASSERTED, t.TRUE if q.asserted else t.FALSE,
+              t.NEGATED, t.TRUE if q.negated else t.FALSE)
+    for term, field in t.QUALIFIERS:
         value = getattr(q, field)
         if value is not None:
-            pairs.append((term, _text(value)))
+            pairs += term, _text(value)
     if q.amount is not None:
-        amount = _part(node, "amount")
-        pairs.append((AMOUNT, amount))
-        parts.append((amount, _amount_pairs(q.amount)))
-    pairs.append((RULE, _text(triple.provenance.rule)))
-    pairs.append((SEQUENCE, _integer(sequence)))
-    pairs.append((DERIVED_FROM, sentence))
+        amount = t.part(node, "amount")
+        pairs += t.AMOUNT, amount[1]
+        parts.append((amount[0], (amount[1], _amount_pairs(t, q.amount))))
+    pairs += (t.RULE, _text(triple.provenance.rule), t.SEQUENCE, t.integer(sequence),
+              t.DERIVED_FROM, sentence)
     return parts
 
 
-def _phrase_parts(phrase: str, argument: Argument, document: str, entity: str | None,
-                  position: int | None) -> list[tuple[str, Pairs]]:
-    head = _part(phrase, "head")
-    pairs = [(A, PHRASE), (ANCHOR, _text(argument.text)), (BEGIN, _index(argument.start)),
-             (END, _index(argument.end)), (REFERENCE, document), (HEAD, head)]
+def _phrase_parts(t: _Terms, phrase: Node, argument: Argument, document: str,
+                  entity: str | None, position: int | None) -> list[Part]:
+    head = t.part(phrase, "head")
+    pairs = [t.A, t.PHRASE, t.ANCHOR, _text(argument.text),
+             t.BEGIN, t.index(argument.start), t.END, t.index(argument.end),
+             t.REFERENCE, document, t.HEAD, head[1]]
     if not argument.nominal:
-        pairs.append((NOMINAL, FALSE))
+        pairs += t.NOMINAL, t.FALSE
     if position is not None:
-        pairs.append((POSITION, _integer(position)))
-    head_pairs = [(A, PHRASE), (ANCHOR, _text(argument.head)),
-                  (BEGIN, _index(argument.head_start)), (END, _index(argument.head_end)),
-                  (REFERENCE, document)]
+        pairs += t.POSITION, t.integer(position)
+    head_pairs = [t.A, t.PHRASE, t.ANCHOR, _text(argument.head),
+                  t.BEGIN, t.index(argument.head_start), t.END, t.index(argument.head_end),
+                  t.REFERENCE, document]
     if argument.entity_type is not None:
-        head_pairs.append((NER_LABEL, _text(argument.entity_type)))
+        head_pairs += t.NER_LABEL, _text(argument.entity_type)
     if entity is not None:
-        head_pairs.append((IDENT_REF, entity))
-    found = [(phrase, pairs), (head, head_pairs)]
+        head_pairs += t.IDENT_REF, entity
+    found = [(phrase[0], (phrase[1], pairs)), (head[0], (head[1], head_pairs))]
     for number, ref in enumerate(argument.entities, start=1):
-        reference = _part(phrase, f"ref{number}")
-        pairs.append((REFERS_TO, reference))
-        found.append((reference, _reference_pairs(ref, number)))
+        reference = t.part(phrase, f"ref{number}")
+        pairs += t.REFERS_TO, reference[1]
+        found.append((reference[0], (reference[1], _reference_pairs(t, ref, number))))
     return found
 
 
-def _reference_pairs(ref: EntityRef, position: int) -> Pairs:
+def _reference_pairs(t: _Terms, ref: EntityRef, position: int) -> Pairs:
     """What coreference resolved an argument to: label, type and the document's names for
     the entity, in order, as the members of an ``rdf:Seq``."""
-    pairs: Pairs = [(A, REFERENCE_CLASS), (A, SEQ), (LABEL, _text(ref.label))]
+    pairs: Pairs = [t.A, t.REFERENCE_CLASS, t.A, t.SEQ, t.LABEL, _text(ref.label)]
     if ref.entity_type is not None:
-        pairs.append((NER_LABEL, _text(ref.entity_type)))
-    pairs.append((POSITION, _integer(position)))
-    pairs += [(_member(i), _text(name)) for i, name in enumerate(ref.names, start=1)]
+        pairs += t.NER_LABEL, _text(ref.entity_type)
+    pairs += t.POSITION, t.integer(position)
+    for number, name in enumerate(ref.names, start=1):
+        pairs += t.member(number), _text(name)
     return pairs
 
 
-@lru_cache(maxsize=256)
-def _member(number: int) -> str:
-    """``rdf:_1``, ``rdf:_2`` ...: the container membership properties."""
-    return _iri(RDF[f"_{number}"])
-
-
-def _part(node: str, name: str) -> str:
-    """``Vocabulary.part`` in N-Triples syntax, made from the node's: one per phrase, head,
-    reference and amount of every statement, too many to pay for an rdflib IRI each."""
-    return f"{node[:-1]}-{name}>"
-
-
-def _amount_pairs(text: str) -> Pairs:
+def _amount_pairs(t: _Terms, text: str) -> Pairs:
     amount = parse_amount(text)
     if amount is None:
-        return [(A, QUANTITY), (LABEL, _text(text))]
-    pairs: Pairs = [(A, MONEY if amount.is_money else QUANTITY), (LABEL, _text(text)),
-                    (VALUE, _decimal(amount.value))]
+        return [t.A, t.QUANTITY, t.LABEL, _text(text)]
+    pairs: Pairs = [t.A, t.MONEY if amount.is_money else t.QUANTITY, t.LABEL, _text(text),
+                    t.VALUE, t.decimal(amount.value)]
     if amount.currency:
-        pairs.append((CURRENCY, _text(amount.currency)))
+        pairs += t.CURRENCY, _text(amount.currency)
     if amount.unit_code:
-        pairs.append((UNIT_CODE, _text(amount.unit_code)))
+        pairs += t.UNIT_CODE, _text(amount.unit_code)
     if amount.unit:
-        pairs.append((UNIT_TEXT, _text(amount.unit)))
+        pairs += t.UNIT_TEXT, _text(amount.unit)
     return pairs
 
 
@@ -573,22 +830,24 @@ def _amount_pairs(text: str) -> Pairs:
 
 
 def n_triples(model: Iterable[Described], *, with_graphs: bool = False) -> str:
-    """The model as N-Triples text (N-Quads, with the named graphs, if ``with_graphs``)."""
+    """The model (N-Triples terms) as N-Triples text (N-Quads, with the named graphs, if
+    ``with_graphs``)."""
     lines = []
     for item in model:
         end = f" {item.graph} .\n" if with_graphs and item.graph else " .\n"
-        lines += [f"{item.subject} {predicate} {obj}{end}" for predicate, obj in item.pairs]
+        pairs = item.pairs
+        lines += [f"{item.subject} {predicate} {obj}{end}"
+                  for predicate, obj in zip(pairs[::2], pairs[1::2], strict=True)]
     return "".join(lines)
 
 
 def serialise(model: Iterable[Described], rdf_format: str, prefixes: dict[str, str]) -> str:
-    """Write the model (from :func:`rdf_model`) in one of :data:`RDF_FORMATS`.
+    """Write the model (from :func:`rdf_model`) in one of :data:`RDF_FORMATS` with pyoxigraph.
 
     Only TriG shows the named graphs; JSON-LD could, but readers that expect one graph
-    (rdflib's ``Graph``) would then see only the default graph.
+    (rdflib's ``Graph``) would then see only the default graph. Exports write Turtle with
+    :func:`turtle_by_document` instead: the same bytes without the cost.
     """
-    if rdf_format == "ttl":
-        return turtle(model, prefixes)
     trig = rdf_format == "trig"
     parsed = ox.parse(n_triples(model, with_graphs=trig),
                       format=ox.RdfFormat.N_QUADS if trig else ox.RdfFormat.N_TRIPLES)
@@ -599,20 +858,16 @@ def serialise(model: Iterable[Described], rdf_format: str, prefixes: dict[str, s
     return text
 
 
-def turtle(model: Iterable[Described], prefixes: dict[str, str]) -> str:
-    """The model as Turtle, byte for byte as pyoxigraph writes it, without its cost.
+def _turtle_subjects(model: Iterable[Subject]) -> Iterator[str]:
+    """The Turtle of each subject of ``model`` (in :class:`_TurtleTerms`) that has triples,
+    as pyoxigraph writes it: ``;`` between predicates and ``,`` between the objects of a
+    predicate repeated.
 
-    Handing pyoxigraph the N-Triples makes a Python object of every triple on the way, which
-    was most of a build's export time. This writes what its Turtle writer writes
-    (``oxttl``): its ``@prefix`` lines, then each subject's triples with ``;`` between
-    predicates and ``,`` between repeated objects; IRIs as prefixed names (the longest
-    prefix whose local name can be written), ``rdf:type`` as ``a``, and integers, decimals
-    and booleans bare. ``tests/graph/test_rdf.py`` checks it against pyoxigraph's own.
-
-    >>> model = [Described("<https://example.org/a>",
-    ...                    [(A, "<https://schema.org/Person>"), (LABEL, _text("Ann")),
-    ...                     (LABEL, _text("Anne")), (NG_TERMS["mentionCount"], _integer(2))])]
-    >>> print(turtle(model, {"schema": "https://schema.org/", "ng": str(NG)}).expandtabs(2))
+    >>> terms = _TurtleTerms({"schema": "https://schema.org/", "ng": str(NG)})
+    >>> model = [(terms.iri("https://example.org/a"), [
+    ...     terms.A, terms.iri(SCHEMA.Person), terms.LABEL, _text("Ann"),
+    ...     terms.LABEL, _text("Anne"), terms.MENTION_COUNT, terms.integer(2)])]
+    >>> print(terms.prelude + "".join(_turtle_subjects(model)).expandtabs(2))
     @prefix ng: <https://w3id.org/newsgraph/ontology#> .
     @prefix schema: <https://schema.org/> .
     <https://example.org/a> a schema:Person ;
@@ -620,135 +875,30 @@ def turtle(model: Iterable[Described], prefixes: dict[str, str]) -> str:
       ng:mentionCount 2 .
     <BLANKLINE>
     """
-    return "".join(turtle_pieces(model, prefixes))
-
-
-def turtle_pieces(model: Iterable[Described], prefixes: dict[str, str]) -> list[str]:
-    """:func:`turtle` in pieces, one per subject, so that the Turtle of a large corpus (300 MB
-    for the BBC articles) is never copied into one string."""
-    terms = _TurtleTerms(prefixes)
-    lines = [terms.prelude, *_turtle_subjects(model, terms)]
-    return lines if len(lines) > 1 else []
-
-
-def _turtle_subjects(model: Iterable[Described], terms: _TurtleTerms) -> Iterator[str]:
-    """The Turtle of each subject of ``model`` that has triples."""
-    known, resolve, heads, head = terms.known, terms.resolve, terms.heads, terms.head
-    for item in model:
-        if not item.pairs:
+    for subject, pairs in model:
+        if not pairs:
             continue
-        previous = None
-        parts: list[str] = []
-        append = parts.append
-        for predicate, obj in item.pairs:
-            if predicate == previous:
-                append(" , ")
-            else:
-                append(heads.get(predicate) or head(predicate))
-                previous = predicate
-            append(obj if obj[-1] == '"' else known.get(obj) or resolve(obj))
+        predicates = pairs[::2]
         # the first predicate follows the subject, not a " ;"
-        parts[0] = f"{known.get(item.subject) or resolve(item.subject)} {parts[0][4:]}"
-        append(" .\n")
-        yield "".join(parts)
-
-
-# Turtle's PN_CHARS_U and PN_CHARS: what a prefixed name's local part holds unescaped.
-_PN_CHARS_U = ("A-Za-z_\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF"
-               "\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD"
-               "\U00010000-\U000EFFFF")
-_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
-_LOCAL_PLAIN = re.compile(f"[{_PN_CHARS_U}:0-9](?:[{_PN_CHARS}:.]*[{_PN_CHARS}:])?")
-_LOCAL_FIRST = re.compile(f"[{_PN_CHARS_U}:0-9]")
-_LOCAL_MIDDLE = re.compile(f"[{_PN_CHARS}:]")
-_LOCAL_ESCAPABLE = frozenset("_~.-!$&'()*+,;=/?#@%")
-_TYPED = re.compile(r'"(.*)"\^\^(<[^>]*>)', re.DOTALL)
-# Datatypes whose valid values Turtle writes bare, and what a valid value looks like.
-_BARE = {XSD_INTEGER: re.compile(r"[+-]?[0-9]+"), XSD_DECIMAL: re.compile(r"[+-]?[0-9]*\.[0-9]+"),
-         XSD_BOOLEAN: re.compile("true|false")}
-
-
-def _local_name(name: str) -> str | None:
-    """A prefixed name's local part, escaped; ``None`` when it cannot be one (``oxttl``)."""
-    if _LOCAL_PLAIN.fullmatch(name):
-        return name
-    escaped = []
-    for i, char in enumerate(name):
-        if (_LOCAL_FIRST.fullmatch(char) if i == 0
-                else _LOCAL_MIDDLE.fullmatch(char) or (char == "." and i < len(name) - 1)):
-            escaped.append(char)
-        elif char in _LOCAL_ESCAPABLE:
-            escaped.append("\\" + char)
+        if len(set(predicates)) == len(predicates):  # most subjects: no objects to group
+            yield f"{subject} {''.join(pairs)[4:]} .\n"
         else:
-            return None
-    return "".join(escaped)
+            yield f"{subject} {_grouped(pairs)[4:]} .\n"
 
 
-class _TurtleTerms:
-    """N-Triples IRIs and typed literals in their Turtle form, each worked out once."""
-
-    def __init__(self, prefixes: dict[str, str]) -> None:
-        self.prefixes = sorted(prefixes.items(), key=lambda item: -len(item[1]))
-        self.prelude = _prelude(tuple(prefixes.items()))
-        self.known: dict[str, str] = {}
-        self.heads: dict[str, str] = {}
-        # When every namespace ends in "/" or "#", the namespaces an IRI starts with are those
-        # its stem (up to its last "/" or "#") starts with: worked out once per stem, not once
-        # per IRI (hundreds of thousands of statement parts share one stem).
-        self._by_stem: dict[str, list[tuple[str, str]]] | None = (
-            {} if all(namespace.endswith(("/", "#")) for _, namespace in self.prefixes)
-            else None)
-
-    def resolve(self, nt: str) -> str:
-        """The Turtle form of an N-Triples IRI or typed literal (kept in ``known``)."""
-        found = self.known[nt] = self._typed(nt) if nt[0] == '"' else self._iri(nt[1:-1])
-        return found
-
-    def head(self, predicate: str) -> str:
-        """What starts a new predicate of a subject: ``" ;\\n\\t"``, its Turtle form (``a`` for
-        ``rdf:type``) and a space (kept in ``heads``)."""
-        term = "a" if predicate == A else self.known.get(predicate) or self.resolve(predicate)
-        found = self.heads[predicate] = f" ;\n\t{term} "
-        return found
-
-    def _iri(self, iri: str) -> str:
-        if self._by_stem is None:
-            namespaces = [item for item in self.prefixes if iri.startswith(item[1])]
+def _grouped(pairs: Pairs) -> str:
+    """Predicates and objects, a predicate that repeats the one before written once."""
+    previous = None
+    parts: list[str] = []
+    append = parts.append
+    for predicate, obj in zip(pairs[::2], pairs[1::2], strict=True):
+        if predicate == previous:
+            append(" , ")
         else:
-            stem = iri[:max(iri.rfind("/"), iri.rfind("#")) + 1]
-            namespaces = self._by_stem.get(stem)
-            if namespaces is None:
-                namespaces = self._stem(stem)
-        for name, namespace in namespaces:
-            local = iri[len(namespace):]
-            if not local:
-                return f"{name}:"
-            escaped = _local_name(local)
-            if escaped is not None:
-                return f"{name}:{escaped}"
-        return f"<{iri}>"
-
-    def _stem(self, stem: str) -> list[tuple[str, str]]:
-        """The ``(prefix, namespace)`` pairs, longest first, whose namespace IRIs of ``stem``
-        start with (kept in ``_by_stem``)."""
-        found = self._by_stem[stem] = [item for item in self.prefixes if stem.startswith(item[1])]
-        return found
-
-    def _typed(self, nt: str) -> str:
-        value, datatype = _TYPED.fullmatch(nt).groups()
-        bare = _BARE.get(datatype)
-        if bare is not None and bare.fullmatch(value):
-            return value
-        return f'"{value}"^^{self._iri(datatype[1:-1])}'
-
-
-@lru_cache(maxsize=8)
-def _prelude(prefixes: tuple[tuple[str, str], ...]) -> str:
-    """The ``@prefix`` lines pyoxigraph starts a Turtle file with (in its own order)."""
-    probe = ox.Triple(ox.NamedNode("urn:newsgraph:s"), ox.NamedNode("urn:newsgraph:p"),
-                      ox.NamedNode("urn:newsgraph:o"))
-    text = ox.serialize([probe], format=ox.RdfFormat.TURTLE, prefixes=dict(prefixes)).decode()
-    return "".join(line + "\n" for line in text.splitlines() if line.startswith("@prefix "))
+            append(predicate)
+            previous = predicate
+        append(obj)
+    return "".join(parts)
 
 
 def to_rdf_text(kg: KnowledgeGraph, rdf_format: str = "ttl", *,

@@ -67,6 +67,8 @@ VALUE_CLASSES = {
 _UNPORTABLE = re.compile("[\x00\ud800-\udfff\ufdd0-\ufdef" + "".join(
     chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)) + "]")
 
+# A name that percent-encoding leaves alone but for its spaces (most names): no need to encode it.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_.~ -]*(?<!\.)")
 # An absolute IRI with a scheme and none of the characters an IRI may not hold.
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`]+")
 
@@ -106,7 +108,11 @@ def name_segment(name: str) -> str:
     'ant_group'
     >>> name_segment("snake_case #1")
     'snake%5Fcase_%231'
+    >>> name_segment("u.s.")
+    'u.s%2E'
     """
+    if _PLAIN_NAME.fullmatch(name):
+        return name.replace("_", "%5F").replace(" ", "_")
     return segment(name).replace("_", "%5F").replace("%20", "_")
 
 
@@ -184,6 +190,11 @@ class Vocabulary:
         ``ordinal`` tells apart extractions that agree on all of that (the same triple added
         twice); the first keeps the plain hash.
         """
+        return URIRef(self.statement_iri(triple, ordinal))
+
+    def statement_iri(self, triple: Triple, ordinal: int = 0) -> str:
+        """:meth:`statement` as a plain string: an export makes one per extraction, and an
+        rdflib ``URIRef`` costs as much as the hash."""
         p = triple.provenance
         parts = [p.doc_id, p.sentence_index, p.rule, triple.relation.text, triple.relation.lemma]
         for argument in (triple.subject, triple.object, *triple.extras):
@@ -191,7 +202,7 @@ class Vocabulary:
         if ordinal:
             parts.append(f"#{ordinal}")
         key = portable_text("\x1f".join(map(str, parts)))
-        return self.statements[hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]]
+        return f"{self.statements}{hashlib.sha256(key.encode('utf-8')).hexdigest()[:24]}"
 
     @staticmethod
     def part(statement: URIRef, name: str) -> URIRef:

@@ -18,7 +18,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from extractors.triple import Argument, EntityRef, Provenance, Qualifiers, Relation, Triple
 from graph import KnowledgeGraph
 from graph.entities import Alias, AliasTable
-from graph.rdf import n_triples, rdf_model, to_rdf, to_rdf_text, turtle
+from graph.rdf import rdf_model, serialise, to_rdf, to_rdf_text
 from graph.vocabulary import DCTERMS, ITSRDF, NG, NIF, PROV, REL, SCHEMA, Vocabulary
 from tests.graph.factories import argument, triple
 
@@ -253,16 +253,74 @@ def _odd_iris_kg() -> KnowledgeGraph:
     return kg
 
 
-@pytest.mark.parametrize("make", [_kg, _hostile_kg, _odd_iris_kg])
-def test_turtle_writer_writes_what_pyoxigraph_writes(make):
-    """The Turtle writer copies pyoxigraph's serialiser byte for byte: the same model through
-    pyoxigraph must give the same text."""
-    vocab = Vocabulary()
-    model = list(rdf_model(make()))
-    parsed = pyoxigraph.parse(n_triples(model), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    expected = pyoxigraph.serialize(parsed, format=pyoxigraph.RdfFormat.TURTLE,
-                                    prefixes=vocab.prefixes).decode()
-    assert turtle(model, vocab.prefixes) == expected
+def _many_objects_kg() -> KnowledgeGraph:
+    """Subjects with several objects of one predicate: aliases, documents, one relation to
+    several entities, extra arguments, coreference references and their names."""
+    kg = KnowledgeGraph(AliasTable([Alias("Ant Financial", "Ant Group", "Q28405591"),
+                                    Alias("Ant", "Ant Group")]))
+    refs = (EntityRef("Ant Group", "ORG", ("Ant Group", "the company", "it")),
+            EntityRef("Alibaba", "ORG", ("Alibaba",)))
+    for doc_id in ("a", "b"):
+        kg.add_triples([
+            triple("Ant Financial", "fined", "Jack Ma", lemma="fine", doc_id=doc_id),
+            triple("Ant", "fined", "Alibaba", lemma="fine", doc_id=doc_id, sentence=1),
+            dataclasses.replace(
+                triple("it", "paid", "the regulators", lemma="pay", doc_id=doc_id, sentence=2),
+                extras=(argument("on Friday", start=40), argument("in Beijing", start=50),
+                        argument("with cash", start=60))),
+        ], doc_id=doc_id)
+    sued = triple("They", "sued", "the firms", lemma="sue", doc_id="c")
+    kg.add_triples([dataclasses.replace(
+        sued, subject=dataclasses.replace(sued.subject, entities=refs),
+        object=dataclasses.replace(sued.object, entities=refs[::-1]))], doc_id="c")
+    return kg
+
+
+#: Bases whose namespaces nest in the fixed ones, or hold characters a prefixed name escapes.
+BASE_IRIS = [None, "https://schema.org/", "https://w3id.org/newsgraph/",
+             "http://example.org/a.b~c(d)/", "urn:x:y"]
+
+
+@pytest.mark.parametrize("base_iri", BASE_IRIS)
+@pytest.mark.parametrize("make", [_kg, _hostile_kg, _odd_iris_kg, _many_objects_kg])
+def test_turtle_writer_writes_what_pyoxigraph_writes(make, base_iri):
+    """The Turtle, written from the model's Turtle terms, is byte for byte what pyoxigraph's
+    own writer makes of the model's N-Triples, and the same graph."""
+    kg = make()
+    text = to_rdf_text(kg, "ttl", base_iri=base_iri)
+    vocab = Vocabulary(base_iri)
+    assert text == serialise(rdf_model(kg, base_iri), "ttl", vocab.prefixes)
+    assert set(pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.TURTLE)) == set(
+        pyoxigraph.parse(to_rdf_text(kg, "nt", base_iri=base_iri),
+                         format=pyoxigraph.RdfFormat.N_TRIPLES))
+
+
+@pytest.mark.parametrize("statement", [
+    "https://x.org/s/1f0c", "https://x.org/s/a.", "https://x.org/s/", "https://x.org/s/a%25.b",
+    "https://x.org/s/a\u00d7b", "https://x.org/t.u/v", "https://x.org/s/-x"])
+@pytest.mark.parametrize("prefixes", [{"s": "https://x.org/s/", "x": "https://x.org/"},
+                                      {"s": "https://x.org/s/", "t": "https://x.org/t."}])
+def test_part_names_are_what_pyoxigraph_writes(statement, prefixes):
+    """A part's prefixed name is made from its statement's; where that could differ from
+    working it out (a local name ending in ".", an empty one, namespaces not ending in "/"
+    or "#") it is worked out, and always what pyoxigraph writes."""
+    from graph.rdf import _TurtleTerms
+
+    terms = _TurtleTerms(prefixes)
+    node = (f"<{statement}>", terms.iri(statement))
+    for name in ("subject", "head"):
+        node = terms.part(node, name)
+        probe = pyoxigraph.Triple(pyoxigraph.NamedNode(node[0][1:-1]),
+                                  pyoxigraph.NamedNode("urn:p"), pyoxigraph.NamedNode("urn:o"))
+        text = pyoxigraph.serialize([probe], format=pyoxigraph.RdfFormat.TURTLE,
+                                    prefixes=prefixes).decode()
+        assert text.splitlines()[-1].split(" ")[0] == node[1]
+
+
+def test_committed_export_is_what_pyoxigraph_writes(export_text):
+    """The export of inputs/ again, through pyoxigraph's Turtle writer."""
+    kg = KnowledgeGraph.from_rdf(EXPORT)
+    assert serialise(rdf_model(kg), "ttl", Vocabulary().prefixes) == export_text
 
 
 def test_statements_of_documents_whose_ids_hold_the_hash_separator_keep_their_own_iris():
@@ -284,6 +342,7 @@ def test_statements_of_documents_whose_ids_hold_the_hash_separator_keep_their_ow
     assert len(statements) == 2
     parsed = Graph().parse(data=to_rdf_text(kg, "ttl"), format="turtle")
     assert set(parsed) == set(to_rdf(kg))
+    assert to_rdf_text(kg, "ttl") == serialise(rdf_model(kg), "ttl", vocab.prefixes)
 
 
 # -- trust: three parsers, hostile text -----------------------------------------------------
