@@ -118,6 +118,10 @@ class AliasTable:
             rows.append(Alias(fields[0], fields[1], iri))
         return cls(rows)
 
+    def __bool__(self) -> bool:
+        """Whether the table holds any name (an empty one is looked up for nothing)."""
+        return bool(self._canonical)
+
     def digest(self) -> str:
         """A hash of what the table maps: equal for two tables that resolve every name alike.
 
@@ -129,8 +133,6 @@ class AliasTable:
 
     def lookup(self, names: Iterable[str]) -> tuple[str, str | None] | None:
         """The canonical name and IRI of the first of ``names`` in the table, if any."""
-        if not self._canonical:  # no alias file: the common case, asked for every mention
-            return None
         for name in names:
             canonical = self._canonical.get(normalise_name(name))
             if canonical is not None:
@@ -209,6 +211,8 @@ class EntityIndex:
         self._person_words: dict[str, set[int]] = {}
         self._one_word_names: dict[str, set[int]] = {}
         self._canonical: dict[str, int] = {}
+        #: ``(entity number, is a person or None when unnamed, name)`` filed so far.
+        self._filed: set[tuple[int, bool | None, str]] = set()
 
     def add(self, ref: EntityRef, *, named: bool = True) -> Entity:
         """The entity ``ref`` belongs to (a new one if none fits), updated with ``ref``.
@@ -223,12 +227,12 @@ class EntityIndex:
         >>> a is b, b is c, b.key, c.key
         (True, False, 'alibaba group', 'ant group')
         """
-        names = tuple(dict.fromkeys((ref.label, *ref.names) if named else (ref.label,)))
+        names = tuple(dict.fromkeys((ref.label, *ref.names))) if named else (ref.label,)
         entity = self._match(names, ref.entity_type, named)
         if entity is None:
             entity = Entity(len(self.entities))
             self.entities.append(entity)
-            forced = self.aliases.lookup(names)
+            forced = self.aliases.lookup(names) if self.aliases else None
             if forced is not None:
                 entity.canonical, entity.same_as = forced
                 self._canonical[normalise_name(forced[0])] = entity.number
@@ -245,7 +249,7 @@ class EntityIndex:
 
     def _match(self, names: Sequence[str], entity_type: str | None,
                named: bool) -> Entity | None:
-        forced = self.aliases.lookup(names)
+        forced = self.aliases.lookup(names) if self.aliases else None
         if forced is not None:
             number = self._canonical.get(normalise_name(forced[0]))
             if number is not None:
@@ -261,11 +265,12 @@ class EntityIndex:
 
     def _match_by_rules(self, names: Sequence[str], entity_type: str | None,
                         named: bool) -> Entity | None:
-        exact: set[int] = set()
-        for name in names:
-            exact.update(self._exact.get(name_keys(name).exact, ()))
+        if len(names) == 1:  # most arguments: no set to build
+            exact = self._exact.get(name_keys(names[0]).exact, ())
+        else:
+            exact = set().union(*(self._exact.get(name_keys(n).exact, ()) for n in names))
         if len(exact) == 1:
-            return self.entities[exact.pop()]
+            return self.entities[next(iter(exact))]
         if exact:
             return max((self.entities[n] for n in exact),
                        key=lambda e: (sum(e.names.values()) + sum(e.forms.values()), -e.number))
@@ -324,16 +329,21 @@ class EntityIndex:
 
     def _index(self, entity: Entity, names: Sequence[str]) -> None:
         number = entity.number
-        keys = [name_keys(name) for name in names]
-        for key in keys:
+        # How a name is filed depends on whether the entity has names yet, and is a person;
+        # filing is idempotent, so a name already filed the same way is skipped.
+        kind = entity.is_person if entity.names else None
+        filed = self._filed
+        for name in names:
+            if (number, kind, name) in filed:
+                continue
+            filed.add((number, kind, name))
+            key = name_keys(name)
             self._exact.setdefault(key.exact, set()).add(number)
-        if not entity.names:
-            return
-        is_person = entity.is_person
-        for key in keys:
+            if kind is None:
+                continue
             if len(key.words) == 1:
                 self._one_word_names.setdefault(key.words[0], set()).add(number)
-            if not is_person:
+            if not kind:
                 self._core.setdefault(key.core, set()).add(number)
             else:
                 for word in key.words:
@@ -342,6 +352,11 @@ class EntityIndex:
                 self._acronyms.setdefault(key.acronym, set()).add(number)
             for short in key.initials:
                 self._initials.setdefault(short, set()).add(number)
+
+    def __getstate__(self) -> dict:
+        # What was filed is a memo that filing again rebuilds: a pickled index (the build
+        # cache's snapshot) need not carry it.
+        return {**self.__dict__, "_filed": set()}
 
 
 class NameKeys(NamedTuple):

@@ -145,7 +145,7 @@ class KnowledgeGraph:
         if edge is None:
             self.nx.add_edge(subject, obj, key=relation, relation=relation, label=relation,
                              evidence=[], support=0, asserted=0, confidence=0.0)
-            edge = self.nx.get_edge_data(subject, obj, relation)
+            edge = self.nx._succ[subject][obj][relation]
         evidence = edge["evidence"]
         evidence.append(triple)
         edge["support"] = len(evidence)
@@ -170,7 +170,7 @@ class KnowledgeGraph:
                 key = self._free_key(key, number)
             self._rename(previous, key)
         self._node_of[number] = key
-        node = self.nx.nodes[key]
+        node = self.nx._node[key]  # networkx's node attribute dicts, without the view's checks
         node["label"] = label
         node["type"] = entity.entity_type
         if previous is None:
