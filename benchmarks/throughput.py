@@ -16,9 +16,14 @@ each in a fresh process so that memory figures are not mixed up:
   graph and its documents' Turtle); the exports must be byte-identical to the from-scratch
   build.
 
-Words are counted by whitespace split; peak RSS is the largest sum over the process and all
-its worker processes, sampled every 50 ms. The corpus is read in place (symbolic links in a
-temporary folder give every article a unique id, ``business/001``), never copied.
+Words are counted by whitespace split; peak memory is the largest sum over the process and
+all its worker processes of their PSS (proportional set size: each page shared by n processes
+counts 1/n in each, so forked workers' pages shared copy-on-write with the parent are counted
+once, where summing RSS would count them once per process), from ``/proc/PID/smaps_rollup``,
+sampled every 50 ms. Where the kernel has no ``smaps_rollup`` (Linux before 4.14) it is the sum
+of RSS, which overstates forked workers; the output names the measure used. The corpus is
+read in place (symbolic links in a temporary folder give every article a unique id,
+``business/001``), never copied.
 
 Run: ``python -m benchmarks.throughput [--subset 200] [--processes 1,2] [--repeat 3]``.
 """
@@ -58,8 +63,14 @@ def link_folder(files: list[Path], corpus: Path, folder: Path) -> Path:
     return folder
 
 
+#: What :class:`PeakMemory` sums: ``"PSS"``, or ``"RSS"`` where the kernel has no
+#: ``/proc/PID/smaps_rollup``.
+MEMORY_MEASURE = "PSS" if Path("/proc/self/smaps_rollup").exists() else "RSS"
+
+
 class PeakMemory:
-    """The peak summed RSS of this process and its descendants, sampled in a thread."""
+    """The peak summed :data:`MEMORY_MEASURE` of this process and its descendants, sampled in a
+    thread."""
 
     def __init__(self, interval: float = 0.05) -> None:
         self.peak = 0
@@ -76,7 +87,7 @@ class PeakMemory:
 
     def _run(self, interval: float) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, sum(_rss(pid) for pid in _tree(os.getpid())))
+            self.peak = max(self.peak, sum(map(_memory, _tree(os.getpid()))))
             time.sleep(interval)
 
 
@@ -92,10 +103,13 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _rss(pid: int) -> int:
+def _memory(pid: int) -> int:
+    """The :data:`MEMORY_MEASURE` of a process in bytes; 0 once it has exited."""
+    path, field = ((f"/proc/{pid}/smaps_rollup", "Pss:") if MEMORY_MEASURE == "PSS"
+                   else (f"/proc/{pid}/status", "VmRSS:"))
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(field):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass
@@ -115,7 +129,7 @@ def measure_parse(folder: Path, processes: int) -> dict:
         for _ in nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=processes):
             pass
         seconds = time.perf_counter() - begun
-    return {"seconds": seconds, "peak_rss": memory.peak}
+    return {"seconds": seconds, "peak_memory": memory.peak}
 
 
 def measure_build(folder: Path, processes: int, out: Path, cache: bool = False) -> dict:
@@ -127,7 +141,7 @@ def measure_build(folder: Path, processes: int, out: Path, cache: bool = False) 
         begun = time.perf_counter()
         report = build([folder], out, n_process=processes, cache=cache, progress=False)
         seconds = time.perf_counter() - begun
-    return {"seconds": seconds, "peak_rss": memory.peak, "stages": report.seconds,
+    return {"seconds": seconds, "peak_memory": memory.peak, "stages": report.seconds,
             "documents": len(report.built), "entities": report.entities,
             "facts": report.facts, "cached": report.cached,
             "from_snapshot": report.from_snapshot, "turtle_copied": report.turtle_copied}
@@ -250,9 +264,10 @@ def run(corpus: Path, subset: int | None, processes: list[int], stages: bool = T
 
 def _print_run(count: int, words: int, parse: dict, build: dict) -> None:
     stages = ", ".join(f"{name} {value:.1f} s" for name, value in build["stages"].items())
+    parse_peak, build_peak = parse["peak_memory"] / 2**20, build["peak_memory"] / 2**20
     print(f"-j {count}: parse {parse['seconds']:.1f} s = {words / parse['seconds']:,.0f} words/s "
-          f"(peak RSS {parse['peak_rss'] / 2**20:,.0f} MiB); build {build['seconds']:.1f} s = "
-          f"{words / build['seconds']:,.0f} words/s (peak RSS {build['peak_rss'] / 2**20:,.0f} "
+          f"(peak {MEMORY_MEASURE} {parse_peak:,.0f} MiB); build {build['seconds']:.1f} s = "
+          f"{words / build['seconds']:,.0f} words/s (peak {MEMORY_MEASURE} {build_peak:,.0f} "
           f"MiB; {stages}); build/parse throughput {parse['seconds'] / build['seconds']:.2f}")
 
 
@@ -268,9 +283,9 @@ def _print_incremental(incremental: dict, full: dict) -> None:
     print(f"incremental: one article added, rebuild {after['seconds']:.1f} s "
           f"({after['seconds'] / full['seconds']:.1%} of the full build; "
           f"{after['cached']} documents from the cache, {after['from_snapshot']} merged from "
-          f"its snapshot, {after['turtle_copied']} documents' Turtle copied; peak RSS "
-          f"{after['peak_rss'] / 2**20:,.0f} MiB; {stages}); exports identical to a full "
-          f"build: {incremental['identical']}")
+          f"its snapshot, {after['turtle_copied']} documents' Turtle copied; peak "
+          f"{MEMORY_MEASURE} {after['peak_memory'] / 2**20:,.0f} MiB; {stages}); exports "
+          f"identical to a full build: {incremental['identical']}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -304,7 +319,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     processes = [int(n) for n in args.processes.split(",")]
     print(f"corpus {args.corpus}, subset {args.subset or 'all'}, processes {processes}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; peak memory is the "
+          f"summed {MEMORY_MEASURE} of the process and its workers")
     results = run(args.corpus, args.subset, processes, args.stages, max(1, args.repeat))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))

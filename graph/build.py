@@ -183,7 +183,9 @@ def build(
     always give byte-identical exports. ``aliases`` is an optional alias CSV
     (``graph.entities.AliasTable``) that forces entity merges, splits and external ids.
     Extraction runs in ``n_process`` local processes, or with ``scheduler`` (a Dask
-    scheduler address) on that cluster's workers (``graph.distributed``). With ``cache``,
+    scheduler address) on that cluster's workers (``graph.distributed``); the Turtle export
+    in ``n_process`` local processes either way (``graph.rdf.turtle_by_document``). With
+    ``cache``,
     each document's triples are kept in the output folder and reused while its text and the
     extractor are unchanged (``graph.cache``). The HTML view shows the ``max_nodes`` most
     mentioned entities. ``progress`` shows a progress bar on stderr when stderr is a terminal.
@@ -228,7 +230,7 @@ def build(
                                      "untouched")
             blocks = store.turtle_blocks(Vocabulary(base_iri).base_iri) if store else None
             _export(kg, out, formats, report, base_iri=base_iri, blocks=blocks,
-                    max_nodes=max_nodes)
+                    max_nodes=max_nodes, n_process=n_process)
             if store:
                 report.turtle_copied = blocks.copied
                 store.prune()
@@ -240,8 +242,10 @@ def build(
 
 
 def _export(kg: KnowledgeGraph, out: Path, formats: list[str], report: BuildReport, *,
-            base_iri: str | None, blocks: TurtleBlocks | None, max_nodes: int) -> None:
-    """Render every export of ``formats`` and write them into ``out`` (``report`` told)."""
+            base_iri: str | None, blocks: TurtleBlocks | None, max_nodes: int,
+            n_process: int) -> None:
+    """Render every export of ``formats`` and write them into ``out`` (``report`` told); the
+    Turtle in ``n_process`` local processes (``graph.rdf.turtle_by_document``)."""
     report.entities, report.facts = kg.nx.number_of_nodes(), kg.nx.number_of_edges()
     targets = {name: out / EXPORTS[name] for name in formats}
     # The RDF formats share one model, so they are rendered (and timed) together.
@@ -249,7 +253,7 @@ def _export(kg: KnowledgeGraph, out: Path, formats: list[str], report: BuildRepo
     texts: dict[Path, str | list[str]] = {}
     if files:
         begun = time.perf_counter()
-        texts = export_texts(kg, files, base_iri=base_iri, blocks=blocks)
+        texts = export_texts(kg, files, base_iri=base_iri, blocks=blocks, n_process=n_process)
         report.seconds["export " + "+".join(files)] = time.perf_counter() - begun
     if "html" in targets:
         begun = time.perf_counter()
@@ -395,6 +399,14 @@ def _terminal_size() -> tuple[int, int]:
     return size.columns or 80, size.lines or 24
 
 
+class _Bar(tqdm):
+    """A tqdm bar without tqdm's monitor thread, which outlives the last bar: no thread may
+    be alive when the Turtle export forks its writers (``graph.rdf._written_pieces``). The
+    monitor only ever set ``miniters`` to 1 for a bar that stalled; it starts at 1 here."""
+
+    monitor_interval = 0
+
+
 def _progress(stream: Iterable[tuple[str, list[Triple]]], pairs: list[tuple[str, str]],
               show: bool) -> Iterator[tuple[str, list[Triple]]]:
     """``stream``, with a progress bar on stderr (documents, words/s, ETA) when ``show`` and
@@ -404,7 +416,7 @@ def _progress(stream: Iterable[tuple[str, list[Triple]]], pairs: list[tuple[str,
         return
     words = {doc_id: len(text.split()) for doc_id, text in pairs}
     width, height = _terminal_size()
-    bar = tqdm(total=len(pairs), unit="doc", file=sys.stderr, desc="building",
+    bar = _Bar(total=len(pairs), miniters=1, unit="doc", file=sys.stderr, desc="building",
                ncols=width, nrows=height,
                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} documents "
                           "[{elapsed}<{remaining}{postfix}]")

@@ -60,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="alias file: rows 'alias,canonical name[,IRI]' that force entity "
                             "merges, splits and external ids (owl:sameAs)")
     build.add_argument("--processes", "-j", type=int, default=1,
-                       help="local worker processes for extraction (default: 1)")
+                       help="local processes for extraction and for the Turtle export "
+                            "(default: 1)")
     build.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="extract on the workers of this Dask distributed scheduler "
                             "(tcp://host:8786); merging and exports stay on this machine")

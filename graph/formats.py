@@ -44,21 +44,23 @@ def write_exports(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
 
 
 def export_texts(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
-                 base_iri: str | None = None,
-                 blocks: TurtleBlocks | None = None) -> dict[Path, str | list[str]]:
+                 base_iri: str | None = None, blocks: TurtleBlocks | None = None,
+                 n_process: int = 1) -> dict[Path, str | list[str]]:
     """The text of every export ``{format: path}``, by path (the cycle collector paused:
     ``graph.collector``); Turtle as a list of pieces (``graph.rdf.turtle_by_document``, with
-    each document's piece from ``blocks`` where they have it)."""
+    each document's piece from ``blocks`` where they have it and the others written in
+    ``n_process`` processes)."""
     with paused():
-        return _export_texts(kg, targets, Vocabulary(base_iri), blocks)
+        return _export_texts(kg, targets, Vocabulary(base_iri), blocks, n_process)
 
 
 def _export_texts(kg: KnowledgeGraph, targets: Mapping[str, Path], vocab: Vocabulary,
-                  blocks: TurtleBlocks | None) -> dict[Path, str | list[str]]:
+                  blocks: TurtleBlocks | None, n_process: int) -> dict[Path, str | list[str]]:
     texts: dict[Path, str | list[str]] = {}
     for name, path in targets.items():
         if name == "ttl":
-            texts[Path(path)] = turtle_by_document(kg, vocab.base_iri, blocks)
+            texts[Path(path)] = turtle_by_document(kg, vocab.base_iri, blocks,
+                                                   n_process=n_process)
         elif name in RDF_FORMATS:
             # The model is made again for each format as it is written, never held whole.
             texts[Path(path)] = serialise(rdf_model(kg, vocab.base_iri), name, vocab.prefixes)

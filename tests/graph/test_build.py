@@ -7,9 +7,12 @@ import os
 import pty
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
+
+from graph.build import _progress
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,3 +48,19 @@ def test_progress_bar_on_a_terminal_unless_quiet(tmp_path, quiet, bar):
             and "words/s" in shown) is bar
     assert "newsgraph: built 6 document(s), " in shown
     assert " entities, " in shown and " facts in " in shown
+
+
+def test_progress_bar_leaves_no_thread_behind(monkeypatch):
+    """The Turtle export forks its writers after the bar is gone: no thread of the bar may
+    still run then (tqdm's monitor thread outlives its bars)."""
+    before = set(threading.enumerate())
+    controller, terminal = pty.openpty()
+    try:
+        with open(terminal, "w", encoding="utf-8") as stderr:
+            monkeypatch.setattr(sys, "stderr", stderr)
+            stream = [("a", []), ("b", [])]
+            assert list(_progress(iter(stream), [("a", "It rained."), ("b", "It snowed.")],
+                                  show=True)) == stream
+    finally:
+        os.close(controller)
+    assert set(threading.enumerate()) == before

@@ -1,8 +1,9 @@
-"""Extraction on workers, local processes or a Dask cluster, gives the exports of a build in
-one process, byte for byte."""
+"""Extraction on workers, local processes or a Dask cluster, and the Turtle written in local
+processes, give the exports of a build in one process, byte for byte."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -10,8 +11,10 @@ from pathlib import Path
 import pytest
 import spacy
 
+from benchmarks.throughput import articles, link_folder
 from extractors.errors import NewsgraphError
 from extractors.nlp import model_name
+from graph import rdf
 from graph.build import build
 from graph.cache import CACHE_NAME
 from graph.distributed import extract_texts
@@ -32,10 +35,69 @@ def _same_exports(out: Path, reference: Path) -> None:
         assert (out / name).read_bytes() == (reference / name).read_bytes(), name
 
 
-def test_local_worker_processes_give_the_same_exports(tmp_path, one_process_build):
-    report = build([ROOT / "inputs"], tmp_path, n_process=2, cache=False, progress=False)
+@pytest.fixture
+def turtle_writers(monkeypatch, tmp_path):
+    """The ids of the processes that write documents' Turtle, one line per document (a file:
+    forked writers cannot tell this process otherwise)."""
+    writers = tmp_path / "turtle-writers"
+    writers.touch()
+    write = rdf.document_turtle
+
+    def recorded(*args):
+        with writers.open("a") as record:
+            record.write(f"{os.getpid()}\n")
+        return write(*args)
+
+    monkeypatch.setattr(rdf, "document_turtle", recorded)
+    return writers
+
+
+@pytest.fixture
+def forked_turtle(monkeypatch, turtle_writers):
+    """Documents' Turtle written in worker processes however few the documents, with workers
+    forked afresh for every 8 documents."""
+    monkeypatch.setattr(rdf, "PARALLEL_DOCUMENTS", 1)
+    monkeypatch.setattr(rdf, "ROUND_DOCUMENTS", 8)
+    return turtle_writers
+
+
+def test_local_worker_processes_give_the_same_exports(tmp_path, one_process_build,
+                                                      turtle_writers):
+    report = build([ROOT / "inputs"], tmp_path / "out", n_process=2, cache=False,
+                   progress=False)
     assert len(report.built) == 6
-    _same_exports(tmp_path, one_process_build)
+    _same_exports(tmp_path / "out", one_process_build)
+    # six documents are too few to fork Turtle writers for
+    assert turtle_writers.read_text().split() == [str(os.getpid())] * 6
+
+
+def test_turtle_written_in_worker_processes_is_the_same_and_cached(tmp_path, one_process_build,
+                                                                   forked_turtle):
+    """This process and one worker write the pieces; they come back in document order, byte
+    for byte, and this process keeps them in the cache: a one-process rebuild copies every
+    one."""
+    build([ROOT / "inputs"], tmp_path / "out", n_process=2, progress=False)
+    writers = forked_turtle.read_text().split()
+    assert len(writers) == 6 and len(set(writers) - {str(os.getpid())}) == 1  # one worker
+    _same_exports(tmp_path / "out", one_process_build)
+    assert build([ROOT / "inputs"], tmp_path / "out", progress=False).turtle_copied == 6
+    _same_exports(tmp_path / "out", one_process_build)
+
+
+def test_bbc_articles_built_in_two_processes_give_the_same_exports(tmp_path, shared,
+                                                                   forked_turtle):
+    corpus = shared / "corpora" / "bbc-news"
+    files = articles(corpus, 20)
+    if len(files) < 20:
+        pytest.skip(f"{corpus} holds fewer than 20 articles")
+    folder = link_folder(files, corpus, tmp_path / "corpus")
+    build([folder], tmp_path / "one", cache=False, progress=False)
+    forked_turtle.write_text("")
+    build([folder], tmp_path / "two", n_process=2, cache=False, progress=False)
+    writers = forked_turtle.read_text().split()
+    # three rounds of 7, 7 and 6 documents, each with a worker of its own
+    assert len(writers) == 20 and len(set(writers) - {str(os.getpid())}) == 3
+    _same_exports(tmp_path / "two", tmp_path / "one")
 
 
 def test_partitions_come_back_in_input_order():

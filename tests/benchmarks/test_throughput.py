@@ -1,0 +1,27 @@
+"""The throughput benchmark's memory figure: forked workers' shared pages counted once."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+
+import pytest
+
+from benchmarks.throughput import MEMORY_MEASURE, PeakMemory, _memory
+
+SHARED_BYTES = 256 * 2**20
+
+
+def test_pages_a_forked_worker_shares_are_counted_once():
+    if MEMORY_MEASURE != "PSS":
+        pytest.skip("this kernel has no /proc/PID/smaps_rollup: the benchmark sums RSS")
+    before = _memory(os.getpid())  # pytest's own, which the earlier tests grew
+    shared = bytearray(b"x" * SHARED_BYTES)  # written, so resident
+    worker = multiprocessing.get_context("fork").Process(target=time.sleep, args=(1.0,))
+    with PeakMemory() as memory:
+        worker.start()
+        worker.join()
+    assert len(shared) == SHARED_BYTES
+    # summed RSS would grow by twice the buffer and pytest's own again: the worker maps them
+    assert SHARED_BYTES < memory.peak - before < 1.5 * SHARED_BYTES
