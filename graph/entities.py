@@ -30,7 +30,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from spacy.tokens import Doc
 
@@ -116,6 +118,10 @@ class AliasTable:
             rows.append(Alias(fields[0], fields[1], iri))
         return cls(rows)
 
+    def __bool__(self) -> bool:
+        """Whether the table holds any name (an empty one is looked up for nothing)."""
+        return bool(self._canonical)
+
     def digest(self) -> str:
         """A hash of what the table maps: equal for two tables that resolve every name alike.
 
@@ -159,6 +165,8 @@ class Entity:
             return self.canonical
         if self.names:
             return most_complete(self.names)
+        if len(self.forms) == 1:  # most entities: skip min's key calls, asked every mention
+            return next(iter(self.forms))
         return min(self.forms, key=lambda f: (-self.forms[f], -len(f), f))
 
     @property
@@ -169,8 +177,8 @@ class Entity:
     @property
     def entity_type(self) -> str | None:
         """The most frequent NER label; ties go to the alphabetically first."""
-        if not self.types:
-            return None
+        if len(self.types) < 2:
+            return next(iter(self.types), None)
         return min(self.types, key=lambda t: (-self.types[t], t))
 
     @property
@@ -185,6 +193,8 @@ def most_complete(names: Counter[str]) -> str:
     >>> most_complete(Counter({"Alibaba": 5, "Alibaba Group": 1}))
     'Alibaba Group'
     """
+    if len(names) == 1:
+        return next(iter(names))
     return min(names, key=lambda n: (-len(name_words(n)), -names[n], not n[:1].isalnum(), n))
 
 
@@ -201,6 +211,8 @@ class EntityIndex:
         self._person_words: dict[str, set[int]] = {}
         self._one_word_names: dict[str, set[int]] = {}
         self._canonical: dict[str, int] = {}
+        #: ``(entity number, is a person or None when unnamed, name)`` filed so far.
+        self._filed: set[tuple[int, bool | None, str]] = set()
 
     def add(self, ref: EntityRef, *, named: bool = True) -> Entity:
         """The entity ``ref`` belongs to (a new one if none fits), updated with ``ref``.
@@ -215,17 +227,19 @@ class EntityIndex:
         >>> a is b, b is c, b.key, c.key
         (True, False, 'alibaba group', 'ant group')
         """
-        names = tuple(dict.fromkeys((ref.label, *ref.names) if named else (ref.label,)))
+        names = tuple(dict.fromkeys((ref.label, *ref.names))) if named else (ref.label,)
         entity = self._match(names, ref.entity_type, named)
         if entity is None:
             entity = Entity(len(self.entities))
             self.entities.append(entity)
-            forced = self.aliases.lookup(names)
+            forced = self.aliases.lookup(names) if self.aliases else None
             if forced is not None:
                 entity.canonical, entity.same_as = forced
                 self._canonical[normalise_name(forced[0])] = entity.number
         if named:
-            entity.names.update(names)
+            counts = entity.names  # Counter.update, without its costly check for a Mapping
+            for name in names:
+                counts[name] = counts.get(name, 0) + 1
         else:
             entity.forms[ref.label] += 1
         if ref.entity_type:
@@ -235,7 +249,7 @@ class EntityIndex:
 
     def _match(self, names: Sequence[str], entity_type: str | None,
                named: bool) -> Entity | None:
-        forced = self.aliases.lookup(names)
+        forced = self.aliases.lookup(names) if self.aliases else None
         if forced is not None:
             number = self._canonical.get(normalise_name(forced[0]))
             if number is not None:
@@ -251,10 +265,15 @@ class EntityIndex:
 
     def _match_by_rules(self, names: Sequence[str], entity_type: str | None,
                         named: bool) -> Entity | None:
-        exact = self._candidates(self._exact, (normalise_name(n) for n in names))
+        if len(names) == 1:  # most arguments: no set to build
+            exact = self._exact.get(name_keys(names[0]).exact, ())
+        else:
+            exact = set().union(*(self._exact.get(name_keys(n).exact, ()) for n in names))
+        if len(exact) == 1:
+            return self.entities[next(iter(exact))]
         if exact:
-            return max(exact, key=lambda e: (sum(e.names.values()) + sum(e.forms.values()),
-                                             -e.number))
+            return max((self.entities[n] for n in exact),
+                       key=lambda e: (sum(e.names.values()) + sum(e.forms.values()), -e.number))
         if not named:
             return None
         for rule in (self._by_core, self._by_acronym, self._by_person_name):
@@ -273,13 +292,14 @@ class EntityIndex:
     def _by_core(self, names: Sequence[str], entity_type: str | None) -> list[Entity]:
         if type_class(entity_type) == "PERSON":
             return []
-        return self._candidates(self._core, (core_words(n) for n in names))
+        return self._candidates(self._core, (name_keys(n).core for n in names))
 
     def _by_acronym(self, names: Sequence[str], entity_type: str | None) -> list[Entity]:
         """Known entities whose initials a new acronym spells, or whose acronym a new
         full name explains."""
-        shorts = [key for key in map(acronym_key, names) if key]
-        longs = [key for name in names for key in initials(name)]
+        keys = [name_keys(name) for name in names]
+        shorts = [k.acronym for k in keys if k.acronym]
+        longs = [short for k in keys for short in k.initials]
         found = {e.number: e for e in self._candidates(self._initials, shorts)}
         found.update((e.number, e) for e in self._candidates(self._acronyms, longs))
         return list(found.values())
@@ -287,13 +307,14 @@ class EntityIndex:
     def _by_person_name(self, names: Sequence[str], entity_type: str | None) -> list[Entity]:
         if type_class(entity_type) not in {"PERSON", None}:
             return []
-        longest = max((name_words(n) for n in names), key=len)
+        longest = max((name_keys(n).words for n in names), key=len)
         if len(longest) == 1:
             return [e for e in self._candidates(self._person_words, longest) if e.is_person
-                    and any(len(name_words(n)) > 1 for n in e.names)]
+                    and any(len(name_keys(n).words) > 1 for n in e.names)]
         return [entity for entity in self._candidates(self._one_word_names, longest)
-                if entity.is_person and all(len(name_words(n)) == 1 and name_words(n)[0] in longest
-                                            for n in entity.names)]
+                if entity.is_person and all(len(words) == 1 and words[0] in longest
+                                            for words in (name_keys(n).words
+                                                          for n in entity.names))]
 
     @staticmethod
     def _compatible(entity: Entity, entity_type: str | None, names: Sequence[str]) -> bool:
@@ -304,27 +325,67 @@ class EntityIndex:
             return True
         if "PERSON" in {mine, theirs}:
             return False
-        return any(has_corporate_suffix(n) for n in (*names, *entity.names))
+        return any(name_keys(n).corporate for n in (*names, *entity.names))
 
     def _index(self, entity: Entity, names: Sequence[str]) -> None:
+        number = entity.number
+        # How a name is filed depends on whether the entity has names yet, and is a person;
+        # filing is idempotent, so a name already filed the same way is skipped.
+        kind = entity.is_person if entity.names else None
+        filed = self._filed
         for name in names:
-            self._exact.setdefault(normalise_name(name), set()).add(entity.number)
-        if not entity.names:
-            return
-        for name in names:
-            words = name_words(name)
-            if len(words) == 1:
-                self._one_word_names.setdefault(words[0], set()).add(entity.number)
-            if not entity.is_person:
-                self._core.setdefault(core_words(name), set()).add(entity.number)
+            if (number, kind, name) in filed:
+                continue
+            filed.add((number, kind, name))
+            key = name_keys(name)
+            self._exact.setdefault(key.exact, set()).add(number)
+            if kind is None:
+                continue
+            if len(key.words) == 1:
+                self._one_word_names.setdefault(key.words[0], set()).add(number)
+            if not kind:
+                self._core.setdefault(key.core, set()).add(number)
             else:
-                for word in words:
-                    self._person_words.setdefault(word, set()).add(entity.number)
-            short = acronym_key(name)
-            if short:
-                self._acronyms.setdefault(short, set()).add(entity.number)
-            for key in initials(name):
-                self._initials.setdefault(key, set()).add(entity.number)
+                for word in key.words:
+                    self._person_words.setdefault(word, set()).add(number)
+            if key.acronym:
+                self._acronyms.setdefault(key.acronym, set()).add(number)
+            for short in key.initials:
+                self._initials.setdefault(short, set()).add(number)
+
+    def __getstate__(self) -> dict:
+        # What was filed is a memo that filing again rebuilds: a pickled index (the build
+        # cache's snapshot) need not carry it.
+        return {**self.__dict__, "_filed": set()}
+
+
+class NameKeys(NamedTuple):
+    """Everything :class:`EntityIndex` files one name under, and looks it up by."""
+
+    #: ``graph.names.normalise_name``: the key of an exact match.
+    exact: str
+    #: ``name_words``, ``core_words``, ``acronym_key`` and ``initials`` of
+    #: ``extractors.coreference``, and ``has_corporate_suffix`` as ``corporate``.
+    words: tuple[str, ...]
+    core: tuple[str, ...]
+    acronym: str | None
+    initials: frozenset[str]
+    corporate: bool
+
+
+@lru_cache(maxsize=1 << 17)
+def name_keys(name: str) -> NameKeys:
+    """The keys of a name, worked out once (cached: a merge files and looks up the same
+    names for every mention of their entities).
+
+    >>> keys = name_keys("the National Development and Reform Commission's")
+    >>> keys.exact, sorted(keys.initials), name_keys("NDRC").acronym
+    ('national development and reform commission', ['ndarc', 'ndrc'], 'ndrc')
+    >>> name_keys("Alibaba Group Holding Ltd.").core, name_keys("Ant Group").corporate
+    (('alibaba',), True)
+    """
+    return NameKeys(normalise_name(name), name_words(name), core_words(name), acronym_key(name),
+                    frozenset(initials(name)), has_corporate_suffix(name))
 
 
 # -- one document's entities --------------------------------------------------------------------
@@ -430,9 +491,10 @@ def file_entities(path: str | Path, aliases: AliasTable | None = None) -> list[d
     return records
 
 
+@lru_cache(maxsize=1 << 16)
 def entity_ref(head: str, entity_type: str | None = None) -> EntityRef:
     """The reference of an argument that coreference tied to no entity: its head alone, a
-    name when NER typed it.
+    name when NER typed it (cached: the same heads come back in every document).
 
     >>> entity_ref("the regulators"), entity_ref("Bernstein’s", "ORG").names
     (EntityRef(label='regulators', entity_type=None, names=()), ('Bernstein',))

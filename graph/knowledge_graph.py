@@ -24,7 +24,7 @@ exporters:
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -34,6 +34,7 @@ import networkx as nx
 
 from extractors.triple import PRONOUNS, Argument, EntityRef, Triple
 from graph.entities import AliasTable, EntityIndex, entity_ref
+from graph.names import normalise_name
 
 if TYPE_CHECKING:
     from rdflib.query import Result
@@ -112,14 +113,15 @@ class KnowledgeGraph:
 
     def _add_triple(self, triple: Triple) -> None:
         self.merged.append(triple)
+        doc_id = triple.provenance.doc_id
         documents = self.nx.graph["documents"]
-        documents.setdefault(triple.provenance.doc_id, {"title": None, "source": None})
+        if doc_id not in documents:
+            documents[doc_id] = {"title": None, "source": None}
         if not _attachable(triple.subject) or not _attachable(triple.object):
             # "He" or "it" with no antecedent is not an entity, and a clause or an
             # adjective is not a thing.
             self.unattached.append(triple)
             return
-        doc_id = triple.provenance.doc_id
         subject_numbers = [self._add_entity(ref, doc_id) for ref in _refs(triple.subject)]
         object_numbers = [self._add_entity(ref, doc_id) for ref in _refs(triple.object)]
         # Keys are read only now: adding an object can rename the subject's node (a fuller
@@ -139,35 +141,48 @@ class KnowledgeGraph:
 
     def _add_edge(self, subject: str, obj: str, triple: Triple) -> None:
         relation = triple.relation.lemma
-        if self.nx.has_edge(subject, obj, relation):
-            edge = self.nx.edges[subject, obj, relation]
-        else:
+        edge = self.nx.get_edge_data(subject, obj, relation)
+        if edge is None:
             self.nx.add_edge(subject, obj, key=relation, relation=relation, label=relation,
-                             evidence=[])
-            edge = self.nx.edges[subject, obj, relation]
-        edge["evidence"].append(triple)
-        edge["support"] = len(edge["evidence"])
-        edge["asserted"] = edge.get("asserted", 0) + int(triple.qualifiers.asserted)
-        edge["confidence"] = max(edge.get("confidence", 0.0), triple.confidence)
+                             evidence=[], support=0, asserted=0, confidence=0.0)
+            edge = self.nx._succ[subject][obj][relation]
+        evidence = edge["evidence"]
+        evidence.append(triple)
+        edge["support"] = len(evidence)
+        if triple.qualifiers.asserted:
+            edge["asserted"] += 1
+        if triple.confidence > edge["confidence"]:
+            edge["confidence"] = triple.confidence
 
     def _add_entity(self, ref: EntityRef, doc_id: str) -> int:
         """Add or update the node of the entity ``ref`` names; return the entity's number."""
         entity = self.entities.add(ref, named=bool(ref.names))
-        key = entity.key
-        previous = self._node_of.get(entity.number)
+        number = entity.number
+        label = entity.label
+        key = normalise_name(label) or label  # Entity.key, without working out the label again
+        previous = self._node_of.get(number)
         if previous is None:
             if key in self.nx:
-                key = self._free_key(key, entity.number)
+                key = self._free_key(key, number)
             self.nx.add_node(key, mentions=0, documents=[])
         elif previous != key:
             if key in self.nx:
-                key = self._free_key(key, entity.number)
+                key = self._free_key(key, number)
             self._rename(previous, key)
-        self._node_of[entity.number] = key
-        node = self.nx.nodes[key]
-        node["label"] = entity.label
+        self._node_of[number] = key
+        node = self.nx._node[key]  # networkx's node attribute dicts, without the view's checks
+        node["label"] = label
         node["type"] = entity.entity_type
-        node["aliases"] = sorted({*entity.names, *entity.forms})
+        if previous is None:
+            node["aliases"] = sorted({*entity.names, *entity.forms})
+        else:
+            # What the index just added to the entity's names or forms is all that can be
+            # new; sorting every alias again for each mention of a hub entity would not do.
+            aliases = node["aliases"]
+            for name in (ref.label, *ref.names):
+                at = bisect_left(aliases, name)
+                if at == len(aliases) or aliases[at] != name:
+                    aliases.insert(at, name)
         node["same_as"] = [entity.same_as] if entity.same_as else []
         node["mentions"] += 1
         documents = node["documents"]
@@ -177,24 +192,37 @@ class KnowledgeGraph:
             documents.append(doc_id)
         elif documents[-1] != doc_id and doc_id not in documents:
             insort(documents, doc_id)
-        return entity.number
+        return number
 
     def _rename(self, old: str, new: str) -> None:
         """``nx.relabel_nodes(graph, {old: new}, copy=False)``, which looks at every node of
-        the graph to rename one (most of the merge time of the BBC corpus); this moves the
-        node and its edges the same way networkx does. A self-loop, which networkx re-keys,
-        is left to networkx."""
+        the graph to rename one. A hub entity is renamed whenever its label changes, with
+        hundreds of edges, so this moves the dicts that hold its attributes and edges into
+        place rather than copying edge by edge through ``add_edges_from`` (once most of the
+        merge time of the BBC corpus). The result is the same, orders included: the node
+        goes last, and so does its entry in each neighbour's adjacency. A self-loop, which
+        networkx re-keys, is left to networkx."""
         graph = self.nx
         if graph.has_edge(old, old):
             nx.relabel_nodes(graph, {old: new}, copy=False)
             return
-        graph.add_node(new, **graph.nodes[old])
-        edges = [(new, target, key, data)
-                 for _, target, key, data in graph.out_edges(old, keys=True, data=True)]
-        edges += [(source, new, key, data)
-                  for source, _, key, data in graph.in_edges(old, keys=True, data=True)]
-        graph.remove_node(old)
-        graph.add_edges_from(edges)
+        # networkx's own storage (stable since networkx 2.0): node -> attributes, and
+        # node -> neighbour -> {edge key: edge attributes}, one key dict shared by both sides.
+        nodes, successors, predecessors = graph._node, graph._succ, graph._pred
+        nodes[new] = nodes.pop(old)
+        successors[new] = outgoing = successors.pop(old)
+        predecessors[new] = incoming = predecessors.pop(old)
+        for target, keys in outgoing.items():
+            inward = predecessors[target]
+            del inward[old]
+            inward[new] = keys
+        for source, keys in incoming.items():
+            outward = successors[source]
+            del outward[old]
+            outward[new] = keys
+        cache = getattr(graph, "__networkx_cache__", None)  # converted graphs (networkx 3.3)
+        if cache:
+            cache.clear()  # as networkx does on every change
 
     def _free_key(self, key: str, number: int) -> str:
         """``key``, or ``key`` numbered when another entity already holds it (two people of

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import networkx as nx
+import pytest
+
 from extractors.triple import EntityRef, Qualifiers
 from graph import KnowledgeGraph
 from tests.graph.factories import triple
@@ -90,6 +93,30 @@ def test_a_group_related_to_itself_makes_no_edges_between_its_members():
     kg.add_triples([fact])
     assert kg.nx.number_of_edges() == 0
     assert kg.unattached == [fact]
+
+
+def _layout(graph: nx.MultiDiGraph) -> tuple:
+    """Everything an export can see of a graph, orders included."""
+    return (list(graph.nodes(data=True)), list(graph.edges(keys=True, data=True)),
+            [(node, list(graph.succ[node]), list(graph.pred[node])) for node in graph])
+
+
+@pytest.mark.parametrize("renamed", ["li", "officials", "reporters"])
+def test_a_renamed_node_is_moved_as_relabel_nodes_moves_it(renamed):
+    # Li spoke to and met reporters (two keys), officials praised Li, Li praised officials:
+    # edges out, in and both ways, in an order that the move must keep.
+    facts = [triple("Li", "spoke", "reporters", subject_type="PERSON"),
+             triple("officials", "praised", "Li", object_type="PERSON"),
+             triple("Li", "met", "reporters", lemma="meet", subject_type="PERSON"),
+             triple("Li", "praised", "officials", subject_type="PERSON"),
+             triple("reporters", "asked", "officials")]
+    moved, relabelled = KnowledgeGraph(), KnowledgeGraph()
+    moved.add_triples(facts)
+    relabelled.add_triples(facts)
+    moved._rename(renamed, "new name")
+    nx.relabel_nodes(relabelled.nx, {renamed: "new name"}, copy=False)
+    assert _layout(moved.nx) == _layout(relabelled.nx)
+    assert list(moved.nx)[-1] == "new name"
 
 
 def test_object_that_renames_the_subject_entity_leaves_no_bare_node():
