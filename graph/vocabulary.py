@@ -131,7 +131,13 @@ class Vocabulary:
         if not self.is_iri(base_iri):
             raise NewsgraphError(f"base IRI {base_iri!r} is not an absolute IRI "
                                  "(e.g. https://example.org/news/)")
-        if not base_iri.endswith(("/", "#")):
+        if "#" in base_iri:
+            # Sentence IRIs are document IRIs with a "#char=" fragment (NIF): under a base
+            # with a fragment of its own they would hold two, which no RDF parser accepts.
+            raise NewsgraphError(f"base IRI {base_iri!r} holds a '#': sentence IRIs add a "
+                                 "#char= fragment to it; use a base ending in '/' "
+                                 "(e.g. https://example.org/news/)")
+        if not base_iri.endswith("/"):
             base_iri += "/"
         self.base_iri = base_iri
         self.entities = Namespace(base_iri + "entity/")

@@ -223,6 +223,15 @@ def test_bad_base_iri_is_refused_with_its_value(base):
         _kg().to_turtle(base_iri=base)
 
 
+@pytest.mark.parametrize("base", ["https://example.org/news#", "https://example.org/a#b/"])
+def test_base_iri_with_a_fragment_is_refused(base):
+    # Its sentence IRIs would hold two fragments ("...#document/x#char=0,5"): invalid IRIs.
+    from extractors.errors import NewsgraphError
+
+    with pytest.raises(NewsgraphError, match="holds a '#'"):
+        _kg().to_turtle(base_iri=base)
+
+
 def test_turtle_is_deterministic_and_uses_prefixes():
     text = _kg().to_turtle()
     assert text == _kg().to_turtle()
