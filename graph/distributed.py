@@ -60,8 +60,26 @@ def extract_texts(
     >>> [doc_id for doc_id, _ in extract_texts([("b", "It rained."), ("a", "It snowed.")])]
     ['b', 'a']
     """
+    for doc_id, triples, _ in extract_documents(pairs, n_process=n_process, scheduler=scheduler,
+                                                partition_documents=partition_documents):
+        yield doc_id, triples
+
+
+def extract_documents(
+    pairs: Iterable[tuple[str, str]], *, n_process: int = 1, scheduler: str | None = None,
+    partition_documents: int = PARTITION_DOCUMENTS,
+) -> Iterator[tuple[str, list[Triple], bytes | None]]:
+    """:func:`extract_texts`, each document's triples with their encoding
+    (``graph.cache.encode_triples``) when they were encoded to come back from a worker, else
+    ``None``: the cache stores that encoding as it is, not made again on the process that
+    merges while the workers wait.
+
+    >>> [(doc_id, encoded) for doc_id, _, encoded in extract_documents([("a", "It rained.")])]
+    [('a', None)]
+    """
     if scheduler is None and n_process <= 1:
-        yield from extract_stream(pairs)
+        for doc_id, triples in extract_stream(pairs):
+            yield doc_id, triples, None
         return
     with _executor(n_process, scheduler) as (executor, workers):
         yield from _in_order(executor, pairs, partition_documents,
@@ -69,7 +87,7 @@ def extract_texts(
 
 
 def _in_order(executor: Any, pairs: Iterable[tuple[str, str]], size: int,
-              queued: int) -> Iterator[tuple[str, list[Triple]]]:
+              queued: int) -> Iterator[tuple[str, list[Triple], bytes]]:
     """Submit partitions, at most ``queued`` at a time, and yield their results in order."""
     pending: deque = deque()
     remaining = iter(pairs)
@@ -78,8 +96,8 @@ def _in_order(executor: Any, pairs: Iterable[tuple[str, str]], size: int,
             pending.append(executor.submit(extract_partition, partition))
         if not pending:
             return
-        for doc_id, triples in pending.popleft().result():
-            yield doc_id, decode_triples(triples)
+        for doc_id, encoded in pending.popleft().result():
+            yield doc_id, decode_triples(encoded), encoded
 
 
 @contextmanager
