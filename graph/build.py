@@ -220,7 +220,11 @@ def build(
             note(f"removed {stale}, left by a build that was killed")
         store = ExtractionCache.in_folder(out) if cache else None
         try:
-            with infrequent():  # the graph grows: see graph.collector
+            # The graph grows (graph.collector). Where extraction runs in other processes,
+            # nothing made here while they do is part of a cycle (spaCy's parses are), and
+            # the young collections alone took a seventh of merging what the workers send.
+            distributed = n_process > 1 or scheduler is not None
+            with paused(keep=True) if distributed else infrequent():
                 kg = merge_documents(documents, report, aliases=table, n_process=n_process,
                                      scheduler=scheduler, cache=store, progress=progress,
                                      on_skip=on_skip)

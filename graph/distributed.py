@@ -26,6 +26,7 @@ from extractors import extract_stream
 from extractors.errors import NewsgraphError
 from extractors.triple import Triple
 from graph.cache import decode_triples, encode_triples, extractor_fingerprint
+from graph.collector import collect_infrequently
 
 #: Documents sent to a worker at a time.
 PARTITION_DOCUMENTS = 16
@@ -104,9 +105,11 @@ def _in_order(executor: Any, pairs: Iterable[tuple[str, str]], size: int,
 def _executor(n_process: int, scheduler: str | None) -> Iterator[tuple[Any, int]]:
     """The executor to run partitions on and how many workers it has."""
     if scheduler is None:
-        # Forked workers start with the model the parent already loaded.
+        # Forked workers start with the model the parent already loaded, and collect cycles
+        # whether or not the parent does while it merges (``graph.build``).
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(n_process, mp_context=context) as pool:
+        with ProcessPoolExecutor(n_process, mp_context=context,
+                                 initializer=collect_infrequently) as pool:
             yield pool, n_process
         return
     with _dask_client(scheduler) as client:
