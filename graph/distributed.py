@@ -83,17 +83,37 @@ def extract_documents(
             yield doc_id, triples, None
         return
     with _executor(n_process, scheduler) as (executor, workers):
-        yield from _in_order(executor, pairs, partition_documents,
+        yield from _in_order(executor, _partitions(pairs, partition_documents, max(1, workers)),
                              max(1, workers) * _QUEUED_PER_WORKER)
 
 
-def _in_order(executor: Any, pairs: Iterable[tuple[str, str]], size: int,
+def _partitions(pairs: Iterable[tuple[str, str]], size: int,
+                workers: int) -> Iterator[list[tuple[str, str]]]:
+    """``pairs`` cut into partitions of ``size``, but near the end: ``2 * size * workers``
+    documents are read ahead, and each partition is at most a ``2 * workers``-th of those,
+    so the last ones shrink to one document. Workers take partitions in turn as they finish
+    one, so when the last is done the others have sat idle for up to a partition's time:
+    with equal partitions that was most of one (16 documents, 1.5 s on the BBC corpus).
+
+    >>> [len(p) for p in _partitions([("d", "")] * 50, 8, 2)]
+    [8, 8, 8, 7, 5, 4, 3, 2, 2, 1, 1, 1]
+    """
+    remaining = iter(pairs)
+    ahead = list(islice(remaining, 2 * size * workers))
+    while ahead:
+        share = min(size, -(-len(ahead) // (2 * workers)))  # size until the end is in sight
+        yield ahead[:share]
+        ahead = ahead[share:]
+        ahead += islice(remaining, share)
+
+
+def _in_order(executor: Any, partitions: Iterable[list[tuple[str, str]]],
               queued: int) -> Iterator[tuple[str, list[Triple], bytes]]:
     """Submit partitions, at most ``queued`` at a time, and yield their results in order."""
     pending: deque = deque()
-    remaining = iter(pairs)
+    remaining = iter(partitions)
     while True:
-        while len(pending) < queued and (partition := list(islice(remaining, size))):
+        while len(pending) < queued and (partition := next(remaining, None)):
             pending.append(executor.submit(extract_partition, partition))
         if not pending:
             return
