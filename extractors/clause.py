@@ -140,7 +140,7 @@ def verb_subject(table: ParseTable, verb: int) -> int | None:
     return table.answers[key]
 
 
-def relation_words(table: ParseTable, verb: int) -> list[int]:
+def relation_words(table: ParseTable, verb: int) -> tuple[int, ...]:
     """The verb with its auxiliaries, negation and particles, as the sentence writes them.
 
     "would not benefit" keeps all three words in the surface relation; the normalised lemma
@@ -155,7 +155,7 @@ def relation_words(table: ParseTable, verb: int) -> list[int]:
     # Adverbs inside the verb group belong to how it is said: "has effectively addressed".
     words.extend(c for c in table.children[verb]
                  if dep[c] == "advmod" and pos[c] == "ADV" and first <= c + 1 and c < verb)
-    return sorted(words)
+    return tuple(sorted(words))
 
 
 def is_time_expression(table: ParseTable, i: int) -> bool:

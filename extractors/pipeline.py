@@ -8,7 +8,7 @@ chunks; its triples' offsets and sentence numbers still count from the start of 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import partial
 
@@ -154,10 +154,13 @@ def scored_triples(sentence: Span, index: int,
     found: list[tuple[Triple, dict[str, float]]] = []
     table = table_of(sentence)
     text = table.span_text(sentence.start, sentence.end)
+    start, end = sentence.start_char, sentence.end_char
     for name, rule in RULES.items():
+        provenance = None
         for candidate in rule(sentence):
-            for triple, parse in _triples_from(candidate, sentence, table, text, index, doc_id,
-                                               name):
+            # one provenance for all the rule's triples of the sentence
+            provenance = provenance or Provenance(doc_id, index, start, end, text, name)
+            for triple, parse in _triples_from(candidate, table, provenance):
                 key = (triple.subject.start, triple.subject.end, triple.relation.lemma,
                        triple.object.start, triple.object.end)
                 if key not in seen:
@@ -172,20 +175,17 @@ def scored_triples(sentence: Span, index: int,
     return scored
 
 
-def _triples_from(candidate: Candidate, sentence: Span, table: ParseTable, text: str,
-                  index: int, doc_id: str, rule: str
+def _triples_from(candidate: Candidate, table: ParseTable, provenance: Provenance
                   ) -> Iterator[tuple[Triple, dict[str, float]]]:
     """One triple per pair of coordinated subject and object, with its parse features."""
-    relation = relation_of(table, [token.i for token in candidate.relation], candidate.implied)
-    provenance = Provenance(doc_id, index, sentence.start_char, sentence.end_char,
-                            text, rule)
-    extra_heads = tuple(token.i for token in candidate.extras)
-    extras = tuple(make_extra_argument(table, i) for i in extra_heads)
-    predicate = candidate.predicate.i
-    subject = resolve_relative(table, candidate.subject.i)
+    relation = relation_of(table, candidate.relation, candidate.implied)
+    extra_heads = candidate.extras
+    extras = tuple([make_extra_argument(table, i) for i in extra_heads])
+    predicate = candidate.predicate
+    subject = resolve_relative(table, candidate.subject)
     split = partial(conjuncts, table) if candidate.split_conjuncts else lambda i: [i]
     for subject_head in split(subject):
-        for object_head in split(candidate.object.i):
+        for object_head in split(candidate.object):
             if subject_head == object_head:
                 continue
             triple = Triple(
@@ -203,7 +203,7 @@ def _triples_from(candidate: Candidate, sentence: Span, table: ParseTable, text:
 IMPLIED_LEMMAS = {"be": "be", "be in": "in", "has": "have", "had": "have"}
 
 
-def relation_of(table: ParseTable, words: list[int], implied: str = "") -> Relation:
+def relation_of(table: ParseTable, words: Sequence[int], implied: str = "") -> Relation:
     """Surface text of the relation words and their lemma form without auxiliaries.
 
     "were subjected to" -> Relation("were subjected to", "subject to"); "plans to surpass"

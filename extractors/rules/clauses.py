@@ -8,7 +8,7 @@ clause. Arguments, conjunct splitting, qualifiers and confidence are shared (see
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from spacy.tokens import Span
 
@@ -30,7 +30,7 @@ from extractors.clause import (
     verb_subject,
 )
 from extractors.parse_table import ParseTable, table_of
-from extractors.rules import Candidate, candidate_at
+from extractors.rules import Candidate
 
 #: Complements of linking verbs: "is premier", "became a symbol", "remains cautious".
 COPULAR_COMPLEMENT_DEPS = {"attr", "acomp", "oprd"}
@@ -54,7 +54,7 @@ def active_clause(sentence: Span) -> Iterator[Candidate]:
         # "urged local governments to provide further support": what the object is urged to
         # do completes the fact.
         controlled = tuple(children_with(table, verb, {"xcomp"}))
-        yield candidate_at(sentence, verb, subject, relation_words(table, verb), obj,
+        yield Candidate(verb, subject, relation_words(table, verb), obj,
                            controlled + clause_modifiers(table, verb, (obj,)))
 
 
@@ -92,7 +92,7 @@ def light_verb_object(sentence: Span) -> Iterator[Candidate]:
         edge = table.left_edge(noun)
         modifiers = [i for i in table.subtree(noun) if edge <= i < noun]
         words = [*relation_words(table, verb), *modifiers, noun, prep]
-        yield candidate_at(sentence, verb, subject, sorted(words), pobj,
+        yield Candidate(verb, subject, tuple(sorted(words)), pobj,
                            clause_modifiers(table, verb, (noun,)))
 
 
@@ -115,10 +115,10 @@ def passive_with_agent(sentence: Span) -> Iterator[Candidate]:
         if patient is None:
             continue
         for agent in children_with(table, verb, {"agent"}):
-            words = sorted([*relation_words(table, verb), agent])
+            words = tuple(sorted([*relation_words(table, verb), agent]))
             for pobj in children_with(table, agent, {"pobj", "pcomp"}):
                 for actor in conjuncts(table, pobj):
-                    yield candidate_at(sentence, verb, actor, words, patient,
+                    yield Candidate(verb, actor, words, patient,
                                        clause_modifiers(table, verb))
 
 
@@ -139,11 +139,11 @@ def copular_clause(sentence: Span) -> Iterator[Candidate]:
                 # "is related to the Internet": the adjective and its preposition relate the
                 # subject to the preposition's object.
                 prep, pobj = pairs[0]
-                words = sorted([*relation_words(table, verb), complement, prep])
-                yield candidate_at(sentence, verb, subject, words, pobj,
+                words = tuple(sorted([*relation_words(table, verb), complement, prep]))
+                yield Candidate(verb, subject, words, pobj,
                                    clause_modifiers(table, verb, (complement,)))
             else:
-                yield candidate_at(sentence, verb, subject, relation_words(table, verb),
+                yield Candidate(verb, subject, relation_words(table, verb),
                                    complement, clause_modifiers(table, verb))
 
 
@@ -164,7 +164,7 @@ def infinitival_complement(sentence: Span) -> Iterator[Candidate]:
 
 
 def _chain(sentence: Span, table: ParseTable, verb: int, subject: int,
-           words: list[int]) -> Iterator[Candidate]:
+           words: Sequence[int]) -> Iterator[Candidate]:
     for link, inner in _coordinated(table, _infinitives(table, verb)):
         if has_child(table, inner, {"nsubj", "nsubjpass"}):
             continue
@@ -173,13 +173,13 @@ def _chain(sentence: Span, table: ParseTable, verb: int, subject: int,
         complements = children_with(table, inner, COPULAR_COMPLEMENT_DEPS)
         if obj is not None or complements:
             head = obj if obj is not None else complements[0]
-            yield candidate_at(sentence, inner, subject, sorted(chain), head,
+            yield Candidate(inner, subject, tuple(sorted(chain)), head,
                                clause_modifiers(table, inner, (head,)))
             continue
         pairs = prepositional_objects(table, inner)
         if pairs:
             prep, pobj = pairs[0]
-            yield candidate_at(sentence, inner, subject, sorted([*chain, prep]), pobj,
+            yield Candidate(inner, subject, tuple(sorted([*chain, prep])), pobj,
                                clause_modifiers(table, inner, (prep,)))
         else:
             yield from _chain(sentence, table, inner, subject, chain)
@@ -225,8 +225,8 @@ def clausal_complement(sentence: Span) -> Iterator[Candidate]:
         for clause in children_with(table, verb, {"ccomp"}):
             marks = children_with(table, clause, {"mark"})
             # "told industry analysts he is moving": who was told is a further argument
-            yield candidate_at(sentence, verb, subject,
-                               sorted([*relation_words(table, verb), *marks]), clause,
+            yield Candidate(verb, subject,
+                               tuple(sorted([*relation_words(table, verb), *marks])), clause,
                                listeners + clause_modifiers(table, verb, (clause,)))
 
 
@@ -243,7 +243,7 @@ def verb_with_adjunct(sentence: Span) -> Iterator[Candidate]:
             continue
         adjuncts = clause_modifiers(table, verb)
         if adjuncts:
-            yield candidate_at(sentence, verb, subject, relation_words(table, verb),
+            yield Candidate(verb, subject, relation_words(table, verb),
                                adjuncts[0], adjuncts[1:])
 
 
@@ -282,13 +282,13 @@ def participial_adverbial(sentence: Span) -> Iterator[Candidate]:
         if obj is None:
             obj = next(iter(children_with(table, verb, COPULAR_COMPLEMENT_DEPS)), None)
         if obj is not None:
-            yield candidate_at(sentence, verb, subject, relation_words(table, verb), obj,
+            yield Candidate(verb, subject, relation_words(table, verb), obj,
                                clause_modifiers(table, verb, (obj,)), implied=implied)
             continue
         pairs = complement_prepositions(table, verb)
         if pairs:
             prep, pobj = pairs[0]
-            yield candidate_at(sentence, verb, subject, [*relation_words(table, verb), prep],
+            yield Candidate(verb, subject, (*relation_words(table, verb), prep),
                                pobj, clause_modifiers(table, verb, (prep,)), implied=implied)
 
 
@@ -309,5 +309,5 @@ def purpose_clause(sentence: Span) -> Iterator[Candidate]:
         subject = verb_subject(table, table.head[verb])
         obj = object_of(table, verb)
         if subject is not None and obj is not None:
-            yield candidate_at(sentence, verb, subject, relation_words(table, verb), obj,
+            yield Candidate(verb, subject, relation_words(table, verb), obj,
                                clause_modifiers(table, verb, (obj,)))
