@@ -24,7 +24,7 @@ ENTITY_LABELS = {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT
 NOMINAL_POS = {"NOUN", "PROPN", "PRON", "NUM", "X", "SYM"}
 _TIME_LABELS = {"DATE", "TIME"}
 _RELATIVE_PRONOUN_TAGS = {"WDT", "WP", "WP$"}
-_EDGE_PUNCT = {"punct"}
+_EDGE_FILLER_DEPS = {"punct", "cc"}
 
 
 def conjuncts(table: ParseTable, i: int) -> list[int]:
@@ -62,15 +62,26 @@ def phrase_tokens(table: ParseTable, head: int, inside: int | None = None) -> li
     """
     dep = table.dep
     kept = [head]
-    around = table.ancestors(inside) if inside is not None else ()
+    towards = _child_towards(table, head, inside) if inside is not None else None
     for child in table.children[head]:
-        if child == inside or child in around:
+        if child == towards:
             continue
         if dep[child] in _PHRASE_CUT_DEPS and not _is_close_apposition(table, child):
             continue
         kept.extend(_subtree_without_cuts(table, child))
     kept.sort()
     return _contiguous_around(table, kept, head)
+
+
+def _child_towards(table: ParseTable, head: int, i: int) -> int | None:
+    """The child of ``head`` whose subtree holds token ``i`` (``i`` itself, if a child), or
+    None when ``i`` is not below ``head``."""
+    heads = table.head
+    while heads[i] != head:
+        if heads[i] == i:
+            return None
+        i = heads[i]
+    return i
 
 
 def _is_close_apposition(table: ParseTable, i: int) -> bool:
@@ -83,28 +94,35 @@ def _is_close_apposition(table: ParseTable, i: int) -> bool:
 
 
 def _subtree_without_cuts(table: ParseTable, i: int) -> list[int]:
+    """Token ``i`` and its descendants but for the clauses below it, in no set order."""
     found = [i]
-    for child in table.children[i]:
-        if table.dep[child] in {"relcl", "advcl", "parataxis"}:
-            continue
-        found.extend(_subtree_without_cuts(table, child))
+    children, dep = table.children, table.dep
+    for token in found:
+        found.extend([c for c in children[token] if dep[c] not in _CLAUSE_CUT_DEPS])
     return found
 
 
+_CLAUSE_CUT_DEPS = {"relcl", "advcl", "parataxis"}
+
+
 def _contiguous_around(table: ParseTable, tokens: list[int], head: int) -> list[int]:
-    """Keep the unbroken run of tokens containing the head, trimmed of edge punctuation."""
-    at = set(tokens)
-    start = end = head
-    while start - 1 in at:
-        start -= 1
-    while end + 1 in at:
-        end += 1
-    run = list(range(start, end + 1))
-    while len(run) > 1 and _is_edge_filler(table, run[0]) and run[0] != head:
-        run.pop(0)
-    while len(run) > 1 and _is_edge_filler(table, run[-1]) and run[-1] != head:
-        run.pop()
-    return _quoted(table, _balanced(table, run))
+    """Keep the unbroken run of tokens containing the head, trimmed of edge punctuation.
+
+    ``tokens`` are distinct, in any order.
+    """
+    start, end = min(tokens), max(tokens)
+    if end - start + 1 != len(tokens):  # gaps: the run is what reaches the head
+        at = set(tokens)
+        start = end = head
+        while start - 1 in at:
+            start -= 1
+        while end + 1 in at:
+            end += 1
+    while start < end and start != head and _is_edge_filler(table, start):
+        start += 1
+    while end > start and end != head and _is_edge_filler(table, end):
+        end -= 1
+    return _quoted(table, _balanced(table, list(range(start, end + 1))))
 
 
 _CLOSERS = {"(": ")", "[": "]", "{": "}", "“": "”", "‘": "’", "``": "''", '"': '"', "`": "'"}
@@ -149,8 +167,7 @@ _QUOTES = {"“", "‘", "``", '"', "`"}
 
 
 def _is_edge_filler(table: ParseTable, i: int) -> bool:
-    return (table.dep[i] in _EDGE_PUNCT or table.dep[i] == "cc" or table.is_space[i]
-            or table.tag[i] == "POS")
+    return table.dep[i] in _EDGE_FILLER_DEPS or table.is_space[i] or table.tag[i] == "POS"
 
 
 def entity_head(table: ParseTable, head: int) -> tuple[int, int, str | None]:
@@ -207,7 +224,7 @@ def make_argument(table: ParseTable, head: int, inside: int | None = None) -> Ar
     if table.pos[head] in {"VERB", "AUX"}:
         # A clause is an argument whole ("that he is moving aggressively to negotiate ..."),
         # without its complementiser, which belongs to the relation.
-        tokens = [i for i in table.subtree(head)
+        tokens = [i for i in table.tokens_under(head)
                   if not (table.dep[i] == "mark" and table.head[i] == head)]
         tokens = _contiguous_around(table, tokens, head)
     else:
@@ -226,7 +243,7 @@ def make_extra_argument(table: ParseTable, i: int) -> Argument:
     head = objects[0] if objects else i
     first, last, label = entity_head(table, head)
     if table.pos[i] in {"VERB", "AUX"}:
-        tokens = _contiguous_around(table, table.subtree(i), i)  # a time clause, whole
+        tokens = _contiguous_around(table, table.tokens_under(i), i)  # a time clause, whole
     else:
         tokens = [i, *phrase_tokens(table, head)] if objects else phrase_tokens(table, i)
     tokens.sort()

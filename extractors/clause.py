@@ -181,7 +181,7 @@ def clause_modifiers(table: ParseTable, verb: int, used: tuple[int, ...] = ()) -
                 table, child, {"pobj", "pcomp"}):
             found.append(child)
         elif label in {"npadvmod", "tmod", "advmod"} and any(
-                is_time_expression(table, i) for i in table.subtree(child)):
+                is_time_expression(table, i) for i in table.tokens_under(child)):
             found.append(child)
         elif label == "advcl" and any(
                 dep[c] == "mark" and lower[c] in TEMPORAL_MARKS for c in children[child]):

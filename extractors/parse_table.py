@@ -153,6 +153,21 @@ class ParseTable:
                 found.extend(self.subtree(child))
         return found
 
+    def tokens_under(self, i: int) -> list[int]:
+        """The token and its descendants, in no set order: :meth:`subtree` for the questions
+        that the order does not change, at a fraction of the cost.
+
+        >>> from extractors import load_model
+        >>> table = parse_table(load_model()("Premier Li Qiang fined Ant Group."))
+        >>> sorted(table.tokens_under(3)) == table.subtree(3)
+        True
+        """
+        found = [i]
+        children = self.children
+        for token in found:
+            found.extend(children[token])
+        return found
+
     def ancestors(self, i: int) -> set[int]:
         """The tokens token ``i`` hangs on, directly or not (``Token.ancestors``)."""
         head = self.head

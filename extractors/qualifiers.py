@@ -28,7 +28,7 @@ def qualifiers_of(table: ParseTable, predicate: int, object_head: int,
         attribution=attribution_of(table, predicate),
         time=_entity_text(table, modifiers, _TIME_LABELS),
         location=_entity_text(table, modifiers, _PLACE_LABELS, only_after_preposition=True),
-        amount=_entity_text(table, [*table.subtree(object_head), *modifiers], _AMOUNT_LABELS),
+        amount=_entity_text(table, [*table.tokens_under(object_head), *modifiers], _AMOUNT_LABELS),
     )
 
 
@@ -69,7 +69,7 @@ def _modifier_tokens(table: ParseTable, predicate: int, extras: tuple[int, ...])
     tokens: list[int] = []
     for child in table.children[predicate]:
         if table.dep[child] in {"prep", "npadvmod", "advmod", "tmod"} or child in extras:
-            tokens.extend(table.subtree(child))
+            tokens.extend(table.tokens_under(child))
     return tokens
 
 

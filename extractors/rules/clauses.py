@@ -90,7 +90,7 @@ def light_verb_object(sentence: Span) -> Iterator[Candidate]:
             continue
         prep, pobj = _light_verb_phrase(table, verb, noun)[0]
         edge = table.left_edge(noun)
-        modifiers = [i for i in table.subtree(noun) if edge <= i < noun]
+        modifiers = [i for i in table.tokens_under(noun) if edge <= i < noun]
         words = [*relation_words(table, verb), *modifiers, noun, prep]
         yield Candidate(verb, subject, tuple(sorted(words)), pobj,
                            clause_modifiers(table, verb, (noun,)))
