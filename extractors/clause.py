@@ -41,6 +41,10 @@ def is_predicate(table: ParseTable, i: int) -> bool:
         and has_child(table, i, {"auxpass"}))
 
 
+#: The parts of speech :func:`is_predicate` accepts.
+_PREDICATE_POS = {"VERB", "AUX", "ADJ"}
+
+
 def has_child(table: ParseTable, i: int, deps: set[str]) -> bool:
     """Whether token ``i`` has a child with one of the dependency labels ``deps``."""
     dep = table.dep
@@ -215,8 +219,8 @@ def _is_stacked_preposition(table: ParseTable, i: int) -> bool:
     """The first word of a two-word preposition right after its verb, which the parser hangs
     the second word on: "knocked out of the competition", "moved back to Beijing"."""
     dep, pos, head = table.dep, table.pos, table.head[i]
-    return (dep[i] in {"prep", "advmod", "prt"} and pos[i] in {"ADP", "ADV"}
-            and pos[head] in {"VERB", "AUX"} and i == head + 1
+    return (i == head + 1 and dep[i] in {"prep", "advmod", "prt"} and pos[i] in {"ADP", "ADV"}
+            and pos[head] in {"VERB", "AUX"}
             and not has_child(table, i, {"pobj", "pcomp"})
             and any(dep[c] == "prep" and c == i + 1 for c in table.children[i]))
 
@@ -232,8 +236,9 @@ def predicates(sentence: Span) -> tuple[int, ...]:
     table = table_of(sentence)
     key = ("predicates", sentence.start, sentence.end)
     if key not in table.answers:
-        table.answers[key] = tuple(i for i in range(sentence.start, sentence.end)
-                                   if is_predicate(table, i))
+        pos = table.pos
+        table.answers[key] = tuple([i for i in range(sentence.start, sentence.end)
+                                    if pos[i] in _PREDICATE_POS and is_predicate(table, i)])
     return table.answers[key]
 
 
