@@ -184,8 +184,9 @@ class ParseTable:
         while start != head[start] and dep[start] == "conj":
             start = head[start]
         found = [start]
+        children = self.children
         for word in found:
-            found.extend(c for c in self.children[word] if c > word and dep[c] == "conj")
+            found.extend([c for c in children[word] if c > word and dep[c] == "conj"])
         return [w for w in found if w != i]
 
 

@@ -213,9 +213,9 @@ def relation_of(table: ParseTable, words: Sequence[int], implied: str = "") -> R
     """
     if not words:
         return Relation(implied, IMPLIED_LEMMAS.get(implied, implied))
-    dep, tag = table.dep, table.tag
+    dep, tag, lemma_of = table.dep, table.tag, table.lemma
     text = " ".join([implied] * bool(implied) + [table.text[i] for i in words])
-    lemma = " ".join(table.lemma(i).lower() for i in words
-                     if dep[i] not in _FUNCTION_DEPS or tag[i] == "TO")
-    passive = any(dep[i] == "agent" for i in words)
+    lemma = " ".join([lemma_of(i).lower() for i in words
+                      if dep[i] not in _FUNCTION_DEPS or tag[i] == "TO"])
+    passive = "agent" in [dep[i] for i in words]
     return Relation(text, lemma or text.lower(), passive)

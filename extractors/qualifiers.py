@@ -21,14 +21,15 @@ _AMOUNT_LABELS = {"MONEY", "PERCENT", "QUANTITY"}
 def qualifiers_of(table: ParseTable, predicate: int, object_head: int,
                   extras: tuple[int, ...]) -> Qualifiers:
     """Collect the qualifiers of the fact headed by token ``predicate``."""
-    modifiers = _modifier_tokens(table, predicate, extras)
+    named = _entity_starts(table, _modifier_tokens(table, predicate, extras))
     return Qualifiers(
         negated=is_negated(table, predicate),
         modality=modality_of(table, predicate),
         attribution=attribution_of(table, predicate),
-        time=_entity_text(table, modifiers, _TIME_LABELS),
-        location=_entity_text(table, modifiers, _PLACE_LABELS, only_after_preposition=True),
-        amount=_entity_text(table, [*table.tokens_under(object_head), *modifiers], _AMOUNT_LABELS),
+        time=_entity_text(table, named, _TIME_LABELS),
+        location=_entity_text(table, named, _PLACE_LABELS, only_after_preposition=True),
+        amount=_entity_text(table, [*_entity_starts(table, table.tokens_under(object_head)),
+                                    *named], _AMOUNT_LABELS),
     )
 
 
@@ -73,10 +74,18 @@ def _modifier_tokens(table: ParseTable, predicate: int, extras: tuple[int, ...])
     return tokens
 
 
-def _entity_text(table: ParseTable, tokens: list[int], labels: set[str], *,
+def _entity_starts(table: ParseTable, tokens: list[int]) -> list[int]:
+    """The tokens among ``tokens`` that open a named entity."""
+    ent_iob = table.ent_iob
+    return [i for i in tokens if ent_iob[i] == "B"]
+
+
+def _entity_text(table: ParseTable, starts: list[int], labels: set[str], *,
                  only_after_preposition: bool = False) -> str | None:
-    ent_type, ent_iob, dep = table.ent_type, table.ent_iob, table.dep
-    for i in sorted([i for i in tokens if ent_iob[i] == "B" and ent_type[i] in labels]):
+    """The text of the first entity, in sentence order, that opens at one of ``starts``
+    with one of ``labels``."""
+    ent_type, dep = table.ent_type, table.dep
+    for i in sorted([i for i in starts if ent_type[i] in labels]):
         if only_after_preposition and dep[table.head[i]] != "prep" and dep[i] != "pobj":
             continue
         start, end, _ = entity_bounds(table, i)
