@@ -55,7 +55,7 @@ def active_clause(sentence: Span) -> Iterator[Candidate]:
         # do completes the fact.
         controlled = tuple(children_with(table, verb, {"xcomp"}))
         yield Candidate(verb, subject, relation_words(table, verb), obj,
-                           controlled + clause_modifiers(table, verb, (obj,)))
+                        controlled + clause_modifiers(table, verb, (obj,)))
 
 
 def _shares_infinitive_link(table: ParseTable, verb: int) -> bool:
@@ -93,7 +93,7 @@ def light_verb_object(sentence: Span) -> Iterator[Candidate]:
         modifiers = [i for i in table.tokens_under(noun) if edge <= i < noun]
         words = [*relation_words(table, verb), *modifiers, noun, prep]
         yield Candidate(verb, subject, tuple(sorted(words)), pobj,
-                           clause_modifiers(table, verb, (noun,)))
+                        clause_modifiers(table, verb, (noun,)))
 
 
 def _light_verb_phrase(table: ParseTable, verb: int, noun: int) -> list[tuple[int, int]]:
@@ -119,7 +119,7 @@ def passive_with_agent(sentence: Span) -> Iterator[Candidate]:
             for pobj in children_with(table, agent, {"pobj", "pcomp"}):
                 for actor in conjuncts(table, pobj):
                     yield Candidate(verb, actor, words, patient,
-                                       clause_modifiers(table, verb))
+                                    clause_modifiers(table, verb))
 
 
 def copular_clause(sentence: Span) -> Iterator[Candidate]:
@@ -141,10 +141,10 @@ def copular_clause(sentence: Span) -> Iterator[Candidate]:
                 prep, pobj = pairs[0]
                 words = tuple(sorted([*relation_words(table, verb), complement, prep]))
                 yield Candidate(verb, subject, words, pobj,
-                                   clause_modifiers(table, verb, (complement,)))
+                                clause_modifiers(table, verb, (complement,)))
             else:
                 yield Candidate(verb, subject, relation_words(table, verb),
-                                   complement, clause_modifiers(table, verb))
+                                complement, clause_modifiers(table, verb))
 
 
 def infinitival_complement(sentence: Span) -> Iterator[Candidate]:
@@ -174,13 +174,13 @@ def _chain(sentence: Span, table: ParseTable, verb: int, subject: int,
         if obj is not None or complements:
             head = obj if obj is not None else complements[0]
             yield Candidate(inner, subject, tuple(sorted(chain)), head,
-                               clause_modifiers(table, inner, (head,)))
+                            clause_modifiers(table, inner, (head,)))
             continue
         pairs = prepositional_objects(table, inner)
         if pairs:
             prep, pobj = pairs[0]
             yield Candidate(inner, subject, tuple(sorted([*chain, prep])), pobj,
-                               clause_modifiers(table, inner, (prep,)))
+                            clause_modifiers(table, inner, (prep,)))
         else:
             yield from _chain(sentence, table, inner, subject, chain)
 
@@ -226,8 +226,8 @@ def clausal_complement(sentence: Span) -> Iterator[Candidate]:
             marks = children_with(table, clause, {"mark"})
             # "told industry analysts he is moving": who was told is a further argument
             yield Candidate(verb, subject,
-                               tuple(sorted([*relation_words(table, verb), *marks])), clause,
-                               listeners + clause_modifiers(table, verb, (clause,)))
+                            tuple(sorted([*relation_words(table, verb), *marks])), clause,
+                            listeners + clause_modifiers(table, verb, (clause,)))
 
 
 def verb_with_adjunct(sentence: Span) -> Iterator[Candidate]:
@@ -244,7 +244,7 @@ def verb_with_adjunct(sentence: Span) -> Iterator[Candidate]:
         adjuncts = clause_modifiers(table, verb)
         if adjuncts:
             yield Candidate(verb, subject, relation_words(table, verb),
-                               adjuncts[0], adjuncts[1:])
+                            adjuncts[0], adjuncts[1:])
 
 
 def _has_complement(table: ParseTable, verb: int) -> bool:
@@ -283,13 +283,13 @@ def participial_adverbial(sentence: Span) -> Iterator[Candidate]:
             obj = next(iter(children_with(table, verb, COPULAR_COMPLEMENT_DEPS)), None)
         if obj is not None:
             yield Candidate(verb, subject, relation_words(table, verb), obj,
-                               clause_modifiers(table, verb, (obj,)), implied=implied)
+                            clause_modifiers(table, verb, (obj,)), implied=implied)
             continue
         pairs = complement_prepositions(table, verb)
         if pairs:
             prep, pobj = pairs[0]
             yield Candidate(verb, subject, (*relation_words(table, verb), prep),
-                               pobj, clause_modifiers(table, verb, (prep,)), implied=implied)
+                            pobj, clause_modifiers(table, verb, (prep,)), implied=implied)
 
 
 def purpose_clause(sentence: Span) -> Iterator[Candidate]:
@@ -310,4 +310,4 @@ def purpose_clause(sentence: Span) -> Iterator[Candidate]:
         obj = object_of(table, verb)
         if subject is not None and obj is not None:
             yield Candidate(verb, subject, relation_words(table, verb), obj,
-                               clause_modifiers(table, verb, (obj,)))
+                            clause_modifiers(table, verb, (obj,)))

@@ -46,7 +46,7 @@ def apposition(sentence: Span) -> Iterator[Candidate]:
             continue
         if ent_type[noun] in _PLACE_LABELS and ent_type[token] in _PLACE_LABELS:
             yield Candidate(noun, noun, (), token, implied="be in",
-                               split_conjuncts=False)
+                            split_conjuncts=False)
             continue
         if pos[token] == "PROPN" and pos[noun] != "PROPN":
             noun, token = token, noun  # the name is the subject: (Mazzolini; be; his brother)
@@ -93,34 +93,34 @@ def participial_modifier(sentence: Span) -> Iterator[Candidate]:
             for agent in agents:
                 for actor in children_with(table, agent, {"pobj"}):
                     yield Candidate(verb, actor, (verb, agent), noun,
-                                       clause_modifiers(table, verb), split_conjuncts=False)
+                                    clause_modifiers(table, verb), split_conjuncts=False)
             names = children_with(table, verb, {"oprd", "attr"})
             if not agents and names:
                 # "a new bus company called Helsingin Bussiliikenne" -> (a new bus company;
                 # be called; Helsingin Bussiliikenne)
                 yield Candidate(verb, noun, (verb,), names[0],
-                                   clause_modifiers(table, verb), implied="be",
-                                   split_conjuncts=False)
+                                clause_modifiers(table, verb), implied="be",
+                                split_conjuncts=False)
                 continue
             pairs = prepositional_objects(table, verb)
             if not agents and pairs:
                 # "units based at NAS Glenview" -> (units; be based at; NAS Glenview)
                 prep, pobj = pairs[0]
                 yield Candidate(verb, noun, (verb, prep), pobj,
-                                   clause_modifiers(table, verb, (prep,)), implied="be",
-                                   split_conjuncts=False)
+                                clause_modifiers(table, verb, (prep,)), implied="be",
+                                split_conjuncts=False)
         elif table.tag[verb] == "VBG":
             obj = object_of(table, verb)
             pairs = prepositional_objects(table, verb)
             if obj is not None:
                 yield Candidate(verb, noun, relation_words(table, verb), obj,
-                                   clause_modifiers(table, verb, (obj,)), split_conjuncts=False)
+                                clause_modifiers(table, verb, (obj,)), split_conjuncts=False)
             elif pairs:
                 # "the geese flying over Olaf's house" -> (the geese; be flying over; ...)
                 prep, pobj = pairs[0]
                 yield Candidate(verb, noun, (verb, prep), pobj,
-                                   clause_modifiers(table, verb, (prep,)), implied="be",
-                                   split_conjuncts=False)
+                                clause_modifiers(table, verb, (prep,)), implied="be",
+                                split_conjuncts=False)
 
 
 def possessive(sentence: Span) -> Iterator[Candidate]:
@@ -134,7 +134,7 @@ def possessive(sentence: Span) -> Iterator[Candidate]:
         if (table.pos[token] in _NOUN_POS
                 and table.pos[owned] in _NOUN_POS):
             yield Candidate(owned, token, (), owned, implied=_have(sentence),
-                               split_conjuncts=False)
+                            split_conjuncts=False)
 
 
 #: Forms of address before a name that carry no role.
@@ -157,7 +157,7 @@ def title_before_name(sentence: Span) -> Iterator[Candidate]:
         if (title and title[-1] == start - 1 and table.pos[title[-1]] in _NOUN_POS
                 and table.lower[title[-1]].rstrip(".") not in COURTESY_FORMS):
             yield Candidate(head, head, (), title[-1], implied="be",
-                               split_conjuncts=False)
+                            split_conjuncts=False)
 
 
 def _have(sentence: Span) -> str:
@@ -179,7 +179,7 @@ def adjective_modifier(sentence: Span) -> Iterator[Candidate]:
                 and pos[noun] == "NOUN" and token < noun
                 and not ent_type[token] and not ent_type[noun]):
             yield Candidate(noun, noun, (), token, implied="be",
-                               split_conjuncts=False)
+                            split_conjuncts=False)
 
 
 def adjective_after_noun(sentence: Span) -> Iterator[Candidate]:
@@ -199,8 +199,8 @@ def adjective_after_noun(sentence: Span) -> Iterator[Candidate]:
         if pairs:
             prep, pobj = pairs[0]
             yield Candidate(adjective, noun, (adjective, prep), pobj,
-                               clause_modifiers(table, adjective, (prep,)), implied="be",
-                               split_conjuncts=False)
+                            clause_modifiers(table, adjective, (prep,)), implied="be",
+                            split_conjuncts=False)
 
 
 #: Prepositions that introduce examples of a noun: "giants including Alibaba".
@@ -231,7 +231,7 @@ def examples_of_noun(sentence: Span) -> Iterator[Candidate]:
         for example in children_with(table, prep, {"pobj"}):
             for member in conjuncts(table, example):
                 yield Candidate(prep, noun, words, member, implied="be",
-                                   split_conjuncts=False)
+                                split_conjuncts=False)
 
 
 #: Prepositions that place a thing: "a think tank at the University of South Florida".
@@ -256,4 +256,4 @@ def noun_in_place(sentence: Span) -> Iterator[Candidate]:
             if ent_type[place] in _PLACE_LABELS or (
                     lower[prep] == "in" and table.pos[place] == "NOUN" and not ent_type[place]):
                 yield Candidate(noun, noun, (prep,), place, implied="be",
-                                   split_conjuncts=False)
+                                split_conjuncts=False)
