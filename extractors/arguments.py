@@ -68,7 +68,7 @@ def phrase_bounds(table: ParseTable, head: int, inside: int | None = None) -> tu
     ((0, 3), (2, 3))
     """
     dep, children = table.dep, table.children
-    towards = _child_towards(table, head, inside) if inside is not None else None
+    towards = table.child_towards(head, inside) if inside is not None else None
     kept = [child for child in children[head] if child != towards and (
         dep[child] not in _PHRASE_CUT_DEPS or _is_close_apposition(table, child))]
     # the kept children's subtrees, but for the clauses below them
@@ -76,17 +76,6 @@ def phrase_bounds(table: ParseTable, head: int, inside: int | None = None) -> tu
         kept.extend([c for c in children[token] if dep[c] not in _CLAUSE_CUT_DEPS])
     kept.append(head)
     return _contiguous_around(table, kept, head)
-
-
-def _child_towards(table: ParseTable, head: int, i: int) -> int | None:
-    """The child of ``head`` whose subtree holds token ``i`` (``i`` itself, if a child), or
-    None when ``i`` is not below ``head``."""
-    heads = table.head
-    while heads[i] != head:
-        if heads[i] == i:
-            return None
-        i = heads[i]
-    return i
 
 
 def _is_close_apposition(table: ParseTable, i: int) -> bool:

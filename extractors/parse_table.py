@@ -133,8 +133,13 @@ class ParseTable:
 
     def entities_in(self, span: Span) -> list[tuple[int, int, str]]:
         """The entities (as in ``entities``) that start inside ``span``."""
+        return self.entities_between(span.start, span.end)
+
+    def entities_between(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The entities (as in ``entities``) that start at tokens ``start`` to ``end``
+        (exclusive)."""
         starts = self.entity_starts
-        return self.entities[bisect_left(starts, span.start):bisect_left(starts, span.end)]
+        return self.entities[bisect_left(starts, start):bisect_left(starts, end)]
 
     def span_text(self, start: int, end: int) -> str:
         """The text of tokens ``start`` to ``end`` (exclusive), as ``Span.text`` gives it."""
@@ -167,6 +172,22 @@ class ParseTable:
         for token in found:
             found.extend(children[token])
         return found
+
+    def child_towards(self, head: int, i: int) -> int | None:
+        """The child of token ``head`` whose subtree holds token ``i`` (``i`` itself, if a
+        child), or None when ``i`` is not below ``head``.
+
+        >>> from extractors import load_model
+        >>> table = parse_table(load_model()("Premier Li Qiang fined Ant Group."))
+        >>> table.child_towards(3, 1), table.child_towards(3, 5), table.child_towards(5, 1)
+        (2, 5, None)
+        """
+        heads = self.head
+        while heads[i] != head:
+            if heads[i] == i:
+                return None
+            i = heads[i]
+        return i
 
     def ancestors(self, i: int) -> set[int]:
         """The tokens token ``i`` hangs on, directly or not (``Token.ancestors``)."""
