@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from functools import partial
 
 from spacy.tokens import Doc, Span
 
@@ -176,27 +175,26 @@ def scored_triples(sentence: Span, index: int,
 
 
 def _triples_from(candidate: Candidate, table: ParseTable, provenance: Provenance
-                  ) -> Iterator[tuple[Triple, dict[str, float]]]:
+                  ) -> list[tuple[Triple, dict[str, float]]]:
     """One triple per pair of coordinated subject and object, with its parse features."""
     relation = relation_of(table, candidate.relation, candidate.implied)
     extra_heads = candidate.extras
     extras = tuple([make_extra_argument(table, i) for i in extra_heads])
     predicate = candidate.predicate
     subject = resolve_relative(table, candidate.subject)
-    split = partial(conjuncts, table) if candidate.split_conjuncts else lambda i: [i]
-    for subject_head in split(subject):
-        for object_head in split(candidate.object):
-            if subject_head == object_head:
-                continue
-            triple = Triple(
-                subject=make_argument(table, subject_head, inside=object_head),
-                relation=relation,
-                object=make_argument(table, object_head, inside=subject_head),
-                provenance=provenance,
-                qualifiers=qualifiers_of(table, predicate, object_head, extra_heads),
-                extras=extras,
-            )
-            yield triple, parse_features(table, predicate, subject_head, object_head)
+    if candidate.split_conjuncts:
+        subjects, objects = conjuncts(table, subject), conjuncts(table, candidate.object)
+    else:
+        subjects, objects = [subject], [candidate.object]
+    return [(Triple(subject=make_argument(table, subject_head, inside=object_head),
+                    relation=relation,
+                    object=make_argument(table, object_head, inside=subject_head),
+                    provenance=provenance,
+                    qualifiers=qualifiers_of(table, predicate, object_head, extra_heads),
+                    extras=extras),
+             parse_features(table, predicate, subject_head, object_head))
+            for subject_head in subjects for object_head in objects
+            if subject_head != object_head]
 
 
 #: Lemmas of the relations that a sentence implies without a verb.
@@ -209,8 +207,16 @@ def relation_of(table: ParseTable, words: Sequence[int], implied: str = "") -> R
     "were subjected to" -> Relation("were subjected to", "subject to"); "plans to surpass"
     -> Relation("plans to surpass", "plan to surpass"); "would not benefit" ->
     Relation("would not benefit", "benefit"). Without words (token positions), the implied
-    relation ("be", "has").
+    relation ("be", "has"). Rules find the same relation for several facts: it is worked
+    out once per document.
     """
+    key = ("relation", tuple(words), implied)
+    if key not in table.answers:
+        table.answers[key] = _relation(table, words, implied)
+    return table.answers[key]
+
+
+def _relation(table: ParseTable, words: Sequence[int], implied: str) -> Relation:
     if not words:
         return Relation(implied, IMPLIED_LEMMAS.get(implied, implied))
     dep, tag, lemma_of = table.dep, table.tag, table.lemma
