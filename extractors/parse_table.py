@@ -89,7 +89,7 @@ class ParseTable:
         self.pos = list(map(_POS_NAMES.__getitem__, pos))
         # few distinct tags and labels: each looked up once
         self.tag, self.dep, self.ent_type = (
-            [names[h] for h in column] for column in (tag, dep, ent_type)
+            list(map(names.__getitem__, column)) for column in (tag, dep, ent_type)
             for names in [{h: strings[h] for h in set(column)}])
         self.ent_iob = [_IOB_NAMES[x] for x in iob]
         self.is_punct, self.is_space = punct, space

@@ -186,12 +186,11 @@ def _triples_from(candidate: Candidate, table: ParseTable, provenance: Provenanc
         subjects, objects = conjuncts(table, subject), conjuncts(table, candidate.object)
     else:
         subjects, objects = [subject], [candidate.object]
-    return [(Triple(subject=make_argument(table, subject_head, inside=object_head),
-                    relation=relation,
-                    object=make_argument(table, object_head, inside=subject_head),
-                    provenance=provenance,
-                    qualifiers=qualifiers_of(table, predicate, object_head, extra_heads),
-                    extras=extras),
+    # positional, as a value's __init__ takes them fastest; confidence comes once the
+    # sentence is done
+    return [(Triple(make_argument(table, subject_head, object_head), relation,
+                    make_argument(table, object_head, subject_head), provenance,
+                    qualifiers_of(table, predicate, object_head, extra_heads), 0.5, extras),
              parse_features(table, predicate, subject_head, object_head))
             for subject_head in subjects for object_head in objects
             if subject_head != object_head]
