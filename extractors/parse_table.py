@@ -187,7 +187,7 @@ class ParseTable:
             if heads[i] == i:
                 return None
             i = heads[i]
-        return i
+        return i if i != head else None
 
     def ancestors(self, i: int) -> set[int]:
         """The tokens token ``i`` hangs on, directly or not (``Token.ancestors``)."""
