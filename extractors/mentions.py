@@ -304,13 +304,16 @@ def _span_root(table: ParseTable, start: int, end: int) -> int:
     head = table.head
     if end - start == 1:
         return start
+    outside = []  # the tokens whose head is outside the span
     for i in range(start, end):
         if head[i] == i:
             return i
+        if not start <= head[i] < end:
+            outside.append(i)
+    if len(outside) == 1:  # most noun phrases: no depths to compare
+        return outside[0]
     best, root = len(head), -1
-    for i in range(start, end):
-        if start <= head[i] < end:
-            continue
+    for i in outside:
         if (table.is_space[i] or table.is_punct[i]) and not table.children[i]:
             depth = len(head) - 1
         else:
