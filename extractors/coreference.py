@@ -291,6 +291,13 @@ class _Resolver:
         self.may_antecede = [m.kind != "value" and dep[m.head] != "amod" for m in self.mentions]
         #: ``_number_and_person`` by mention.
         self.numbers_and_persons: dict[int, tuple[bool, bool]] = {}
+        #: Every word a cluster may have been called by (``_described_by``): the titles and
+        #: the words of every name, the nouns of the phrases joined to any cluster (kept up
+        #: to date by ``union``) and, once asked, the beginnings of the names' words.
+        self.titles = {title for m in self.mentions for title in m.titles}
+        self.name_words = {word for k in self.names for word in name_words(self.mentions[k].text)}
+        self.joined_nouns: set[str] = set()
+        self.name_word_beginnings: set[str] | None = None
         #: ``_vote_type``, the words ``_described_by`` reads and ``_pronoun_facts``, by
         #: cluster root.
         self.cluster_types: dict[int, str | None] = {}
@@ -309,6 +316,9 @@ class _Resolver:
     def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
+            for root in (ra, rb):
+                if len(self.groups[root]) == 1 and self.mentions[root].kind == "nominal":
+                    self.joined_nouns.add(self.table.lemma(self.mentions[root].head).lower())
             keep, gone = min(ra, rb), max(ra, rb)
             self.parent[gone] = keep
             self.groups[keep] = sorted(self.groups[keep] + self.groups.pop(gone))
@@ -499,6 +509,18 @@ class _Resolver:
             beginnings[lemma] = any(word.startswith(lemma[:-1]) for word in named)
         return beginnings[lemma]
 
+    def _may_be_described(self, lemma: str) -> bool:
+        """Whether any cluster may answer ``_described_by`` for ``lemma``: when none can, a
+        description is not weighed against every name before it."""
+        if lemma in self.titles or lemma in self.name_words or lemma in self.joined_nouns:
+            return True
+        if len(lemma) < 6:
+            return False
+        if self.name_word_beginnings is None:
+            self.name_word_beginnings = {word[:n] for word in self.name_words
+                                         for n in range(5, len(word) + 1)}
+        return lemma[:-1] in self.name_word_beginnings
+
     def _pronoun_facts(self, root: int) -> tuple[str | None, str | None, bool, set[str]]:
         """What a pronoun must agree with in a cluster: its type, the class of its type,
         whether it holds a name, and the genders of its pronouns."""
@@ -536,14 +558,17 @@ class _Resolver:
             sets = self.sets
             for n in range(bisect_left(sets, k) - 1, -1, -1):
                 j = sets[n]
-                if (self.mentions[j].last < mention.first
-                        and sentence - sentences[j] <= DESCRIPTION_WINDOW
-                        and self._group_fits(j, lemma)):
+                if sentence - sentences[j] > DESCRIPTION_WINDOW:
+                    break  # sets are in text order: the rest are further back
+                if self.mentions[j].last < mention.first and self._group_fits(j, lemma):
                     return j
             return None
         # "the company" may be any company just named; "the central bank" is a new one
         # unless the bank was described so before.
         generic = mention.last - mention.first == 1 and lemma in _ANY_GENERIC_NOUN
+        describable = self._may_be_described(lemma)
+        if not (generic or describable):
+            return None
         best: tuple[int, int] | None = None  # (score, mention index)
         # A cluster's later names score as its most recent one or lower: each is weighed once.
         weighed = set()
@@ -557,7 +582,9 @@ class _Resolver:
                 continue
             weighed.add(root)
             distance = sentence - sentences[j]
-            if self._described_by(root, lemma):
+            if not describable and distance > DESCRIPTION_WINDOW:
+                break  # names are in text order: none further back can score
+            if describable and self._described_by(root, lemma):
                 score = 2
             elif generic and distance <= DESCRIPTION_WINDOW and (
                     lemma in GENERIC_NOUNS.get(type_class(self._cluster_type(root)), ())):
