@@ -220,13 +220,16 @@ def _unlabelled_names(table: ParseTable, covered: set[int]):
     Not in lines written in title case ("China Shows a Positive Attitude"), where the tagger
     calls every capitalised word a proper noun.
     """
-    headline = _title_case_tokens(table)
     pos, text = table.pos, table.text
     n = len(pos)
-    i = 0
-    while i < n:
-        if pos[i] != "PROPN" or i in covered or i in headline or not text[i][:1].isalnum():
-            i += 1
+    headline: set[int] | None = None  # worked out for the first run only
+    end = -1  # the last token of the run before
+    for i in [i for i, tag in enumerate(pos) if tag == "PROPN" and i not in covered]:
+        if i <= end or not text[i][:1].isalnum():
+            continue
+        if headline is None:
+            headline = _title_case_tokens(table)
+        if i in headline:
             continue
         j = i
         while j + 1 < n and pos[j + 1] == "PROPN" and j + 1 not in covered:
@@ -239,7 +242,7 @@ def _unlabelled_names(table: ParseTable, covered: set[int]):
         if first <= j and not opening_plural:
             yield _mention(table, first, _with_product_number(table, j), "name", None,
                            titles=tuple(_preceding_titles(table, first)))
-        i = j + 1
+        end = j
 
 
 def _title_case_tokens(table: ParseTable) -> set[int]:
@@ -281,9 +284,7 @@ def _noun_chunks(table: ParseTable):
     without building a ``Span`` per chunk or a ``Token`` per word."""
     doc, pos, dep, head = table.doc, table.pos, table.dep, table.head
     prev_end = -1
-    for i, tag in enumerate(pos):
-        if tag not in {"NOUN", "PROPN", "PRON"}:
-            continue
+    for i in [i for i, tag in enumerate(pos) if tag in {"NOUN", "PROPN", "PRON"}]:
         if dep[i] not in _CHUNK_DEPS:
             if dep[i] != "conj":
                 continue
@@ -333,7 +334,7 @@ def _groups(table: ParseTable):
     the coordination inside a name ("National Development and Reform Commission")."""
     pos, dep, head = table.pos, table.dep, table.head
     # a token without a "conj" child has no conjuncts
-    for i in sorted({head[c] for c, label in enumerate(dep) if label == "conj" and head[c] != c}):
+    for i in sorted({head[c] for c in table.by_dep.get("conj", ()) if head[c] != c}):
         if dep[i] in {"conj", "compound", "nmod", "amod"} or pos[i] not in {"NOUN", "PROPN"}:
             continue
         conjuncts = table.conjuncts(i)
@@ -357,8 +358,8 @@ def _left_edge(table: ParseTable, i: int) -> int:
 def _pronouns(table: ParseTable):
     """Third-person pronouns; not a capitalised one inside a line ("The Tech Crackdown and
     Its Impact"), which is a headline's, with nothing before it to refer to."""
-    for i, lower in enumerate(table.lower):
-        if lower not in PRONOUNS or (table.pos[i] != "PRON" and table.tag[i] != "PRP$"):
+    for i in [i for i, word in enumerate(table.lower) if word in PRONOUNS]:
+        if table.pos[i] != "PRON" and table.tag[i] != "PRP$":
             continue
         if table.text[i][0].isupper() and not table.sent_start[i]:
             continue
