@@ -279,10 +279,10 @@ class _Resolver:
         self.sentence_of = self.table.sentence
         self.by_span = {(m.first, m.last): k for k, m in enumerate(self.mentions)}
         #: Whether a mention is a company's name with its designator ("Ant Group").
-        self.suffixed = [m.is_name and has_corporate_suffix(m.text) for m in self.mentions]
+        self.suffixed = [m.kind == "name" and has_corporate_suffix(m.text) for m in self.mentions]
         self.types = ["ORG" if suffixed else m.label
                       for m, suffixed in zip(self.mentions, self.suffixed, strict=True)]
-        self.names = [k for k, m in enumerate(self.mentions) if m.is_name]
+        self.names = [k for k, m in enumerate(self.mentions) if m.kind == "name"]
         self.sets = [k for k, m in enumerate(self.mentions) if m.kind == "group"]
         #: The sentence of each mention, and whether it may be a pronoun's antecedent at all
         #: (not a value, not an adjective: "Chinese" in "Chinese stocks").
@@ -357,7 +357,7 @@ class _Resolver:
                 self.union(by_head[mention.head], k)
             by_head.setdefault(mention.head, k)
             after = mention.last + 1
-            if (mention.is_name and after + 2 < len(text) + 1 and text[after] == "("
+            if (mention.kind == "name" and after + 2 < len(text) + 1 and text[after] == "("
                     and after + 2 < len(text) and text[after + 2] == ")"):
                 inner = self.by_span.get((after + 1, after + 1))
                 if inner is not None and self.mentions[inner].is_name:
@@ -526,16 +526,19 @@ class _Resolver:
         whether it holds a name, and the genders of its pronouns."""
         if root not in self.pronoun_facts:
             members = self.members(root)
-            mentions = [self.mentions[m] for m in members]
-            if len(members) == 1:  # most are; their type needs no vote
-                mention = mentions[0]
-                entity_type = self.types[root] if mention.is_name else None
+            if len(members) == 1:  # most are: no vote, no pronouns but maybe their own
+                mention = self.mentions[root]
+                named = mention.kind == "name"
+                entity_type = self.types[root] if named else None
+                genders = ({PRONOUNS[mention.text.lower()][1]} if mention.kind == "pronoun"
+                           else set())
             else:
                 entity_type = self._cluster_type(root)
-            self.pronoun_facts[root] = (
-                entity_type, _TYPE_CLASSES.get(entity_type or ""),
-                any(m.kind == "name" for m in mentions),
-                {PRONOUNS[m.text.lower()][1] for m in mentions if m.kind == "pronoun"})
+                mentions = [self.mentions[m] for m in members]
+                named = any(m.kind == "name" for m in mentions)
+                genders = {PRONOUNS[m.text.lower()][1] for m in mentions if m.kind == "pronoun"}
+            self.pronoun_facts[root] = (entity_type, _TYPE_CLASSES.get(entity_type or ""),
+                                        named, genders)
         return self.pronoun_facts[root]
 
     def _description_antecedent(self, k: int) -> int | None:
@@ -765,6 +768,12 @@ class _Resolver:
         label = names[0] if names else self._phrase_label(mentions)
         return EntityCluster(label, entity_type, mentions, names, set_members)
 
+    def _names_nothing(self, root: int) -> bool:
+        """Whether the cluster of ``root`` is a lone phrase or value, which stands for no
+        entity (``_entity_ref``): most are, and need no label."""
+        return (len(self.groups[root]) == 1
+                and self.mentions[root].kind in {"nominal", "value"})
+
     def entities_by_end(self, ends: set[int]) -> dict[int, tuple[EntityRef, ...]]:
         """What ``_entities_by_end`` finds in the clusters ``run`` returns, making only the
         clusters a mention ending at one of ``ends`` belongs to (and their sets' members):
@@ -773,14 +782,13 @@ class _Resolver:
 
         def reference(root: int) -> EntityRef | None:
             if root not in references:
-                kind = self.mentions[root].kind
-                alone = len(self.groups[root]) == 1
-                # a lone phrase or value names nothing (``_entity_ref``): no label to make
-                references[root] = None if alone and kind in {"nominal", "value"} else (
+                references[root] = None if self._names_nothing(root) else (
                     _entity_ref(self._cluster(root)))
             return references[root]
 
         def entities(root: int) -> tuple[EntityRef, ...]:
+            if self._names_nothing(root):
+                return ()
             own = reference(root)
             if own is not None:
                 return (own,)
@@ -936,7 +944,7 @@ def _first_entities(holders: dict[int, list[int]],
     """
     by_end: dict[int, tuple[EntityRef, ...]] = {}
     for end, numbers in holders.items():
-        for number in sorted(set(numbers)):
+        for number in numbers if len(numbers) == 1 else sorted(set(numbers)):
             if resolved := entities(number):
                 by_end[end] = resolved
                 break
