@@ -20,6 +20,9 @@ references ("these companies", "they") can point at them.
 
 from __future__ import annotations
 
+from collections.abc import Container
+from itertools import compress, count
+
 from spacy.tokens import Doc
 
 from extractors.parse_table import ParseTable, kept_table
@@ -99,13 +102,25 @@ def find_mentions(doc: Doc) -> list[EntityMention]:
 
 
 def _mentions(table: ParseTable) -> list[EntityMention]:
+    # by first and last token, negated: in the order of these keys, mentions are in the
+    # order of their offsets, outer before nested
     found: dict[tuple[int, int], EntityMention] = {}
     names = list(_names(table))
     covered = {i for m in names for i in range(m.first, m.last + 1)}
     for mention in [*names, *_unlabelled_names(table, covered), *_nominals(table),
                     *_groups(table), *_pronouns(table)]:
-        found.setdefault((mention.first, mention.last), mention)
-    return sorted(found.values(), key=lambda m: (m.start, -m.end))
+        found.setdefault((mention.first, -mention.last), mention)
+    return [found[key] for key in sorted(found)]
+
+
+def _positions(values: list[str], wanted: Container[str]) -> list[int]:
+    """The positions of the values that are among ``wanted``, a token attribute read
+    without a Python loop.
+
+    >>> _positions(["it", "rose", "and", "they", "fell"], PRONOUNS)
+    [0, 3]
+    """
+    return list(compress(count(), map(wanted.__contains__, values)))
 
 
 def _mention(table: ParseTable, first: int, last: int, kind: str, label: str | None,
@@ -224,7 +239,7 @@ def _unlabelled_names(table: ParseTable, covered: set[int]):
     n = len(pos)
     headline: set[int] | None = None  # worked out for the first run only
     end = -1  # the last token of the run before
-    for i in [i for i, tag in enumerate(pos) if tag == "PROPN" and i not in covered]:
+    for i in [i for i in _positions(pos, {"PROPN"}) if i not in covered]:
         if i <= end or not text[i][:1].isalnum():
             continue
         if headline is None:
@@ -284,7 +299,7 @@ def _noun_chunks(table: ParseTable):
     without building a ``Span`` per chunk or a ``Token`` per word."""
     doc, pos, dep, head = table.doc, table.pos, table.dep, table.head
     prev_end = -1
-    for i in [i for i, tag in enumerate(pos) if tag in {"NOUN", "PROPN", "PRON"}]:
+    for i in _positions(pos, {"NOUN", "PROPN", "PRON"}):
         if dep[i] not in _CHUNK_DEPS:
             if dep[i] != "conj":
                 continue
@@ -358,7 +373,7 @@ def _left_edge(table: ParseTable, i: int) -> int:
 def _pronouns(table: ParseTable):
     """Third-person pronouns; not a capitalised one inside a line ("The Tech Crackdown and
     Its Impact"), which is a headline's, with nothing before it to refer to."""
-    for i in [i for i, word in enumerate(table.lower) if word in PRONOUNS]:
+    for i in _positions(table.lower, PRONOUNS):
         if table.pos[i] != "PRON" and table.tag[i] != "PRP$":
             continue
         if table.text[i][0].isupper() and not table.sent_start[i]:
