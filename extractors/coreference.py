@@ -289,6 +289,11 @@ class _Resolver:
         self.mention_sentence = [self.sentence_of[m.first] for m in self.mentions]
         dep = self.table.dep
         self.may_antecede = [m.kind != "value" and dep[m.head] != "amod" for m in self.mentions]
+        #: The most salient each mention can be as an antecedent in the pronoun's sentence
+        #: (``_salience`` with every bonus its role and kind allow).
+        self.salience_ceilings = [
+            _ROLE_SALIENCE.get(dep[m.head], 0) + 30 * (dep[m.head] in _SUBJECT_DEPS)
+            + 30 * (m.kind in {"name", "pronoun"}) + 5 * 6 for m in self.mentions]
         #: ``_number_and_person`` by mention.
         self.numbers_and_persons: dict[int, tuple[bool, bool]] = {}
         #: Every word a cluster may have been called by (``_described_by``): the titles and
@@ -631,6 +636,8 @@ class _Resolver:
         token = pronoun.head
         sentence = sentences[k]
         may_bind = self.table.dep[token] != "poss"
+        reflexive = word in REFLEXIVES
+        ceilings = self.salience_ceilings
         best: tuple[float, int] | None = None
         for j in range(k - 1, -1, -1):
             distance = sentence - sentences[j]
@@ -640,11 +647,14 @@ class _Resolver:
             other = mentions[j]
             if not may_antecede[j] or other.last >= pronoun.first:
                 continue
+            if (best is not None and not reflexive
+                    and ceilings[j] - _SENTENCE_PENALTY * distance <= best[0]):
+                continue  # cannot be more salient than the best so far
             if other.kind == "pronoun" and parent[j] == j:  # a pronoun resolved to nothing
                 continue
             if not self._agrees(j, number, gender):
                 continue
-            if word in REFLEXIVES:
+            if reflexive:
                 if distance == 0 and self._clause_of(other.head) == self._clause_of(token):
                     return j
                 continue
