@@ -29,7 +29,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
@@ -279,11 +279,30 @@ class _Resolver:
         self.sentence_of = self.table.sentence
         self.by_span = {(m.first, m.last): k for k, m in enumerate(self.mentions)}
         #: Whether a mention is a company's name with its designator ("Ant Group").
-        self.suffixed = [m.is_name and has_corporate_suffix(m.text) for m in self.mentions]
+        self.suffixed = [m.kind == "name" and has_corporate_suffix(m.text) for m in self.mentions]
         self.types = ["ORG" if suffixed else m.label
                       for m, suffixed in zip(self.mentions, self.suffixed, strict=True)]
-        self.names = [k for k, m in enumerate(self.mentions) if m.is_name]
+        self.names = [k for k, m in enumerate(self.mentions) if m.kind == "name"]
         self.sets = [k for k, m in enumerate(self.mentions) if m.kind == "group"]
+        #: The sentence of each mention, and whether it may be a pronoun's antecedent at all
+        #: (not a value, not an adjective: "Chinese" in "Chinese stocks").
+        self.mention_sentence = [self.sentence_of[m.first] for m in self.mentions]
+        dep = self.table.dep
+        self.may_antecede = [m.kind != "value" and dep[m.head] != "amod" for m in self.mentions]
+        #: The most salient each mention can be as an antecedent in the pronoun's sentence
+        #: (``_salience`` with every bonus its role and kind allow).
+        self.salience_ceilings = [
+            _ROLE_SALIENCE.get(dep[m.head], 0) + 30 * (dep[m.head] in _SUBJECT_DEPS)
+            + 30 * (m.kind in {"name", "pronoun"}) + 5 * 6 for m in self.mentions]
+        #: ``_number_and_person`` by mention.
+        self.numbers_and_persons: dict[int, tuple[bool, bool]] = {}
+        #: Every word a cluster may have been called by (``_described_by``): the titles and
+        #: the words of every name, the nouns of the phrases joined to any cluster (kept up
+        #: to date by ``union``) and, once asked, the beginnings of the names' words.
+        self.titles = {title for m in self.mentions for title in m.titles}
+        self.name_words = {word for k in self.names for word in name_words(self.mentions[k].text)}
+        self.joined_nouns: set[str] = set()
+        self.name_word_beginnings: set[str] | None = None
         #: ``_vote_type``, the words ``_described_by`` reads and ``_pronoun_facts``, by
         #: cluster root.
         self.cluster_types: dict[int, str | None] = {}
@@ -302,6 +321,9 @@ class _Resolver:
     def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
+            for root in (ra, rb):
+                if len(self.groups[root]) == 1 and self.mentions[root].kind == "nominal":
+                    self.joined_nouns.add(self.table.lemma(self.mentions[root].head).lower())
             keep, gone = min(ra, rb), max(ra, rb)
             self.parent[gone] = keep
             self.groups[keep] = sorted(self.groups[keep] + self.groups.pop(gone))
@@ -314,11 +336,15 @@ class _Resolver:
 
     # passes
     def run(self) -> list[EntityCluster]:
+        self.link()
+        return self._clusters()
+
+    def link(self) -> None:
+        """Join the mentions into clusters, pass by pass."""
         self._appositions()
         self._same_names()
         self._name_variants()
         self._descriptions_and_pronouns()
-        return self._clusters()
 
     def _appositions(self) -> None:
         table = self.table
@@ -336,7 +362,7 @@ class _Resolver:
                 self.union(by_head[mention.head], k)
             by_head.setdefault(mention.head, k)
             after = mention.last + 1
-            if (mention.is_name and after + 2 < len(text) + 1 and text[after] == "("
+            if (mention.kind == "name" and after + 2 < len(text) + 1 and text[after] == "("
                     and after + 2 < len(text) and text[after + 2] == ")"):
                 inner = self.by_span.get((after + 1, after + 1))
                 if inner is not None and self.mentions[inner].is_name:
@@ -488,17 +514,36 @@ class _Resolver:
             beginnings[lemma] = any(word.startswith(lemma[:-1]) for word in named)
         return beginnings[lemma]
 
+    def _may_be_described(self, lemma: str) -> bool:
+        """Whether any cluster may answer ``_described_by`` for ``lemma``: when none can, a
+        description is not weighed against every name before it."""
+        if lemma in self.titles or lemma in self.name_words or lemma in self.joined_nouns:
+            return True
+        if len(lemma) < 6:
+            return False
+        if self.name_word_beginnings is None:
+            self.name_word_beginnings = {word[:n] for word in self.name_words
+                                         for n in range(5, len(word) + 1)}
+        return lemma[:-1] in self.name_word_beginnings
+
     def _pronoun_facts(self, root: int) -> tuple[str | None, str | None, bool, set[str]]:
         """What a pronoun must agree with in a cluster: its type, the class of its type,
         whether it holds a name, and the genders of its pronouns."""
         if root not in self.pronoun_facts:
             members = self.members(root)
-            entity_type = self._cluster_type(root)
-            mentions = [self.mentions[m] for m in members]
-            self.pronoun_facts[root] = (
-                entity_type, _TYPE_CLASSES.get(entity_type or ""),
-                any(m.kind == "name" for m in mentions),
-                {PRONOUNS[m.text.lower()][1] for m in mentions if m.kind == "pronoun"})
+            if len(members) == 1:  # most are: no vote, no pronouns but maybe their own
+                mention = self.mentions[root]
+                named = mention.kind == "name"
+                entity_type = self.types[root] if named else None
+                genders = ({PRONOUNS[mention.text.lower()][1]} if mention.kind == "pronoun"
+                           else set())
+            else:
+                entity_type = self._cluster_type(root)
+                mentions = [self.mentions[m] for m in members]
+                named = any(m.kind == "name" for m in mentions)
+                genders = {PRONOUNS[m.text.lower()][1] for m in mentions if m.kind == "pronoun"}
+            self.pronoun_facts[root] = (entity_type, _TYPE_CLASSES.get(entity_type or ""),
+                                        named, genders)
         return self.pronoun_facts[root]
 
     def _description_antecedent(self, k: int) -> int | None:
@@ -515,31 +560,39 @@ class _Resolver:
         if "PROPN" in table.pos[mention.first : mention.last + 1]:
             return None
         lemma = table.lemma(head).lower()
-        sentence = self.sentence_of[mention.first]
+        sentences = self.mention_sentence
+        sentence = sentences[k]
         if table.tag[head] in {"NNS", "NNPS"}:
-            for j in reversed(self.sets[: bisect_left(self.sets, k)]):
-                other = self.mentions[j]
-                if (other.last < mention.first
-                        and sentence - self.sentence_of[other.first] <= DESCRIPTION_WINDOW
-                        and self._group_fits(j, lemma)):
+            sets = self.sets
+            for n in range(bisect_left(sets, k) - 1, -1, -1):
+                j = sets[n]
+                if sentence - sentences[j] > DESCRIPTION_WINDOW:
+                    break  # sets are in text order: the rest are further back
+                if self.mentions[j].last < mention.first and self._group_fits(j, lemma):
                     return j
             return None
         # "the company" may be any company just named; "the central bank" is a new one
         # unless the bank was described so before.
         generic = mention.last - mention.first == 1 and lemma in _ANY_GENERIC_NOUN
+        describable = self._may_be_described(lemma)
+        if not (generic or describable):
+            return None
         best: tuple[int, int] | None = None  # (score, mention index)
         # A cluster's later names score as its most recent one or lower: each is weighed once.
         weighed = set()
-        for j in reversed(self.names[: bisect_left(self.names, k)]):
-            other = self.mentions[j]
-            if other.last >= mention.first:
+        names = self.names
+        for n in range(bisect_left(names, k) - 1, -1, -1):
+            j = names[n]
+            if self.mentions[j].last >= mention.first:
                 continue
             root = self.find(j)
             if root in weighed:
                 continue
             weighed.add(root)
-            distance = sentence - self.sentence_of[other.first]
-            if self._described_by(root, lemma):
+            distance = sentence - sentences[j]
+            if not describable and distance > DESCRIPTION_WINDOW:
+                break  # names are in text order: none further back can score
+            if describable and self._described_by(root, lemma):
                 score = 2
             elif generic and distance <= DESCRIPTION_WINDOW and (
                     lemma in GENERIC_NOUNS.get(type_class(self._cluster_type(root)), ())):
@@ -576,27 +629,32 @@ class _Resolver:
 
     def _pronoun_antecedent(self, k: int) -> int | None:
         pronoun = self.mentions[k]
-        mentions, sentence_of, dep = self.mentions, self.sentence_of, self.table.dep
+        mentions, sentences, parent = self.mentions, self.mention_sentence, self.parent
+        may_antecede = self.may_antecede
         word = pronoun.text.lower()
         number, gender = PRONOUNS[word]
         token = pronoun.head
-        sentence = sentence_of[pronoun.first]
-        may_bind = dep[token] != "poss"
+        sentence = sentences[k]
+        may_bind = self.table.dep[token] != "poss"
+        reflexive = word in REFLEXIVES
+        ceilings = self.salience_ceilings
         best: tuple[float, int] | None = None
         for j in range(k - 1, -1, -1):
-            other = mentions[j]
-            distance = sentence - sentence_of[other.first]
+            distance = sentence - sentences[j]
             if distance > PRONOUN_WINDOW or best is not None and best[0] >= (
                     _MOST_SALIENT - _SENTENCE_PENALTY * distance):
                 break  # none further back can be more salient than the best so far
-            if (other.kind == "value" or other.last >= pronoun.first
-                    or dep[other.head] == "amod"):
+            other = mentions[j]
+            if not may_antecede[j] or other.last >= pronoun.first:
                 continue
-            if other.kind == "pronoun" and self.find(j) == j:
+            if (best is not None and not reflexive
+                    and ceilings[j] - _SENTENCE_PENALTY * distance <= best[0]):
+                continue  # cannot be more salient than the best so far
+            if other.kind == "pronoun" and parent[j] == j:  # a pronoun resolved to nothing
                 continue
             if not self._agrees(j, number, gender):
                 continue
-            if word in REFLEXIVES:
+            if reflexive:
                 if distance == 0 and self._clause_of(other.head) == self._clause_of(token):
                     return j
                 continue
@@ -608,23 +666,16 @@ class _Resolver:
         return best[1] if best else None
 
     def _agrees(self, j: int, number: str, gender: str) -> bool:
-        mention = self.mentions[j]
-        if mention.kind == "group":
+        kind = self.mentions[j].kind
+        if kind == "group":
             return number == "plural"
-        table = self.table
         root = self.find(j)
         raw_type, cluster_type, named, genders = (self.pronoun_facts.get(root)
                                                   or self._pronoun_facts(root))
-        head = mention.head
-        if mention.kind == "nominal" and not named:
-            plural = table.tag[head] in _PLURAL_TAGS
-            person = table.lemma(head).lower() in TYPE_NOUNS["PERSON"]
-        elif mention.kind == "pronoun":
-            its_number, its_gender = PRONOUNS[mention.text.lower()]
-            plural = its_number == "plural"
-            person = its_gender in _GENDERS
-        else:
-            plural = cluster_type is None and table.tag[head] in _PLURAL_TAGS
+        plural, person = (self.numbers_and_persons.get(j) or self._number_and_person(j))
+        if kind == "name" or kind == "nominal" and named:
+            # a name's number and person-hood are its cluster's
+            plural = cluster_type is None and plural
             person = cluster_type == "PERSON"
             if raw_type == "NORP" and number == "plural":
                 return True
@@ -636,6 +687,21 @@ class _Resolver:
             return (person or (cluster_type is None and named)) and not (
                 genders - {gender, "any"})
         return not person and not (genders & _GENDERS)
+
+    def _number_and_person(self, j: int) -> tuple[bool, bool]:
+        """Whether mention ``j`` is plural and names a person, by its own words: a pronoun's
+        number and gender, a noun's tag and lemma ("analysts")."""
+        mention = self.mentions[j]
+        if mention.kind == "pronoun":
+            number, gender = PRONOUNS[mention.text.lower()]
+            facts = (number == "plural", gender in _GENDERS)
+        else:
+            head = mention.head
+            facts = (self.table.tag[head] in _PLURAL_TAGS,
+                     mention.kind == "nominal"
+                     and self.table.lemma(head).lower() in TYPE_NOUNS["PERSON"])
+        self.numbers_and_persons[j] = facts
+        return facts
 
     def _bound(self, other: EntityMention, pronoun: int) -> bool:
         """An object pronoun cannot name the subject of its own clause ("Li praised him")."""
@@ -688,28 +754,64 @@ class _Resolver:
         # mention.
         roots = sorted(self.groups)
         index = {root: n for n, root in enumerate(roots)}
-        clusters = []
-        for root in roots:
-            members = self.groups[root]
-            if len(members) == 1 and self.mentions[root].kind != "group":
-                clusters.append(self._single_cluster(root))
-                continue
-            mentions = tuple(sorted((self.mentions[j] for j in members),
-                                    key=lambda m: (m.start, m.end)))
-            names = _ordered_names([m for m in mentions if m.is_name])
-            entity_type = self._cluster_type(root)
-            if not names:
-                entity_type = next((m.label for m in mentions if m.kind == "value"), None)
-            set_members: tuple[int, ...] = ()
-            group = next((self.mentions[j] for j in members
-                          if self.mentions[j].kind == "group"), None)
-            if group is not None and not names:
-                parts = [self.by_span.get((i, i)) for i in self._group_members(group)]
-                set_members = tuple(sorted({index[self.find(p)] for p in parts
-                                            if p is not None}))
-            label = names[0] if names else self._phrase_label(mentions)
-            clusters.append(EntityCluster(label, entity_type, mentions, names, set_members))
-        return clusters
+        clusters = [self._cluster(root) for root in roots]
+        return [replace(cluster, members=tuple(index[m] for m in cluster.members))
+                if cluster.members else cluster for cluster in clusters]
+
+    def _cluster(self, root: int) -> EntityCluster:
+        """The cluster of ``root``, the members of a set as the roots of their clusters."""
+        members = self.groups[root]
+        if len(members) == 1 and self.mentions[root].kind != "group":
+            return self._single_cluster(root)
+        mentions = tuple(sorted((self.mentions[j] for j in members),
+                                key=lambda m: (m.start, m.end)))
+        names = _ordered_names([m for m in mentions if m.is_name])
+        entity_type = self._cluster_type(root)
+        if not names:
+            entity_type = next((m.label for m in mentions if m.kind == "value"), None)
+        set_members: tuple[int, ...] = ()
+        group = next((self.mentions[j] for j in members
+                      if self.mentions[j].kind == "group"), None)
+        if group is not None and not names:
+            parts = [self.by_span.get((i, i)) for i in self._group_members(group)]
+            set_members = tuple(sorted({self.find(p) for p in parts if p is not None}))
+        label = names[0] if names else self._phrase_label(mentions)
+        return EntityCluster(label, entity_type, mentions, names, set_members)
+
+    def _names_nothing(self, root: int) -> bool:
+        """Whether the cluster of ``root`` is a lone phrase or value, which stands for no
+        entity (``_entity_ref``): most are, and need no label."""
+        return (len(self.groups[root]) == 1
+                and self.mentions[root].kind in {"nominal", "value"})
+
+    def entities_by_end(self, ends: set[int]) -> dict[int, tuple[EntityRef, ...]]:
+        """What ``_entities_by_end`` finds in the clusters ``run`` returns, making only the
+        clusters a mention ending at one of ``ends`` belongs to (and their sets' members):
+        most clusters are phrases no argument ends with, or that stand for no entity."""
+        references: dict[int, EntityRef | None] = {}
+
+        def reference(root: int) -> EntityRef | None:
+            if root not in references:
+                references[root] = None if self._names_nothing(root) else (
+                    _entity_ref(self._cluster(root)))
+            return references[root]
+
+        def entities(root: int) -> tuple[EntityRef, ...]:
+            if self._names_nothing(root):
+                return ()
+            own = reference(root)
+            if own is not None:
+                return (own,)
+            if all(self.mentions[j].kind != "group" for j in self.groups[root]):
+                return ()  # not a set: no members
+            return tuple(entity for member in self._cluster(root).members
+                         if (entity := reference(member)) is not None)
+
+        holders: dict[int, list[int]] = {}
+        for k, mention in enumerate(self.mentions):
+            if mention.end in ends:
+                holders.setdefault(mention.end, []).append(self.find(k))
+        return _first_entities(holders, entities)
 
     def _single_cluster(self, k: int) -> EntityCluster:
         """The cluster of a mention that nothing joined, not a set: most are, and the votes
@@ -752,6 +854,23 @@ def _display(text: str) -> str:
 # -- triples ------------------------------------------------------------------------------------
 
 
+def resolve_triples(triples: Sequence[Triple], doc: Doc) -> list[Triple]:
+    """``resolve_arguments(triples, resolve(doc))``, labelling only the clusters an
+    argument may be resolved to: what extraction asks.
+
+    >>> from extractors import load_model
+    >>> from extractors.pipeline import extract_doc
+    >>> doc = load_model()("Li Qiang met Alibaba Group. Later he praised the company.")
+    >>> triples = extract_doc(doc)
+    >>> resolve_triples(triples, doc) == resolve_arguments(triples, resolve(doc)) == triples
+    True
+    """
+    with kept_table(doc):
+        resolver = _Resolver(doc)
+        resolver.link()
+        return _with_entities(triples, resolver.entities_by_end(_argument_ends(triples)))
+
+
 def resolve_arguments(triples: Sequence[Triple], clusters: Sequence[EntityCluster]
                       ) -> list[Triple]:
     """Point each subject and object at the entities coreference found for it.
@@ -769,20 +888,77 @@ def resolve_arguments(triples: Sequence[Triple], clusters: Sequence[EntityCluste
     Li Qiang ['Li Qiang'] met Alibaba Group ['Alibaba Group']
     he ['Li Qiang'] praised company ['Alibaba Group']
     """
-    refs = [_entity_ref(cluster) for cluster in clusters]
-    by_end: dict[int, tuple[EntityRef, ...]] = {}
-    for n, cluster in enumerate(clusters):
-        resolved = ((refs[n],) if refs[n] is not None else
-                    tuple(refs[m] for m in cluster.members if refs[m] is not None))
-        if resolved:
-            for mention in cluster.mentions:
-                by_end.setdefault(mention.end, resolved)
+    return _with_entities(triples, _entities_by_end(clusters, _argument_ends(triples)))
+
+
+def _argument_ends(triples: Sequence[Triple]) -> set[int]:
+    """Where the heads of the subjects and objects end: the mentions resolution looks at."""
+    return {end for triple in triples
+            for end in (triple.subject.head_end, triple.object.head_end)}
+
+
+def _with_entities(triples: Sequence[Triple], by_end: dict[int, tuple[EntityRef, ...]]
+                   ) -> list[Triple]:
+    """The triples with each subject and object pointed at the entities of the mention its
+    head ends with."""
     resolved_triples = []
     for triple in triples:
         subject, object_ = (_resolved(triple.subject, by_end), _resolved(triple.object, by_end))
         resolved_triples.append(triple if subject is triple.subject and object_ is triple.object
                                 else with_arguments(triple, subject, object_))
     return resolved_triples
+
+
+def _entities_by_end(clusters: Sequence[EntityCluster], ends: set[int]
+                     ) -> dict[int, tuple[EntityRef, ...]]:
+    """The entities a mention ending at each of ``ends`` stands for: those of the first
+    cluster that has such a mention and stands for any. Only these clusters' references are
+    made: most clusters are phrases no argument ends with.
+
+    >>> from extractors import load_model
+    >>> doc = load_model()("Li Qiang met Alibaba Group. Later he praised the company.")
+    >>> by_end = _entities_by_end(resolve(doc), {8, 36, 56})  # Li Qiang, he, company
+    >>> {end: [entity.label for entity in entities] for end, entities in sorted(by_end.items())}
+    {8: ['Li Qiang'], 36: ['Li Qiang'], 56: ['Alibaba Group']}
+    """
+    refs: dict[int, EntityRef | None] = {}
+
+    def ref(n: int) -> EntityRef | None:
+        if n not in refs:
+            refs[n] = _entity_ref(clusters[n])
+        return refs[n]
+
+    def entities(n: int) -> tuple[EntityRef, ...]:
+        own = ref(n)
+        return (own,) if own is not None else tuple(
+            entity for m in clusters[n].members if (entity := ref(m)) is not None)
+
+    holders: dict[int, list[int]] = {}
+    for n, cluster in enumerate(clusters):
+        for mention in cluster.mentions:
+            if mention.end in ends:
+                holders.setdefault(mention.end, []).append(n)
+    return _first_entities(holders, entities)
+
+
+def _first_entities(holders: dict[int, list[int]],
+                    entities: Callable[[int], tuple[EntityRef, ...]]
+                    ) -> dict[int, tuple[EntityRef, ...]]:
+    """For each end in ``holders``, the entities of the first of the clusters (in the order
+    of their numbers) with a mention ending there that stands for any: ``holders`` numbers
+    the clusters with such a mention, ``entities`` makes a cluster's entities, and is asked
+    only for the clusters that may be the answer.
+
+    >>> _first_entities({5: [3, 1, 2]}, lambda n: ("X",) * (n > 1))
+    {5: ('X',)}
+    """
+    by_end: dict[int, tuple[EntityRef, ...]] = {}
+    for end, numbers in holders.items():
+        for number in numbers if len(numbers) == 1 else sorted(set(numbers)):
+            if resolved := entities(number):
+                by_end[end] = resolved
+                break
+    return by_end
 
 
 def _entity_ref(cluster: EntityCluster) -> EntityRef | None:

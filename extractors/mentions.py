@@ -20,6 +20,9 @@ references ("these companies", "they") can point at them.
 
 from __future__ import annotations
 
+from collections.abc import Container
+from itertools import compress, count
+
 from spacy.tokens import Doc
 
 from extractors.parse_table import ParseTable, kept_table
@@ -99,13 +102,25 @@ def find_mentions(doc: Doc) -> list[EntityMention]:
 
 
 def _mentions(table: ParseTable) -> list[EntityMention]:
+    # by first and last token, negated: in the order of these keys, mentions are in the
+    # order of their offsets, outer before nested
     found: dict[tuple[int, int], EntityMention] = {}
     names = list(_names(table))
     covered = {i for m in names for i in range(m.first, m.last + 1)}
     for mention in [*names, *_unlabelled_names(table, covered), *_nominals(table),
                     *_groups(table), *_pronouns(table)]:
-        found.setdefault((mention.first, mention.last), mention)
-    return sorted(found.values(), key=lambda m: (m.start, -m.end))
+        found.setdefault((mention.first, -mention.last), mention)
+    return [found[key] for key in sorted(found)]
+
+
+def _positions(values: list[str], wanted: Container[str]) -> list[int]:
+    """The positions of the values that are among ``wanted``, a token attribute read
+    without a Python loop.
+
+    >>> _positions(["it", "rose", "and", "they", "fell"], PRONOUNS)
+    [0, 3]
+    """
+    return list(compress(count(), map(wanted.__contains__, values)))
 
 
 def _mention(table: ParseTable, first: int, last: int, kind: str, label: str | None,
@@ -220,13 +235,16 @@ def _unlabelled_names(table: ParseTable, covered: set[int]):
     Not in lines written in title case ("China Shows a Positive Attitude"), where the tagger
     calls every capitalised word a proper noun.
     """
-    headline = _title_case_tokens(table)
     pos, text = table.pos, table.text
     n = len(pos)
-    i = 0
-    while i < n:
-        if pos[i] != "PROPN" or i in covered or i in headline or not text[i][:1].isalnum():
-            i += 1
+    headline: set[int] | None = None  # worked out for the first run only
+    end = -1  # the last token of the run before
+    for i in [i for i in _positions(pos, {"PROPN"}) if i not in covered]:
+        if i <= end or not text[i][:1].isalnum():
+            continue
+        if headline is None:
+            headline = _title_case_tokens(table)
+        if i in headline:
             continue
         j = i
         while j + 1 < n and pos[j + 1] == "PROPN" and j + 1 not in covered:
@@ -239,7 +257,7 @@ def _unlabelled_names(table: ParseTable, covered: set[int]):
         if first <= j and not opening_plural:
             yield _mention(table, first, _with_product_number(table, j), "name", None,
                            titles=tuple(_preceding_titles(table, first)))
-        i = j + 1
+        end = j
 
 
 def _title_case_tokens(table: ParseTable) -> set[int]:
@@ -281,9 +299,7 @@ def _noun_chunks(table: ParseTable):
     without building a ``Span`` per chunk or a ``Token`` per word."""
     doc, pos, dep, head = table.doc, table.pos, table.dep, table.head
     prev_end = -1
-    for i, tag in enumerate(pos):
-        if tag not in {"NOUN", "PROPN", "PRON"}:
-            continue
+    for i in _positions(pos, {"NOUN", "PROPN", "PRON"}):
         if dep[i] not in _CHUNK_DEPS:
             if dep[i] != "conj":
                 continue
@@ -304,13 +320,16 @@ def _span_root(table: ParseTable, start: int, end: int) -> int:
     head = table.head
     if end - start == 1:
         return start
+    outside = []  # the tokens whose head is outside the span
     for i in range(start, end):
         if head[i] == i:
             return i
+        if not start <= head[i] < end:
+            outside.append(i)
+    if len(outside) == 1:  # most noun phrases: no depths to compare
+        return outside[0]
     best, root = len(head), -1
-    for i in range(start, end):
-        if start <= head[i] < end:
-            continue
+    for i in outside:
         if (table.is_space[i] or table.is_punct[i]) and not table.children[i]:
             depth = len(head) - 1
         else:
@@ -330,7 +349,7 @@ def _groups(table: ParseTable):
     the coordination inside a name ("National Development and Reform Commission")."""
     pos, dep, head = table.pos, table.dep, table.head
     # a token without a "conj" child has no conjuncts
-    for i in sorted({head[c] for c, label in enumerate(dep) if label == "conj" and head[c] != c}):
+    for i in sorted({head[c] for c in table.by_dep.get("conj", ()) if head[c] != c}):
         if dep[i] in {"conj", "compound", "nmod", "amod"} or pos[i] not in {"NOUN", "PROPN"}:
             continue
         conjuncts = table.conjuncts(i)
@@ -354,8 +373,8 @@ def _left_edge(table: ParseTable, i: int) -> int:
 def _pronouns(table: ParseTable):
     """Third-person pronouns; not a capitalised one inside a line ("The Tech Crackdown and
     Its Impact"), which is a headline's, with nothing before it to refer to."""
-    for i, lower in enumerate(table.lower):
-        if lower not in PRONOUNS or (table.pos[i] != "PRON" and table.tag[i] != "PRP$"):
+    for i in _positions(table.lower, PRONOUNS):
+        if table.pos[i] != "PRON" and table.tag[i] != "PRP$":
             continue
         if table.text[i][0].isupper() and not table.sent_start[i]:
             continue

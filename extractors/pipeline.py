@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.arguments import conjuncts, make_argument, make_extra_argument, resolve_relative
 from extractors.confidence import confidence, features, parse_features
-from extractors.coreference import resolve, resolve_arguments
+from extractors.coreference import resolve_triples
 from extractors.nlp import load_model
 from extractors.parse_table import ParseTable, kept_table, table_of
 from extractors.qualifiers import qualifiers_of
@@ -119,7 +119,7 @@ def extract_doc(doc: Doc, doc_id: str = "doc") -> list[Triple]:
             start, end = _inside_space(table, start, end)
             if start < end:
                 triples.extend(extract_sentence(doc[start:end], index, doc_id))
-        return resolve_arguments(triples, resolve(doc))
+        return resolve_triples(triples, doc)
 
 
 def _without_edge_space(sentence: Span) -> Span:

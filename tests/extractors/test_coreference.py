@@ -15,8 +15,10 @@ from extractors.coreference import (
     name_words,
     resolve,
     resolve_arguments,
+    resolve_triples,
 )
 from extractors.pipeline import extract_doc
+from extractors.triple import with_arguments, with_entities
 
 INPUTS = Path(__file__).resolve().parents[2] / "inputs"
 PREMIER_ARTICLE = INPUTS / "000_78550d0996ebba57.txt"
@@ -133,6 +135,18 @@ def test_unresolved_arguments_are_left_alone(nlp):
     triples = extract_doc(doc)
     assert [t.subject.entities for t in triples] == [()]
     assert resolve_arguments(triples, []) == triples
+
+
+@pytest.mark.parametrize("article", sorted(INPUTS.glob("*.txt")), ids=lambda path: path.stem)
+def test_extraction_resolves_as_the_clusters_say(nlp, article):
+    """``resolve_triples``, which labels only the clusters arguments end on, resolves every
+    argument as ``resolve_arguments`` does from all the clusters."""
+    doc = nlp(article.read_text(encoding="utf-8"))
+    unresolved = [with_arguments(t, with_entities(t.subject, ()), with_entities(t.object, ()))
+                  for t in extract_doc(doc)]
+    resolved = resolve_triples(unresolved, doc)
+    assert resolved == resolve_arguments(unresolved, resolve(doc)) == extract_doc(doc)
+    assert resolved != unresolved
 
 
 @pytest.mark.parametrize(("name", "words", "core"), [
