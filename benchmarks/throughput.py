@@ -150,9 +150,10 @@ def measure_build(folder: Path, processes: int, out: Path, cache: bool = False) 
 def measure_stages(folder: Path) -> dict:
     """Each stage of a one-process build timed apart, on documents parsed one at a time,
     with the cycle collector set as a build sets it."""
-    from extractors.coreference import resolve, resolve_arguments
+    from extractors.coreference import resolve_triples
     from extractors.nlp import load_model
-    from extractors.pipeline import _without_edge_space, extract_sentence
+    from extractors.parse_table import kept_table
+    from extractors.pipeline import rule_triples
     from graph.collector import infrequent, paused
     from graph.knowledge_graph import KnowledgeGraph
 
@@ -173,13 +174,10 @@ def measure_stages(folder: Path) -> dict:
                 break
             doc, doc_id = item
             begun = time.perf_counter()
-            triples = []
-            for index, sentence in enumerate(doc.sents):
-                sentence = _without_edge_space(sentence)
-                if len(sentence):
-                    triples.extend(extract_sentence(sentence, index, doc_id))
-            ruled = time.perf_counter()
-            triples = resolve_arguments(triples, resolve(doc))
+            with kept_table(doc) as table:  # as extractors.pipeline.extract_doc does
+                triples = rule_triples(doc, table, doc_id)
+                ruled = time.perf_counter()
+                triples = resolve_triples(triples, doc)
             resolved = time.perf_counter()
             kg.add_triples(triples, doc_id=doc_id)
             seconds["rules"] += ruled - begun

@@ -113,18 +113,19 @@ def extract_doc(doc: Doc, doc_id: str = "doc") -> list[Triple]:
 
     The document's ``ParseTable`` serves coreference too, and is dropped when both are done.
     """
-    triples: list[Triple] = []
     with kept_table(doc) as table:
-        for index, (start, end) in enumerate(table.sentences):
-            start, end = _inside_space(table, start, end)
-            if start < end:
-                triples.extend(extract_sentence(doc[start:end], index, doc_id))
-        return resolve_triples(triples, doc)
+        return resolve_triples(rule_triples(doc, table, doc_id), doc)
 
 
-def _without_edge_space(sentence: Span) -> Span:
-    """The sentence without leading or trailing whitespace tokens (line breaks)."""
-    return sentence.doc[slice(*_inside_space(table_of(sentence), sentence.start, sentence.end))]
+def rule_triples(doc: Doc, table: ParseTable, doc_id: str) -> list[Triple]:
+    """The triples every registered rule finds in the sentences of ``doc`` (``table`` is its
+    parse table), before coreference: what :func:`extract_doc` resolves."""
+    triples: list[Triple] = []
+    for index, (start, end) in enumerate(table.sentences):
+        start, end = _inside_space(table, start, end)
+        if start < end:
+            triples.extend(extract_sentence(doc[start:end], index, doc_id))
+    return triples
 
 
 def _inside_space(table: ParseTable, start: int, end: int) -> tuple[int, int]:
