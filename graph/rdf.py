@@ -28,6 +28,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -223,6 +225,9 @@ class _Terms:
         self.QUALIFIERS = [(self.predicate(NG[term]), field)
                            for term, field in TEXT_QUALIFIERS.items()]
         self.TRUE, self.FALSE = (self.typed(value, XSD.boolean) for value in ("true", "false"))
+        #: The classes of a document and of an entity reference.
+        self.ARTICLE_CLASSES = self.objects(self.A, (self.CONTEXT, self.ARTICLE))
+        self.REFERENCE_CLASSES = self.objects(self.A, (self.REFERENCE_CLASS, self.SEQ))
 
     def predicate(self, iri: str) -> str:
         """An IRI as a predicate."""
@@ -239,6 +244,14 @@ class _Terms:
     def typed(self, lexical: str, datatype: str) -> str:
         """A literal of ``datatype`` (an IRI)."""
         return f'"{lexical}"^^<{datatype}>'
+
+    def objects(self, predicate: str, objects: Iterable[str]) -> Pairs:
+        """``predicate`` with each of ``objects`` in turn: the only way the model gives a
+        subject one predicate twice in a row, so that Turtle can say so without looking."""
+        pairs: Pairs = []
+        for obj in objects:
+            pairs += predicate, obj
+        return pairs
 
     def part(self, node: Node, name: str) -> Node:
         """``Vocabulary.part`` of a node: one per phrase, head, reference and amount of every
@@ -357,6 +370,14 @@ class _TurtleTerms(_Terms):
 
     def predicate(self, iri: str) -> str:
         return f" ;\n\t{'a' if str(iri) == str(RDF.type) else self.iri(iri)} "
+
+    def objects(self, predicate: str, objects: Iterable[str]) -> Pairs:
+        # Turtle's "," in place of the predicate repeated (what pyoxigraph writes)
+        pairs: Pairs = []
+        for obj in objects:
+            pairs += predicate, obj
+            predicate = " , "
+        return pairs
 
     def typed(self, lexical: str, datatype: str) -> str:
         bare = _BARE.get(str(datatype))
@@ -602,8 +623,11 @@ def _default_graph(kg: KnowledgeGraph, vocab: Vocabulary, entities: dict[str, st
             direct[subject_id].append((_relation(relation), entities[object_id], relation))
     for key, node in kg.nx.nodes(data=True):
         pairs = _entity_pairs(t, vocab, node)
-        for _, obj, lemma in sorted(direct[key]):
-            pairs += t.relation_predicate(lemma), t.of_ntriples(obj)
+        # the objects of one relation in a row (sorted by its IRI)
+        for _, edges in groupby(sorted(direct[key]), key=itemgetter(0)):
+            edges = list(edges)
+            pairs += t.objects(t.relation_predicate(edges[0][2]),
+                               [t.of_ntriples(obj) for _, obj, _ in edges])
         described.setdefault(entities[key], (t.of_ntriples(entities[key]), pairs))
     for lemma in sorted(lemmas):
         described.setdefault(_relation(lemma),
@@ -639,7 +663,7 @@ def _document_graph(t: _Terms, vocab: Vocabulary, statements: list) -> list[Subj
 
 
 def _document_pairs(t: _Terms, doc_id: str, meta: dict[str, Any]) -> Pairs:
-    pairs: Pairs = [t.A, t.CONTEXT, t.A, t.ARTICLE, t.IDENTIFIER, _text(doc_id)]
+    pairs: Pairs = [*t.ARTICLE_CLASSES, t.IDENTIFIER, _text(doc_id)]
     if meta.get("title") is not None:
         pairs += t.TITLE, _text(meta["title"])
     if meta.get("source") is not None:
@@ -656,16 +680,14 @@ def _document_pairs(t: _Terms, doc_id: str, meta: dict[str, Any]) -> Pairs:
 def _entity_pairs(t: _Terms, vocab: Vocabulary, node: dict[str, Any]) -> Pairs:
     pairs: Pairs = [t.A, t.iri(ENTITY_CLASSES.get(node["type"], _THING)),
                     t.LABEL, _text(node["label"])]
-    for alias in node["aliases"]:
-        if alias != node["label"]:
-            pairs += t.ALT_LABEL, _text(alias)
-    for iri in sorted(node.get("same_as", ())):
-        pairs += t.SAME_AS, t.iri(iri)
+    label = node["label"]
+    pairs += t.objects(t.ALT_LABEL, [_text(alias) for alias in node["aliases"] if alias != label])
+    pairs += t.objects(t.SAME_AS, [t.iri(iri) for iri in sorted(node.get("same_as", ()))])
     if node["type"]:
         pairs += t.NER_LABEL, _text(node["type"])
     pairs += t.MENTION_COUNT, t.integer(node["mentions"])
-    for doc_id in node["documents"]:
-        pairs += t.MENTIONED_IN, t.iri(vocab.document(doc_id))
+    pairs += t.objects(t.MENTIONED_IN, [t.iri(vocab.document(doc_id))
+                                        for doc_id in node["documents"]])
     return pairs
 
 
@@ -747,10 +769,12 @@ def _statement_parts(t: _Terms, statement: str, triple: Triple, sequence: int,
     parts = [(key, (node[1], pairs)),
              *_phrase_parts(t, subject, triple.subject, document, subject_entity, None),
              *_phrase_parts(t, obj, triple.object, document, object_entity, None)]
-    for position, extra in enumerate(triple.extras, start=1):
-        phrase = t.part(node, f"extra{position}")
-        pairs += t.EXTRA_PHRASE, phrase[1]
-        parts += _phrase_parts(t, phrase, extra, document, None, position)
+    if triple.extras:
+        phrases = [t.part(node, f"extra{position}")
+                   for position in range(1, len(triple.extras) + 1)]
+        pairs += t.objects(t.EXTRA_PHRASE, [phrase[1] for phrase in phrases])
+        for position, (phrase, extra) in enumerate(zip(phrases, triple.extras), start=1):
+            parts += _phrase_parts(t, phrase, extra, document, None, position)
     pairs += (t.CONFIDENCE, t.decimal(triple.confidence),
               t.ASSERTED, t.TRUE if q.asserted else t.FALSE,
               t.NEGATED, t.TRUE if q.negated else t.FALSE)
@@ -785,17 +809,20 @@ def _phrase_parts(t: _Terms, phrase: Node, argument: Argument, document: str,
     if entity is not None:
         head_pairs += t.IDENT_REF, entity
     found = [(phrase[0], (phrase[1], pairs)), (head[0], (head[1], head_pairs))]
-    for number, ref in enumerate(argument.entities, start=1):
-        reference = t.part(phrase, f"ref{number}")
-        pairs += t.REFERS_TO, reference[1]
-        found.append((reference[0], (reference[1], _reference_pairs(t, ref, number))))
+    if argument.entities:
+        references = [t.part(phrase, f"ref{number}")
+                      for number in range(1, len(argument.entities) + 1)]
+        pairs += t.objects(t.REFERS_TO, [reference[1] for reference in references])
+        found += [(reference[0], (reference[1], _reference_pairs(t, ref, number)))
+                  for number, (reference, ref) in enumerate(zip(references, argument.entities),
+                                                            start=1)]
     return found
 
 
 def _reference_pairs(t: _Terms, ref: EntityRef, position: int) -> Pairs:
     """What coreference resolved an argument to: label, type and the document's names for
     the entity, in order, as the members of an ``rdf:Seq``."""
-    pairs: Pairs = [t.A, t.REFERENCE_CLASS, t.A, t.SEQ, t.LABEL, _text(ref.label)]
+    pairs: Pairs = [*t.REFERENCE_CLASSES, t.LABEL, _text(ref.label)]
     if ref.entity_type is not None:
         pairs += t.NER_LABEL, _text(ref.entity_type)
     pairs += t.POSITION, t.integer(position)
@@ -854,12 +881,14 @@ def serialise(model: Iterable[Described], rdf_format: str, prefixes: dict[str, s
 def _turtle_subjects(model: Iterable[Subject]) -> Iterator[str]:
     """The Turtle of each subject of ``model`` (in :class:`_TurtleTerms`) that has triples,
     as pyoxigraph writes it: ``;`` between predicates and ``,`` between the objects of a
-    predicate repeated.
+    predicate repeated (which the model gives with :meth:`_Terms.objects`, so each subject is
+    only joined).
 
     >>> terms = _TurtleTerms({"schema": "https://schema.org/", "ng": str(NG)})
     >>> model = [(terms.iri("https://example.org/a"), [
-    ...     terms.A, terms.iri(SCHEMA.Person), terms.LABEL, _text("Ann"),
-    ...     terms.LABEL, _text("Anne"), terms.MENTION_COUNT, terms.integer(2)])]
+    ...     terms.A, terms.iri(SCHEMA.Person),
+    ...     *terms.objects(terms.LABEL, [_text("Ann"), _text("Anne")]),
+    ...     terms.MENTION_COUNT, terms.integer(2)])]
     >>> print(terms.prelude + "".join(_turtle_subjects(model)).expandtabs(2))
     @prefix ng: <https://w3id.org/newsgraph/ontology#> .
     @prefix schema: <https://schema.org/> .
@@ -869,29 +898,9 @@ def _turtle_subjects(model: Iterable[Subject]) -> Iterator[str]:
     <BLANKLINE>
     """
     for subject, pairs in model:
-        if not pairs:
-            continue
-        predicates = pairs[::2]
-        # the first predicate follows the subject, not a " ;"
-        if len(set(predicates)) == len(predicates):  # most subjects: no objects to group
+        if pairs:
+            # the first predicate follows the subject, not a " ;"
             yield f"{subject} {''.join(pairs)[4:]} .\n"
-        else:
-            yield f"{subject} {_grouped(pairs)[4:]} .\n"
-
-
-def _grouped(pairs: Pairs) -> str:
-    """Predicates and objects, a predicate that repeats the one before written once."""
-    previous = None
-    parts: list[str] = []
-    append = parts.append
-    for predicate, obj in zip(pairs[::2], pairs[1::2], strict=True):
-        if predicate == previous:
-            append(" , ")
-        else:
-            append(predicate)
-            previous = predicate
-        append(obj)
-    return "".join(parts)
 
 
 def to_rdf_text(kg: KnowledgeGraph, rdf_format: str = "ttl", *,
