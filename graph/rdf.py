@@ -241,6 +241,11 @@ class _Terms:
         """An IRI given in N-Triples syntax (``<...>``), as a subject or object."""
         return iri
 
+    def unique(self, iri: str) -> str:
+        """:meth:`of_ntriples` of an IRI the model makes once (a statement, a sentence): not
+        worth keeping."""
+        return iri
+
     def typed(self, lexical: str, datatype: str) -> str:
         """A literal of ``datatype`` (an IRI)."""
         return f'"{lexical}"^^<{datatype}>'
@@ -285,7 +290,7 @@ _LOCAL_PLAIN = re.compile(f"[{_PN_CHARS_U}:0-9](?:[{_PN_CHARS}:.]*[{_PN_CHARS}:]
 _LOCAL_FIRST = re.compile(f"[{_PN_CHARS_U}:0-9]")
 _LOCAL_ESCAPABLE = "_~.-!$&'()*+,;=/?#@%"
 # After the first character: what is escaped ("." only at the end), and what cannot be written.
-_LOCAL_ESCAPED = re.compile(f"[^{_PN_CHARS}:.]|\\.\\Z")
+_LOCAL_ESCAPES = str.maketrans({c: "\\" + c for c in _LOCAL_ESCAPABLE if c not in "_-."})
 _LOCAL_UNWRITABLE = re.compile(f"[^{_PN_CHARS}:.{re.escape(_LOCAL_ESCAPABLE)}]")
 # Datatypes whose valid values Turtle writes bare, and what a valid value looks like.
 _BARE = {str(XSD.integer): re.compile(r"[+-]?[0-9]+"),
@@ -308,7 +313,8 @@ def _local_name(name: str) -> str | None:
         first = "\\" + first
     if _LOCAL_UNWRITABLE.search(rest):
         return None
-    return first + _LOCAL_ESCAPED.sub(r"\\\g<0>", rest)
+    rest = rest.translate(_LOCAL_ESCAPES)
+    return first + (rest[:-1] + "\\." if rest.endswith(".") else rest)
 
 
 class _Resolved(dict):
@@ -355,6 +361,7 @@ class _TurtleTerms(_Terms):
             {} if all(namespace.endswith(("/", "#")) for _, namespace in self.prefixes)
             else None)
         self.of_ntriples = _Resolved(self._prefixed).__getitem__
+        self.unique = self._prefixed
         self.iri = _Resolved(lambda iri: self.of_ntriples(f"<{iri}>")).__getitem__
         self.relation = _Resolved(lambda lemma: self.of_ntriples(_relation(lemma))).__getitem__
         self.relation_predicate = _Resolved(
@@ -692,23 +699,24 @@ def _document_graph(t: _Terms, vocab: Vocabulary, statements: list) -> list[Subj
     document = t.iri(vocab.document(statements[0][1].provenance.doc_id))
     # (start, end) -> the sentence's term and triples, and the nodes of its statements by
     # N-Triples IRI (what sorts them, whatever the syntax)
-    sentences: dict[tuple[int, int], tuple[str, Pairs, dict[str, Subject]]] = {}
+    sentences: dict[tuple[int, int], tuple[str, Pairs, list[Part]]] = {}
     for statement, triple, sequence, ends in statements:
         p = triple.provenance
         place = (p.sentence_start, p.sentence_end)
         found = sentences.get(place)
         if found is None:
-            sentence = t.iri(vocab.sentence(p.doc_id, *place))
-            found = sentences[place] = (sentence, _sentence_pairs(t, p, document), {})
+            sentence = t.unique(_iri(vocab.sentence_iri(p.doc_id, *place)))
+            found = sentences[place] = (sentence, _sentence_pairs(t, p, document), [])
         sentence, _, parts = found
-        # the statements of a document have IRIs of their own (_numbered), so no two parts
-        # share one
-        parts.update(_statement_parts(t, statement, triple, sequence, ends, document, sentence))
+        parts += _statement_parts(t, statement, triple, sequence, ends, document, sentence)
     described = []
     for place in sorted(sentences):
         sentence, pairs, parts = sentences[place]
         described.append((sentence, pairs))
-        described += [parts[key] for key in sorted(parts)]
+        # the statements of a document have IRIs of their own (_numbered), so no two parts
+        # share one: sorted by IRI alone
+        parts.sort()
+        described += [subject for _, subject in parts]
     return described
 
 
@@ -803,7 +811,7 @@ def _statement_parts(t: _Terms, statement: str, triple: Triple, sequence: int,
     q = triple.qualifiers
     relation = triple.relation
     key = _iri(statement)
-    node = key, t.of_ntriples(key)
+    node = key, t.unique(key)
     if ends is None:
         subject_entity = object_entity = None
         pairs: Pairs = [t.A, t.UNATTACHED]

@@ -188,7 +188,11 @@ class Vocabulary:
 
     def sentence(self, doc_id: str, start: int, end: int) -> URIRef:
         """The NIF string IRI of a character span (RFC 5147): ``<document>#char=start,end``."""
-        return URIRef(f"{self.document(doc_id)}#char={start},{end}")
+        return URIRef(self.sentence_iri(doc_id, start, end))
+
+    def sentence_iri(self, doc_id: str, start: int, end: int) -> str:
+        """:meth:`sentence` as a plain string (an export makes one per sentence)."""
+        return f"{self.document(doc_id)}#char={start},{end}"
 
     def statement(self, triple: Triple, ordinal: int = 0) -> URIRef:
         """A stable IRI per extraction: a hash of where it is and what it says.
