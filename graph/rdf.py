@@ -468,7 +468,7 @@ def _model(kg: KnowledgeGraph, vocab: Vocabulary,
     # Hundreds of thousands of tuples and lists, none in a cycle, each dropped soon after it
     # is written: the cycle collector would only walk them (and the graph) again and again.
     with paused():
-        entities = {key: _iri(vocab.entity(key)) for key in kg.nx}
+        entities = {key: f"<{vocab.entity_iri(key)}>" for key in kg.nx}
         default = _default_graph(kg, vocab, entities, terms)
         statements: dict[str, list] = defaultdict(list)
         document_of = _documents(vocab)
@@ -506,7 +506,7 @@ def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
         pieces = [terms.prelude, *_turtle_subjects(model)]
         return pieces if len(pieces) > 1 else []
     with paused():  # as in rdf_model
-        entities = {key: _iri(vocab.entity(key)) for key in kg.nx}
+        entities = {key: f"<{vocab.entity_iri(key)}>" for key in kg.nx}
         by_document: dict[str, list[Extraction]] = defaultdict(list)
         document_of = _documents(vocab)
         for extraction in _extractions(kg, entities):
@@ -678,13 +678,15 @@ def _default_graph(kg: KnowledgeGraph, vocab: Vocabulary, entities: dict[str, st
         lemmas.add(relation)
         if edge["asserted"]:
             direct[subject_id].append((_relation(relation), entities[object_id], relation))
+    documents = _Resolved(lambda doc_id: t.iri(vocab.document(doc_id)))
     for key, node in kg.nx.nodes(data=True):
-        pairs = _entity_pairs(t, vocab, node)
-        # the objects of one relation in a row (sorted by its IRI)
-        for _, edges in groupby(sorted(direct[key]), key=itemgetter(0)):
-            edges = list(edges)
-            pairs += t.objects(t.relation_predicate(edges[0][2]),
-                               [t.of_ntriples(obj) for _, obj, _ in edges])
+        pairs = _entity_pairs(t, documents, node)
+        if key in direct:
+            # the objects of one relation in a row (sorted by its IRI)
+            for _, edges in groupby(sorted(direct[key]), key=itemgetter(0)):
+                edges = list(edges)
+                pairs += t.objects(t.relation_predicate(edges[0][2]),
+                                   [t.of_ntriples(obj) for _, obj, _ in edges])
         described.setdefault(entities[key], (t.of_ntriples(entities[key]), pairs))
     for lemma in sorted(lemmas):
         described.setdefault(_relation(lemma),
@@ -735,7 +737,8 @@ def _document_pairs(t: _Terms, doc_id: str, meta: dict[str, Any]) -> Pairs:
     return pairs
 
 
-def _entity_pairs(t: _Terms, vocab: Vocabulary, node: dict[str, Any]) -> Pairs:
+def _entity_pairs(t: _Terms, documents: _Resolved, node: dict[str, Any]) -> Pairs:
+    """An entity's triples (``documents``: the term of each document id)."""
     pairs: Pairs = [t.A, t.iri(ENTITY_CLASSES.get(node["type"], _THING)),
                     t.LABEL, _text(node["label"])]
     label = node["label"]
@@ -744,8 +747,7 @@ def _entity_pairs(t: _Terms, vocab: Vocabulary, node: dict[str, Any]) -> Pairs:
     if node["type"]:
         pairs += t.NER_LABEL, _text(node["type"])
     pairs += t.MENTION_COUNT, t.integer(node["mentions"])
-    pairs += t.objects(t.MENTIONED_IN, [t.iri(vocab.document(doc_id))
-                                        for doc_id in node["documents"]])
+    pairs += t.objects(t.MENTIONED_IN, [documents[doc_id] for doc_id in node["documents"]])
     return pairs
 
 
