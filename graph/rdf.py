@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from itertools import groupby
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -111,6 +111,8 @@ _PREDICATES.update({name: NG[local] for name, local in _NG_PREDICATES.items()})
 #: Qualifiers written as plain literals: ontology term -> ``Qualifiers`` field.
 TEXT_QUALIFIERS = {"modality": "modality", "attributedTo": "attribution", "time": "time",
                    "location": "location"}
+#: The values of TEXT_QUALIFIERS of a ``Qualifiers``, in order.
+_text_qualifiers = attrgetter(*TEXT_QUALIFIERS.values())
 #: The project's own properties (``graph/ontology.ttl``), by local name, in N-Triples syntax.
 NG_TERMS = {local: _iri(NG[local]) for local in (*_NG_PREDICATES.values(), *TEXT_QUALIFIERS)}
 #: The classes the model writes as objects: the attribute of :class:`_Terms`, and the IRI.
@@ -188,6 +190,20 @@ def _decimal_text(value: str) -> str:
     return text if "." in text else text + ".0"
 
 
+class _Resolved(dict):
+    """Values worked out once each by ``resolve``: ``resolved[key]`` asks it only the first
+    time (looked up without a Python call: these are asked for hundreds of thousands of
+    times in an export)."""
+
+    def __init__(self, resolve: Callable[[Any], str]) -> None:
+        super().__init__()
+        self._resolve = resolve
+
+    def __missing__(self, key: Any) -> str:
+        found = self[key] = self._resolve(key)
+        return found
+
+
 class _Terms:
     """The terms of the model as N-Triples writes them (:class:`_TurtleTerms`: as Turtle does).
 
@@ -216,14 +232,14 @@ class _Terms:
     member = staticmethod(_member)
 
     def __init__(self) -> None:
-        self._decimal = lru_cache(maxsize=1 << 12)(self._decimal)
+        # every confidence is a decimal: tens of thousands of them, most repeated
+        self._decimals = _Resolved(self._decimal)
         for name, iri in _PREDICATES.items():
             setattr(self, name, self.predicate(iri))
         for name, iri in _CLASSES.items():
             setattr(self, name, self.iri(iri))
-        #: ``(predicate, Qualifiers field)`` of :data:`TEXT_QUALIFIERS`.
-        self.QUALIFIERS = [(self.predicate(NG[term]), field)
-                           for term, field in TEXT_QUALIFIERS.items()]
+        #: The predicates of :data:`TEXT_QUALIFIERS` (their values: ``_text_qualifiers``).
+        self.QUALIFIERS = [self.predicate(NG[term]) for term in TEXT_QUALIFIERS]
         self.TRUE, self.FALSE = (self.typed(value, XSD.boolean) for value in ("true", "false"))
         #: The classes of a document and of an entity reference.
         self.ARTICLE_CLASSES = self.objects(self.A, (self.CONTEXT, self.ARTICLE))
@@ -267,7 +283,7 @@ class _Terms:
 
     def decimal(self, value: Decimal | float) -> str:
         # str(value) keys the cache: equal numbers can be written differently (0.5, 0.50)
-        return self._decimal(str(value))
+        return self._decimals[str(value)]
 
     def _decimal(self, value: str) -> str:
         return self.typed(_decimal_text(value), XSD.decimal)
@@ -315,20 +331,6 @@ def _local_name(name: str) -> str | None:
         return None
     rest = rest.translate(_LOCAL_ESCAPES)
     return first + (rest[:-1] + "\\." if rest.endswith(".") else rest)
-
-
-class _Resolved(dict):
-    """Values worked out once each by ``resolve``: ``resolved[key]`` asks it only the first
-    time (looked up without a Python call: these are asked for hundreds of thousands of
-    times in an export)."""
-
-    def __init__(self, resolve: Callable[[Any], str]) -> None:
-        super().__init__()
-        self._resolve = resolve
-
-    def __missing__(self, key: Any) -> str:
-        found = self[key] = self._resolve(key)
-        return found
 
 
 class _TurtleTerms(_Terms):
@@ -710,7 +712,7 @@ def _document_graph(t: _Terms, vocab: Vocabulary, statements: list) -> list[Subj
             sentence = t.unique(_iri(vocab.sentence_iri(p.doc_id, *place)))
             found = sentences[place] = (sentence, _sentence_pairs(t, p, document), [])
         sentence, _, parts = found
-        parts += _statement_parts(t, statement, triple, sequence, ends, document, sentence)
+        _statement_parts(t, parts, statement, triple, sequence, ends, document, sentence)
     described = []
     for place in sorted(sentences):
         sentence, pairs, parts = sentences[place]
@@ -807,9 +809,10 @@ def _sentence_pairs(t: _Terms, p: Provenance, document: str) -> Pairs:
 Part = tuple[str, Subject]
 
 
-def _statement_parts(t: _Terms, statement: str, triple: Triple, sequence: int,
-                     ends: tuple[str, str] | None, document: str, sentence: str) -> list[Part]:
-    """The statement node and the nodes of its phrases and amount."""
+def _statement_parts(t: _Terms, parts: list[Part], statement: str, triple: Triple,
+                     sequence: int, ends: tuple[str, str] | None, document: str,
+                     sentence: str) -> None:
+    """The statement node and the nodes of its phrases and amount, added to ``parts``."""
     q = triple.qualifiers
     relation = triple.relation
     key = _iri(statement)
@@ -826,20 +829,20 @@ def _statement_parts(t: _Terms, statement: str, triple: Triple, sequence: int,
         pairs += t.PASSIVE, t.TRUE
     subject, obj = t.part(node, "subject"), t.part(node, "object")
     pairs += t.SUBJECT_PHRASE, subject[1], t.OBJECT_PHRASE, obj[1]
-    parts = [(key, (node[1], pairs)),
-             *_phrase_parts(t, subject, triple.subject, document, subject_entity, None),
-             *_phrase_parts(t, obj, triple.object, document, object_entity, None)]
+    parts.append((key, (node[1], pairs)))
+    _phrase_parts(t, parts, subject, triple.subject, document, subject_entity, None)
+    _phrase_parts(t, parts, obj, triple.object, document, object_entity, None)
     if triple.extras:
         phrases = [t.part(node, f"extra{position}")
                    for position in range(1, len(triple.extras) + 1)]
         pairs += t.objects(t.EXTRA_PHRASE, [phrase[1] for phrase in phrases])
-        for position, (phrase, extra) in enumerate(zip(phrases, triple.extras), start=1):
-            parts += _phrase_parts(t, phrase, extra, document, None, position)
+        for position, (phrase, extra) in enumerate(zip(phrases, triple.extras, strict=True),
+                                                   start=1):
+            _phrase_parts(t, parts, phrase, extra, document, None, position)
     pairs += (t.CONFIDENCE, t.decimal(triple.confidence),
               t.ASSERTED, t.TRUE if q.asserted else t.FALSE,
               t.NEGATED, t.TRUE if q.negated else t.FALSE)
-    for term, field in t.QUALIFIERS:
-        value = getattr(q, field)
+    for term, value in zip(t.QUALIFIERS, _text_qualifiers(q), strict=True):
         if value is not None:
             pairs += term, _text(value)
     if q.amount is not None:
@@ -848,11 +851,11 @@ def _statement_parts(t: _Terms, statement: str, triple: Triple, sequence: int,
         parts.append((amount[0], (amount[1], _amount_pairs(t, q.amount))))
     pairs += (t.RULE, _text(triple.provenance.rule), t.SEQUENCE, t.integer(sequence),
               t.DERIVED_FROM, sentence)
-    return parts
 
 
-def _phrase_parts(t: _Terms, phrase: Node, argument: Argument, document: str,
-                  entity: str | None, position: int | None) -> list[Part]:
+def _phrase_parts(t: _Terms, parts: list[Part], phrase: Node, argument: Argument,
+                  document: str, entity: str | None, position: int | None) -> None:
+    """A phrase's node and the nodes of its head and references, added to ``parts``."""
     head = t.part(phrase, "head")
     pairs = [t.A, t.PHRASE, t.ANCHOR, _text(argument.text),
              t.BEGIN, t.index(argument.start), t.END, t.index(argument.end),
@@ -868,15 +871,14 @@ def _phrase_parts(t: _Terms, phrase: Node, argument: Argument, document: str,
         head_pairs += t.NER_LABEL, _text(argument.entity_type)
     if entity is not None:
         head_pairs += t.IDENT_REF, entity
-    found = [(phrase[0], (phrase[1], pairs)), (head[0], (head[1], head_pairs))]
+    parts += (phrase[0], (phrase[1], pairs)), (head[0], (head[1], head_pairs))
     if argument.entities:
         references = [t.part(phrase, f"ref{number}")
                       for number in range(1, len(argument.entities) + 1)]
         pairs += t.objects(t.REFERS_TO, [reference[1] for reference in references])
-        found += [(reference[0], (reference[1], _reference_pairs(t, ref, number)))
-                  for number, (reference, ref) in enumerate(zip(references, argument.entities),
-                                                            start=1)]
-    return found
+        numbered = enumerate(zip(references, argument.entities, strict=True), start=1)
+        parts += [(reference[0], (reference[1], _reference_pairs(t, ref, number)))
+                  for number, (reference, ref) in numbered]
 
 
 def _reference_pairs(t: _Terms, ref: EntityRef, position: int) -> Pairs:
