@@ -585,20 +585,22 @@ def _written_pieces(vocab: Vocabulary, documents: list[list[Extraction]], which:
     rounds = -(-len(which) // ROUND_DOCUMENTS)
     size = -(-len(which) // rounds)
     head: list[str] = []
-    pieces = []
+    pieces: list[str] = []
     for start in range(0, len(which), size):
-        pieces += _round(vocab, documents, which[start:start + size], terms, n_process,
-                         None if start else (default, head))
+        written, run = _round(vocab, documents, which[start:start + size], terms, n_process,
+                              None if start else default)
+        head += written
+        pieces += run
     return head, pieces
 
 
 def _round(vocab: Vocabulary, documents: list[list[Extraction]], which: list[int],
            terms: _TurtleTerms, n_process: int,
-           first: tuple[_DefaultTurtle, list[str]] | None) -> list[str]:
+           default: _DefaultTurtle | None) -> tuple[list[str], list[str]]:
     """One round of :func:`_written_pieces` in processes: ``which`` cut into ``n_process``
     runs of about as many extractions, the first written here, each other one by a forked
-    worker in one go. ``first``: the default graph to write here first (into its list), its
-    weight taken off this process's run.
+    worker in one go; the pieces of ``default`` (written here first, its weight taken off
+    this process's run) and of the documents.
 
     One task per worker: handing out small chunks as workers finished them left the worker
     idle most of the time (on 600 BBC articles it wrote 7 chunks of 34 while this process
@@ -607,17 +609,16 @@ def _round(vocab: Vocabulary, documents: list[list[Extraction]], which: list[int
     interpreter while this process writes.
     """
     runs = _runs(which, [len(documents[i]) for i in which], n_process,
-                 first[0].weight if first else 0)
+                 default.weight if default else 0)
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(n_process - 1, mp_context=context, initializer=_inherit,
                              initargs=((vocab, documents, terms),)) as pool:
         theirs = [pool.submit(_forked_pieces, run) for run in runs[1:]]
-        if first:
-            first[1][:] = first[0]()
+        written = default() if default else []
         pieces = [document_turtle(vocab, documents[i], terms) for i in runs[0]]
         for future in theirs:
             pieces += future.result()
-        return pieces
+        return written, pieces
 
 
 def _runs(which: list[int], weights: list[int], n: int, head: int) -> list[list[int]]:
