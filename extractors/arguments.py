@@ -24,7 +24,7 @@ ENTITY_LABELS = {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT
 NOMINAL_POS = {"NOUN", "PROPN", "PRON", "NUM", "X", "SYM"}
 _TIME_LABELS = {"DATE", "TIME"}
 _RELATIVE_PRONOUN_TAGS = {"WDT", "WP", "WP$"}
-_EDGE_PUNCT = {"punct"}
+_EDGE_FILLER_DEPS = {"punct", "cc"}
 
 
 def conjuncts(table: ParseTable, i: int) -> list[int]:
@@ -53,23 +53,28 @@ def resolve_relative(table: ParseTable, i: int) -> int:
     return noun
 
 
-def phrase_tokens(table: ParseTable, head: int, inside: int | None = None) -> list[int]:
-    """The tokens of the phrase headed by ``head``, without coordinated or clausal parts.
+def phrase_bounds(table: ParseTable, head: int, inside: int | None = None) -> tuple[int, int]:
+    """The first and last token of the phrase headed by ``head``, without coordinated or
+    clausal parts.
 
     ``inside`` is the other argument of the fact: when it sits inside this phrase ("Jack Ma,
     co-founder of Alibaba" for the apposition, "Alibaba's cloud division" for the possessor),
     its words are left out, so that no argument repeats the other.
+
+    >>> from extractors.nlp import load_model
+    >>> from extractors.parse_table import parse_table
+    >>> table = parse_table(load_model()("Alibaba's cloud division grew."))
+    >>> phrase_bounds(table, 3), phrase_bounds(table, 3, inside=0)
+    ((0, 3), (2, 3))
     """
-    dep = table.dep
-    kept = [head]
-    around = table.ancestors(inside) if inside is not None else ()
-    for child in table.children[head]:
-        if child == inside or child in around:
-            continue
-        if dep[child] in _PHRASE_CUT_DEPS and not _is_close_apposition(table, child):
-            continue
-        kept.extend(_subtree_without_cuts(table, child))
-    kept.sort()
+    dep, children = table.dep, table.children
+    towards = table.child_towards(head, inside) if inside is not None else None
+    kept = [child for child in children[head] if child != towards and (
+        dep[child] not in _PHRASE_CUT_DEPS or _is_close_apposition(table, child))]
+    # the kept children's subtrees, but for the clauses below them
+    for token in kept:
+        kept.extend([c for c in children[token] if dep[c] not in _CLAUSE_CUT_DEPS])
+    kept.append(head)
     return _contiguous_around(table, kept, head)
 
 
@@ -82,75 +87,72 @@ def _is_close_apposition(table: ParseTable, i: int) -> bool:
     return not any(table.is_punct[first + 1 : last + 1])
 
 
-def _subtree_without_cuts(table: ParseTable, i: int) -> list[int]:
-    found = [i]
-    for child in table.children[i]:
-        if table.dep[child] in {"relcl", "advcl", "parataxis"}:
-            continue
-        found.extend(_subtree_without_cuts(table, child))
-    return found
+_CLAUSE_CUT_DEPS = {"relcl", "advcl", "parataxis"}
 
 
-def _contiguous_around(table: ParseTable, tokens: list[int], head: int) -> list[int]:
-    """Keep the unbroken run of tokens containing the head, trimmed of edge punctuation."""
-    at = set(tokens)
-    start = end = head
-    while start - 1 in at:
-        start -= 1
-    while end + 1 in at:
-        end += 1
-    run = list(range(start, end + 1))
-    while len(run) > 1 and _is_edge_filler(table, run[0]) and run[0] != head:
-        run.pop(0)
-    while len(run) > 1 and _is_edge_filler(table, run[-1]) and run[-1] != head:
-        run.pop()
-    return _quoted(table, _balanced(table, run))
+def _contiguous_around(table: ParseTable, tokens: list[int], head: int) -> tuple[int, int]:
+    """The first and last token of the unbroken run of ``tokens`` (distinct, in any order)
+    containing the head, trimmed of edge punctuation."""
+    start, end = min(tokens), max(tokens)
+    if end - start + 1 != len(tokens):  # gaps: the run is what reaches the head
+        at = set(tokens)
+        start = end = head
+        while start - 1 in at:
+            start -= 1
+        while end + 1 in at:
+            end += 1
+    while start < end and start != head and _is_edge_filler(table, start):
+        start += 1
+    while end > start and end != head and _is_edge_filler(table, end):
+        end -= 1
+    return _quoted(table, start, _balanced(table, start, end))
 
 
 _CLOSERS = {"(": ")", "[": "]", "{": "}", "“": "”", "‘": "’", "``": "''", '"': '"', "`": "'"}
 
 
-def _balanced(table: ParseTable, run: list[int]) -> list[int]:
-    """Close a bracket or quote the phrase opens: "Douyin (owned by ByteDance)" keeps ")"."""
+def _balanced(table: ParseTable, start: int, end: int) -> int:
+    """The last token of the run ``start`` to ``end`` once the brackets and quotes it opens
+    are closed: "Douyin (owned by ByteDance)" keeps ")"."""
     text = table.text
-    if _CLOSERS.keys().isdisjoint(text[run[0]:run[-1] + 1]):  # a run has no gaps
-        return run
-    texts = [text[i] for i in run]
+    texts = text[start:end + 1]
+    if _CLOSERS.keys().isdisjoint(texts):
+        return end
     for opener, closer in _CLOSERS.items():
         opened = texts.count(opener) - (texts.count(closer) if opener != closer else 0)
         if opener == closer:
             opened = texts.count(opener) % 2
-        end = run[-1] + 1
-        if opened > 0 and end < len(text) and text[end] == closer:
-            run = [*run, end]
+        after = end + 1
+        if opened > 0 and after < len(text) and text[after] == closer:
+            end = after
             texts.append(closer)
-    return run
+    return end
 
 
-def _quoted(table: ParseTable, run: list[int]) -> list[int]:
-    """Take in the quotation marks that enclose the whole phrase: `` Kormoran '' was a ship.
+def _quoted(table: ParseTable, start: int, last: int) -> tuple[int, int]:
+    """The run ``start`` to ``last`` with the quotation marks that enclose it whole:
+    `` Kormoran '' was a ship.
 
     A quotation may end in the comma or stop of the sentence around it ("`` We will
     appeal , '' he said"); the closing mark then comes one token later.
     """
     text = table.text
-    start, end = run[0], run[-1] + 1
+    end = last + 1
     if start == 0 or text[start - 1] not in _QUOTES:
-        return run
+        return start, last
     closer = _CLOSERS[text[start - 1]]
     if end < len(text) - 1 and text[end] in {",", "."} and text[end + 1] == closer:
         end += 1
     if end < len(text) and text[end] == closer:
-        return [start - 1, *run, *range(run[-1] + 1, end + 1)]
-    return run
+        return start - 1, end
+    return start, last
 
 
 _QUOTES = {"“", "‘", "``", '"', "`"}
 
 
 def _is_edge_filler(table: ParseTable, i: int) -> bool:
-    return (table.dep[i] in _EDGE_PUNCT or table.dep[i] == "cc" or table.is_space[i]
-            or table.tag[i] == "POS")
+    return table.dep[i] in _EDGE_FILLER_DEPS or table.is_space[i] or table.tag[i] == "POS"
 
 
 def entity_head(table: ParseTable, head: int) -> tuple[int, int, str | None]:
@@ -207,13 +209,13 @@ def make_argument(table: ParseTable, head: int, inside: int | None = None) -> Ar
     if table.pos[head] in {"VERB", "AUX"}:
         # A clause is an argument whole ("that he is moving aggressively to negotiate ..."),
         # without its complementiser, which belongs to the relation.
-        tokens = [i for i in table.subtree(head)
+        tokens = [i for i in table.tokens_under(head)
                   if not (table.dep[i] == "mark" and table.head[i] == head)]
-        tokens = _contiguous_around(table, tokens, head)
+        start, end = _contiguous_around(table, tokens, head)
     else:
-        tokens = phrase_tokens(table, head, inside)
+        start, end = phrase_bounds(table, head, inside)
     first, last, label = entity_head(table, head)
-    return _argument(table, tokens, first, last, label, nominal=(
+    return _argument(table, start, end, first, last, label, nominal=(
         table.pos[head] in NOMINAL_POS and table.ent_type[head] not in _TIME_LABELS))
 
 
@@ -226,21 +228,22 @@ def make_extra_argument(table: ParseTable, i: int) -> Argument:
     head = objects[0] if objects else i
     first, last, label = entity_head(table, head)
     if table.pos[i] in {"VERB", "AUX"}:
-        tokens = _contiguous_around(table, table.subtree(i), i)  # a time clause, whole
+        start, end = _contiguous_around(table, table.tokens_under(i), i)  # a time clause, whole
+    elif objects:
+        start, end = phrase_bounds(table, head)
+        start, end = min(start, i), max(end, i)
     else:
-        tokens = [i, *phrase_tokens(table, head)] if objects else phrase_tokens(table, i)
-    tokens.sort()
-    return _argument(table, tokens, first, last, label)
+        start, end = phrase_bounds(table, i)
+    return _argument(table, start, end, first, last, label)
 
 
-def _argument(table: ParseTable, tokens: list[int], first: int, last: int, label: str | None,
-              nominal: bool = True) -> Argument:
-    """The argument over ``tokens`` (in order) whose entity head runs from ``first`` to
-    ``last``; offsets are characters. The words between the first and last token belong to
-    the text, as the document writes it."""
+def _argument(table: ParseTable, start: int, end: int, first: int, last: int,
+              label: str | None, nominal: bool = True) -> Argument:
+    """The argument over tokens ``start`` to ``end`` (inclusive) whose entity head runs from
+    ``first`` to ``last``; offsets are characters. The words between belong to the text, as
+    the document writes it."""
     text, idx = table.text, table.idx
-    return Argument(text=table.span_text(tokens[0], tokens[-1] + 1), start=idx[tokens[0]],
-                    end=idx[tokens[-1]] + len(text[tokens[-1]]),
-                    head=text[first] if first == last else table.span_text(first, last + 1),
-                    head_start=idx[first], head_end=idx[last] + len(text[last]),
-                    entity_type=label, nominal=nominal)
+    # positional: a value's __init__ takes them faster than keywords
+    return Argument(table.span_text(start, end + 1), idx[start], idx[end] + len(text[end]),
+                    text[first] if first == last else table.span_text(first, last + 1),
+                    idx[first], idx[last] + len(text[last]), label, nominal)

@@ -41,6 +41,10 @@ def is_predicate(table: ParseTable, i: int) -> bool:
         and has_child(table, i, {"auxpass"}))
 
 
+#: The parts of speech :func:`is_predicate` accepts.
+_PREDICATE_POS = {"VERB", "AUX", "ADJ"}
+
+
 def has_child(table: ParseTable, i: int, deps: set[str]) -> bool:
     """Whether token ``i`` has a child with one of the dependency labels ``deps``."""
     dep = table.dep
@@ -140,7 +144,7 @@ def verb_subject(table: ParseTable, verb: int) -> int | None:
     return table.answers[key]
 
 
-def relation_words(table: ParseTable, verb: int) -> list[int]:
+def relation_words(table: ParseTable, verb: int) -> tuple[int, ...]:
     """The verb with its auxiliaries, negation and particles, as the sentence writes them.
 
     "would not benefit" keeps all three words in the surface relation; the normalised lemma
@@ -155,7 +159,7 @@ def relation_words(table: ParseTable, verb: int) -> list[int]:
     # Adverbs inside the verb group belong to how it is said: "has effectively addressed".
     words.extend(c for c in table.children[verb]
                  if dep[c] == "advmod" and pos[c] == "ADV" and first <= c + 1 and c < verb)
-    return sorted(words)
+    return tuple(sorted(words))
 
 
 def is_time_expression(table: ParseTable, i: int) -> bool:
@@ -181,7 +185,7 @@ def clause_modifiers(table: ParseTable, verb: int, used: tuple[int, ...] = ()) -
                 table, child, {"pobj", "pcomp"}):
             found.append(child)
         elif label in {"npadvmod", "tmod", "advmod"} and any(
-                is_time_expression(table, i) for i in table.subtree(child)):
+                is_time_expression(table, i) for i in table.tokens_under(child)):
             found.append(child)
         elif label == "advcl" and any(
                 dep[c] == "mark" and lower[c] in TEMPORAL_MARKS for c in children[child]):
@@ -215,8 +219,8 @@ def _is_stacked_preposition(table: ParseTable, i: int) -> bool:
     """The first word of a two-word preposition right after its verb, which the parser hangs
     the second word on: "knocked out of the competition", "moved back to Beijing"."""
     dep, pos, head = table.dep, table.pos, table.head[i]
-    return (dep[i] in {"prep", "advmod", "prt"} and pos[i] in {"ADP", "ADV"}
-            and pos[head] in {"VERB", "AUX"} and i == head + 1
+    return (i == head + 1 and dep[i] in {"prep", "advmod", "prt"} and pos[i] in {"ADP", "ADV"}
+            and pos[head] in {"VERB", "AUX"}
             and not has_child(table, i, {"pobj", "pcomp"})
             and any(dep[c] == "prep" and c == i + 1 for c in table.children[i]))
 
@@ -232,8 +236,9 @@ def predicates(sentence: Span) -> tuple[int, ...]:
     table = table_of(sentence)
     key = ("predicates", sentence.start, sentence.end)
     if key not in table.answers:
-        table.answers[key] = tuple(i for i in range(sentence.start, sentence.end)
-                                   if is_predicate(table, i))
+        pos = table.pos
+        table.answers[key] = tuple([i for i in range(sentence.start, sentence.end)
+                                    if pos[i] in _PREDICATE_POS and is_predicate(table, i)])
     return table.answers[key]
 
 

@@ -118,8 +118,9 @@ def features(triple: Triple, parse: dict[str, float], sentence_triples: int,
     (``sentence_words``: the words of its sentence, if already counted)."""
     if sentence_words is None:
         sentence_words = len(triple.provenance.sentence.split())
-    subject_words = len(triple.subject.text.split())
-    object_words = len(triple.object.text.split())
+    subject, obj, qualifiers = triple.subject, triple.object, triple.qualifiers
+    subject_words = len(subject.text.split())
+    object_words = len(obj.text.split())
     return {
         "bias": 1.0,
         f"rule={triple.provenance.rule}": 1.0,
@@ -129,14 +130,14 @@ def features(triple: Triple, parse: dict[str, float], sentence_triples: int,
         "object_long": float(object_words > 15),
         "relation_words": float(len(triple.relation.text.split())),
         "extras": float(len(triple.extras)),
-        "subject_pronoun": float(triple.subject.is_pronoun),
-        "object_pronoun": float(triple.object.is_pronoun),
-        "subject_entity": float(triple.subject.entity_type is not None),
-        "object_entity": float(triple.object.entity_type is not None),
-        "object_nominal": float(triple.object.nominal),
-        "negated": float(triple.qualifiers.negated),
-        "hedged": float(triple.qualifiers.modality is not None),
-        "attributed": float(triple.qualifiers.attribution is not None),
+        "subject_pronoun": float(subject.is_pronoun),
+        "object_pronoun": float(obj.is_pronoun),
+        "subject_entity": float(subject.entity_type is not None),
+        "object_entity": float(obj.entity_type is not None),
+        "object_nominal": float(obj.nominal),
+        "negated": float(qualifiers.negated),
+        "hedged": float(qualifiers.modality is not None),
+        "attributed": float(qualifiers.attribution is not None),
         "passive": float(triple.relation.passive),
         "sentence_words_10": sentence_words / 10.0,
         "sentence_triples_log": math.log1p(sentence_triples),

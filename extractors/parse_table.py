@@ -89,7 +89,7 @@ class ParseTable:
         self.pos = list(map(_POS_NAMES.__getitem__, pos))
         # few distinct tags and labels: each looked up once
         self.tag, self.dep, self.ent_type = (
-            [names[h] for h in column] for column in (tag, dep, ent_type)
+            list(map(names.__getitem__, column)) for column in (tag, dep, ent_type)
             for names in [{h: strings[h] for h in set(column)}])
         self.ent_iob = [_IOB_NAMES[x] for x in iob]
         self.is_punct, self.is_space = punct, space
@@ -133,8 +133,13 @@ class ParseTable:
 
     def entities_in(self, span: Span) -> list[tuple[int, int, str]]:
         """The entities (as in ``entities``) that start inside ``span``."""
+        return self.entities_between(span.start, span.end)
+
+    def entities_between(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The entities (as in ``entities``) that start at tokens ``start`` to ``end``
+        (exclusive)."""
         starts = self.entity_starts
-        return self.entities[bisect_left(starts, span.start):bisect_left(starts, span.end)]
+        return self.entities[bisect_left(starts, start):bisect_left(starts, end)]
 
     def span_text(self, start: int, end: int) -> str:
         """The text of tokens ``start`` to ``end`` (exclusive), as ``Span.text`` gives it."""
@@ -153,6 +158,37 @@ class ParseTable:
                 found.extend(self.subtree(child))
         return found
 
+    def tokens_under(self, i: int) -> list[int]:
+        """The token and its descendants, in no set order: :meth:`subtree` for the questions
+        that the order does not change, at a fraction of the cost.
+
+        >>> from extractors import load_model
+        >>> table = parse_table(load_model()("Premier Li Qiang fined Ant Group."))
+        >>> sorted(table.tokens_under(3)) == table.subtree(3)
+        True
+        """
+        found = [i]
+        children = self.children
+        for token in found:
+            found.extend(children[token])
+        return found
+
+    def child_towards(self, head: int, i: int) -> int | None:
+        """The child of token ``head`` whose subtree holds token ``i`` (``i`` itself, if a
+        child), or None when ``i`` is not below ``head``.
+
+        >>> from extractors import load_model
+        >>> table = parse_table(load_model()("Premier Li Qiang fined Ant Group."))
+        >>> table.child_towards(3, 1), table.child_towards(3, 5), table.child_towards(5, 1)
+        (2, 5, None)
+        """
+        heads = self.head
+        while heads[i] != head:
+            if heads[i] == i:
+                return None
+            i = heads[i]
+        return i if i != head else None
+
     def ancestors(self, i: int) -> set[int]:
         """The tokens token ``i`` hangs on, directly or not (``Token.ancestors``)."""
         head = self.head
@@ -169,8 +205,9 @@ class ParseTable:
         while start != head[start] and dep[start] == "conj":
             start = head[start]
         found = [start]
+        children = self.children
         for word in found:
-            found.extend(c for c in self.children[word] if c > word and dep[c] == "conj")
+            found.extend([c for c in children[word] if c > word and dep[c] == "conj"])
         return [w for w in found if w != i]
 
 

@@ -8,9 +8,8 @@ chunks; its triples' offsets and sentence numbers still count from the start of 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from functools import partial
 
 from spacy.tokens import Doc, Span
 
@@ -154,10 +153,13 @@ def scored_triples(sentence: Span, index: int,
     found: list[tuple[Triple, dict[str, float]]] = []
     table = table_of(sentence)
     text = table.span_text(sentence.start, sentence.end)
+    start, end = sentence.start_char, sentence.end_char
     for name, rule in RULES.items():
+        provenance = None
         for candidate in rule(sentence):
-            for triple, parse in _triples_from(candidate, sentence, table, text, index, doc_id,
-                                               name):
+            # one provenance for all the rule's triples of the sentence
+            provenance = provenance or Provenance(doc_id, index, start, end, text, name)
+            for triple, parse in _triples_from(candidate, table, provenance):
                 key = (triple.subject.start, triple.subject.end, triple.relation.lemma,
                        triple.object.start, triple.object.end)
                 if key not in seen:
@@ -172,50 +174,53 @@ def scored_triples(sentence: Span, index: int,
     return scored
 
 
-def _triples_from(candidate: Candidate, sentence: Span, table: ParseTable, text: str,
-                  index: int, doc_id: str, rule: str
-                  ) -> Iterator[tuple[Triple, dict[str, float]]]:
+def _triples_from(candidate: Candidate, table: ParseTable, provenance: Provenance
+                  ) -> list[tuple[Triple, dict[str, float]]]:
     """One triple per pair of coordinated subject and object, with its parse features."""
-    relation = relation_of(table, [token.i for token in candidate.relation], candidate.implied)
-    provenance = Provenance(doc_id, index, sentence.start_char, sentence.end_char,
-                            text, rule)
-    extra_heads = tuple(token.i for token in candidate.extras)
-    extras = tuple(make_extra_argument(table, i) for i in extra_heads)
-    predicate = candidate.predicate.i
-    subject = resolve_relative(table, candidate.subject.i)
-    split = partial(conjuncts, table) if candidate.split_conjuncts else lambda i: [i]
-    for subject_head in split(subject):
-        for object_head in split(candidate.object.i):
-            if subject_head == object_head:
-                continue
-            triple = Triple(
-                subject=make_argument(table, subject_head, inside=object_head),
-                relation=relation,
-                object=make_argument(table, object_head, inside=subject_head),
-                provenance=provenance,
-                qualifiers=qualifiers_of(table, predicate, object_head, extra_heads),
-                extras=extras,
-            )
-            yield triple, parse_features(table, predicate, subject_head, object_head)
+    relation = relation_of(table, candidate.relation, candidate.implied)
+    extra_heads = candidate.extras
+    extras = tuple([make_extra_argument(table, i) for i in extra_heads])
+    predicate = candidate.predicate
+    subject = resolve_relative(table, candidate.subject)
+    if candidate.split_conjuncts:
+        subjects, objects = conjuncts(table, subject), conjuncts(table, candidate.object)
+    else:
+        subjects, objects = [subject], [candidate.object]
+    # positional, as a value's __init__ takes them fastest; confidence comes once the
+    # sentence is done
+    return [(Triple(make_argument(table, subject_head, object_head), relation,
+                    make_argument(table, object_head, subject_head), provenance,
+                    qualifiers_of(table, predicate, object_head, extra_heads), 0.5, extras),
+             parse_features(table, predicate, subject_head, object_head))
+            for subject_head in subjects for object_head in objects
+            if subject_head != object_head]
 
 
 #: Lemmas of the relations that a sentence implies without a verb.
 IMPLIED_LEMMAS = {"be": "be", "be in": "in", "has": "have", "had": "have"}
 
 
-def relation_of(table: ParseTable, words: list[int], implied: str = "") -> Relation:
+def relation_of(table: ParseTable, words: Sequence[int], implied: str = "") -> Relation:
     """Surface text of the relation words and their lemma form without auxiliaries.
 
     "were subjected to" -> Relation("were subjected to", "subject to"); "plans to surpass"
     -> Relation("plans to surpass", "plan to surpass"); "would not benefit" ->
     Relation("would not benefit", "benefit"). Without words (token positions), the implied
-    relation ("be", "has").
+    relation ("be", "has"). Rules find the same relation for several facts: it is worked
+    out once per document.
     """
+    key = ("relation", tuple(words), implied)
+    if key not in table.answers:
+        table.answers[key] = _relation(table, words, implied)
+    return table.answers[key]
+
+
+def _relation(table: ParseTable, words: Sequence[int], implied: str) -> Relation:
     if not words:
         return Relation(implied, IMPLIED_LEMMAS.get(implied, implied))
-    dep, tag = table.dep, table.tag
+    dep, tag, lemma_of = table.dep, table.tag, table.lemma
     text = " ".join([implied] * bool(implied) + [table.text[i] for i in words])
-    lemma = " ".join(table.lemma(i).lower() for i in words
-                     if dep[i] not in _FUNCTION_DEPS or tag[i] == "TO")
-    passive = any(dep[i] == "agent" for i in words)
+    lemma = " ".join([lemma_of(i).lower() for i in words
+                      if dep[i] not in _FUNCTION_DEPS or tag[i] == "TO"])
+    passive = "agent" in [dep[i] for i in words]
     return Relation(text, lemma or text.lower(), passive)

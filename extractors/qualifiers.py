@@ -3,7 +3,6 @@ place and amount. They describe a fact without being part of its relation text."
 
 from __future__ import annotations
 
-from extractors.arguments import entity_bounds
 from extractors.parse_table import ParseTable
 from extractors.triple import Qualifiers
 
@@ -16,25 +15,39 @@ REPORTING_VERBS = {"say", "tell", "state", "report", "claim", "announce", "add",
 _TIME_LABELS = {"DATE", "TIME"}
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _AMOUNT_LABELS = {"MONEY", "PERCENT", "QUANTITY"}
+_QUALIFIER_LABELS = _TIME_LABELS | _PLACE_LABELS | _AMOUNT_LABELS
 
 
 def qualifiers_of(table: ParseTable, predicate: int, object_head: int,
                   extras: tuple[int, ...]) -> Qualifiers:
-    """Collect the qualifiers of the fact headed by token ``predicate``."""
-    modifiers = _modifier_tokens(table, predicate, extras)
-    return Qualifiers(
-        negated=is_negated(table, predicate),
-        modality=modality_of(table, predicate),
-        attribution=attribution_of(table, predicate),
-        time=_entity_text(table, modifiers, _TIME_LABELS),
-        location=_entity_text(table, modifiers, _PLACE_LABELS, only_after_preposition=True),
-        amount=_entity_text(table, [*table.subtree(object_head), *modifiers], _AMOUNT_LABELS),
-    )
+    """Collect the qualifiers of the fact headed by token ``predicate``.
+
+    Time and place are the first such entity in the verb's modifiers (``extras`` among them),
+    amount the first in its object or modifiers. A parse does not cross sentences, so the
+    entities asked about are the sentence's few, each placed by walking up from it.
+    """
+    start, end = table.sentences[table.sentence[predicate]]
+    named = [entity for entity in table.entities_between(start, end)
+             if entity[2] in _QUALIFIER_LABELS]
+    modifying = [entity for entity in named
+                 if _is_modifier(table, table.child_towards(predicate, entity[0]), extras)]
+    dep, head = table.dep, table.head
+    time = _entity_text(table, modifying, _TIME_LABELS)
+    location = _entity_text(table, [(first, end, label) for first, end, label in modifying
+                                    if dep[head[first]] == "prep" or dep[first] == "pobj"],
+                            _PLACE_LABELS)
+    amount = _entity_text(table, [entity for entity in named if entity in modifying or (
+        entity[0] == object_head or table.child_towards(object_head, entity[0]) is not None)],
+        _AMOUNT_LABELS)
+    # positional: a value's __init__ takes them faster than keywords
+    return Qualifiers(is_negated(table, predicate), modality_of(table, predicate),
+                      attribution_of(table, predicate), time, location, amount)
 
 
 def is_negated(table: ParseTable, predicate: int) -> bool:
     """"did not approve", "never approved": a ``neg`` child of the verb or its auxiliary."""
-    return any(table.dep[child] == "neg" for child in table.children[predicate])
+    dep = table.dep
+    return "neg" in [dep[child] for child in table.children[predicate]]
 
 
 def modality_of(table: ParseTable, predicate: int) -> str | None:
@@ -65,20 +78,18 @@ def attribution_of(table: ParseTable, predicate: int) -> str | None:
     return None
 
 
-def _modifier_tokens(table: ParseTable, predicate: int, extras: tuple[int, ...]) -> list[int]:
-    tokens: list[int] = []
-    for child in table.children[predicate]:
-        if table.dep[child] in {"prep", "npadvmod", "advmod", "tmod"} or child in extras:
-            tokens.extend(table.subtree(child))
-    return tokens
+def _is_modifier(table: ParseTable, child: int | None, extras: tuple[int, ...]) -> bool:
+    """Whether ``child`` of the predicate is a modifier that can place the fact."""
+    return child is not None and (table.dep[child] in _MODIFIER_DEPS or child in extras)
 
 
-def _entity_text(table: ParseTable, tokens: list[int], labels: set[str], *,
-                 only_after_preposition: bool = False) -> str | None:
-    ent_type, ent_iob, dep = table.ent_type, table.ent_iob, table.dep
-    for i in sorted([i for i in tokens if ent_iob[i] == "B" and ent_type[i] in labels]):
-        if only_after_preposition and dep[table.head[i]] != "prep" and dep[i] != "pobj":
-            continue
-        start, end, _ = entity_bounds(table, i)
-        return table.span_text(start, end)
+_MODIFIER_DEPS = {"prep", "npadvmod", "advmod", "tmod"}
+
+
+def _entity_text(table: ParseTable, entities: list[tuple[int, int, str]],
+                 labels: set[str]) -> str | None:
+    """The text of the first of ``entities`` with one of ``labels``."""
+    for start, end, label in entities:
+        if label in labels:
+            return table.span_text(start, end)
     return None

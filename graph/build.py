@@ -28,7 +28,7 @@ from extractors.errors import InputError, NewsgraphError
 from extractors.triple import Triple
 from graph.cache import ExtractionCache, MergedDocument, TurtleBlocks
 from graph.collector import infrequent, paused
-from graph.distributed import extract_texts
+from graph.distributed import extract_documents, extract_texts
 from graph.entities import AliasTable
 from graph.files import output_lock, remove_stale_temporaries, write_texts_atomic
 from graph.formats import export_texts
@@ -220,7 +220,11 @@ def build(
             note(f"removed {stale}, left by a build that was killed")
         store = ExtractionCache.in_folder(out) if cache else None
         try:
-            with infrequent():  # the graph grows: see graph.collector
+            # The graph grows (graph.collector). Where extraction runs in other processes,
+            # nothing made here while they do is part of a cycle (spaCy's parses are), and
+            # the young collections alone took a seventh of merging what the workers send.
+            distributed = n_process > 1 or scheduler is not None
+            with paused(keep=True) if distributed else infrequent():
                 kg = merge_documents(documents, report, aliases=table, n_process=n_process,
                                      scheduler=scheduler, cache=store, progress=progress,
                                      on_skip=on_skip)
@@ -356,20 +360,20 @@ def extracted(
     scheduler: str | None = None,
 ) -> Iterator[tuple[str, list[Triple]]]:
     """The triples of ``(doc_id, text)`` pairs in input order: from ``cache`` where it has
-    them, else extracted (``graph.distributed.extract_texts``) and stored in ``cache``."""
+    them, else extracted (``graph.distributed.extract_documents``) and stored in ``cache``."""
     if cache is None:
         yield from extract_texts(pairs, n_process=n_process, scheduler=scheduler)
         return
     found = {doc_id: cache.get(doc_id, text) for doc_id, text in pairs}
     missing = [(doc_id, text) for doc_id, text in pairs if found[doc_id] is None]
-    fresh = extract_texts(missing, n_process=n_process, scheduler=scheduler)
+    fresh = extract_documents(missing, n_process=n_process, scheduler=scheduler)
     texts = dict(missing)
     for doc_id, _ in pairs:
         triples = found[doc_id]
         if triples is None:
-            made, triples = next(fresh)
+            made, triples, encoded = next(fresh)
             assert made == doc_id, "extraction must keep input order"
-            cache.put(doc_id, texts[doc_id], triples)
+            cache.put(doc_id, texts[doc_id], triples, encoded)
         yield doc_id, triples
 
 

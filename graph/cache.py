@@ -368,11 +368,15 @@ class ExtractionCache:
         self.keep(doc_id, key)
         return triples
 
-    def put(self, doc_id: str, text: str, triples: Iterable[Triple]) -> None:
-        """Store the triples of a document."""
+    def put(self, doc_id: str, text: str, triples: Iterable[Triple],
+            encoded: bytes | None = None) -> None:
+        """Store the triples of a document; ``encoded`` is their :func:`encode_triples`,
+        when it is at hand (a worker made it), so that it is not made again."""
         key = self.key(doc_id, text)
+        if encoded is None:
+            encoded = encode_triples(list(triples))
         self._db.execute("INSERT OR REPLACE INTO extraction VALUES (?, ?, ?)",
-                         (key, doc_id, encode_triples(list(triples))))
+                         (key, doc_id, encoded))
         self.keep(doc_id, key)
         self._written()
 

@@ -51,8 +51,26 @@ def paused(keep: bool = False) -> Iterator[None]:
             gc.enable()
 
 
+#: New objects between two collections while a build makes what it keeps.
+FIRST_GENERATION = 100_000
+
+
+def collect_infrequently() -> None:
+    """Collection on, started every :data:`FIRST_GENERATION` new objects, for good: for a
+    worker process forked while collection was paused here that parses (spaCy's parses make
+    cycles), so that it collects as one forked inside :func:`infrequent` does.
+
+    >>> before = gc.get_threshold()
+    >>> collect_infrequently(); gc.isenabled(), gc.get_threshold()[0] >= FIRST_GENERATION
+    (True, True)
+    >>> gc.set_threshold(*before)
+    """
+    gc.set_threshold(max(FIRST_GENERATION, gc.get_threshold()[0]), *gc.get_threshold()[1:])
+    gc.enable()
+
+
 @contextmanager
-def infrequent(first_generation: int = 100_000) -> Iterator[None]:
+def infrequent(first_generation: int = FIRST_GENERATION) -> Iterator[None]:
     """Collections started every ``first_generation`` new objects instead of every 700: for
     work that keeps what it makes (merging into the graph) and may meet cycles (parsing)."""
     thresholds = gc.get_threshold()

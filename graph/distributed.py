@@ -26,6 +26,7 @@ from extractors import extract_stream
 from extractors.errors import NewsgraphError
 from extractors.triple import Triple
 from graph.cache import decode_triples, encode_triples, extractor_fingerprint
+from graph.collector import collect_infrequently
 
 #: Documents sent to a worker at a time.
 PARTITION_DOCUMENTS = 16
@@ -60,35 +61,75 @@ def extract_texts(
     >>> [doc_id for doc_id, _ in extract_texts([("b", "It rained."), ("a", "It snowed.")])]
     ['b', 'a']
     """
+    for doc_id, triples, _ in extract_documents(pairs, n_process=n_process, scheduler=scheduler,
+                                                partition_documents=partition_documents):
+        yield doc_id, triples
+
+
+def extract_documents(
+    pairs: Iterable[tuple[str, str]], *, n_process: int = 1, scheduler: str | None = None,
+    partition_documents: int = PARTITION_DOCUMENTS,
+) -> Iterator[tuple[str, list[Triple], bytes | None]]:
+    """:func:`extract_texts`, each document's triples with their encoding
+    (``graph.cache.encode_triples``) when they were encoded to come back from a worker, else
+    ``None``: the cache stores that encoding as it is, not made again on the process that
+    merges while the workers wait.
+
+    >>> [(doc_id, encoded) for doc_id, _, encoded in extract_documents([("a", "It rained.")])]
+    [('a', None)]
+    """
     if scheduler is None and n_process <= 1:
-        yield from extract_stream(pairs)
+        for doc_id, triples in extract_stream(pairs):
+            yield doc_id, triples, None
         return
     with _executor(n_process, scheduler) as (executor, workers):
-        yield from _in_order(executor, pairs, partition_documents,
+        yield from _in_order(executor, _partitions(pairs, partition_documents, max(1, workers)),
                              max(1, workers) * _QUEUED_PER_WORKER)
 
 
-def _in_order(executor: Any, pairs: Iterable[tuple[str, str]], size: int,
-              queued: int) -> Iterator[tuple[str, list[Triple]]]:
+def _partitions(pairs: Iterable[tuple[str, str]], size: int,
+                workers: int) -> Iterator[list[tuple[str, str]]]:
+    """``pairs`` cut into partitions of ``size``, but near the end: ``2 * size * workers``
+    documents are read ahead, and each partition is at most a ``2 * workers``-th of those,
+    so the last ones shrink to one document. Workers take partitions in turn as they finish
+    one, so when the last is done the others have sat idle for up to a partition's time:
+    with equal partitions that was most of one (16 documents, 1.5 s on the BBC corpus).
+
+    >>> [len(p) for p in _partitions([("d", "")] * 50, 8, 2)]
+    [8, 8, 8, 7, 5, 4, 3, 2, 2, 1, 1, 1]
+    """
+    remaining = iter(pairs)
+    ahead = list(islice(remaining, 2 * size * workers))
+    while ahead:
+        share = min(size, -(-len(ahead) // (2 * workers)))  # size until the end is in sight
+        yield ahead[:share]
+        ahead = ahead[share:]
+        ahead += islice(remaining, share)
+
+
+def _in_order(executor: Any, partitions: Iterable[list[tuple[str, str]]],
+              queued: int) -> Iterator[tuple[str, list[Triple], bytes]]:
     """Submit partitions, at most ``queued`` at a time, and yield their results in order."""
     pending: deque = deque()
-    remaining = iter(pairs)
+    remaining = iter(partitions)
     while True:
-        while len(pending) < queued and (partition := list(islice(remaining, size))):
+        while len(pending) < queued and (partition := next(remaining, None)):
             pending.append(executor.submit(extract_partition, partition))
         if not pending:
             return
-        for doc_id, triples in pending.popleft().result():
-            yield doc_id, decode_triples(triples)
+        for doc_id, encoded in pending.popleft().result():
+            yield doc_id, decode_triples(encoded), encoded
 
 
 @contextmanager
 def _executor(n_process: int, scheduler: str | None) -> Iterator[tuple[Any, int]]:
     """The executor to run partitions on and how many workers it has."""
     if scheduler is None:
-        # Forked workers start with the model the parent already loaded.
+        # Forked workers start with the model the parent already loaded, and collect cycles
+        # whether or not the parent does while it merges (``graph.build``).
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(n_process, mp_context=context) as pool:
+        with ProcessPoolExecutor(n_process, mp_context=context,
+                                 initializer=collect_infrequently) as pool:
             yield pool, n_process
         return
     with _dask_client(scheduler) as client:

@@ -1,23 +1,29 @@
 """The rule registry: an ordered, named table of extraction rules.
 
 A rule is a plain function ``rule(sentence: Span) -> Iterable[Candidate]`` that recognises one
-grammatical construction. Rules only choose tokens; ``extractors.pipeline`` turns candidates
-into ``Triple`` objects with full arguments, qualifiers, confidence and provenance, splitting
-coordinated subjects and objects. Add your own rule with :func:`register`.
+grammatical construction. Rules only choose tokens, by their position in the document
+(``Token.i``); ``extractors.pipeline`` turns candidates into ``Triple`` objects with full
+arguments, qualifiers, confidence and provenance, splitting coordinated subjects and objects.
+Add your own rule with :func:`register`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Span
 
 from extractors.triple import value_class
 
 
 @value_class
 class Candidate:
-    """A fact a rule found, as tokens: heads of subject and object, and the relation words.
+    """A fact a rule found, as token positions in the document (``Token.i``): heads of
+    subject and object, and the relation words.
+
+    Positions, not ``Token`` objects: the built-in rules work on the document's parse table
+    (``extractors.parse_table``), and so does everything after them; a spaCy ``Token`` is a
+    new object each time one is asked for.
 
     ``predicate`` is the verb whose modifiers carry negation, modality, time and place;
     ``extras`` are heads of further argument phrases (usually prepositions) of n-ary facts.
@@ -28,23 +34,13 @@ class Candidate:
     other things ("Alibaba's cloud division, Meituan, Douyin": Alibaba has only the first).
     """
 
-    predicate: Token
-    subject: Token
-    relation: tuple[Token, ...]
-    object: Token
-    extras: tuple[Token, ...] = ()
+    predicate: int
+    subject: int
+    relation: tuple[int, ...]
+    object: int
+    extras: tuple[int, ...] = ()
     implied: str = ""
     split_conjuncts: bool = True
-
-
-def candidate_at(sentence: Span, predicate: int, subject: int, relation: Iterable[int],
-                 obj: int, extras: Iterable[int] = (), implied: str = "",
-                 split_conjuncts: bool = True) -> Candidate:
-    """The candidate whose tokens are at these positions of the sentence's document: the
-    built-in rules work on positions (``extractors.parse_table``)."""
-    token = sentence.doc.__getitem__
-    return Candidate(token(predicate), token(subject), tuple(map(token, relation)), token(obj),
-                     tuple(map(token, extras)), implied, split_conjuncts)
 
 
 Rule = Callable[[Span], Iterable[Candidate]]

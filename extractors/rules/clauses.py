@@ -8,7 +8,7 @@ clause. Arguments, conjunct splitting, qualifiers and confidence are shared (see
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from spacy.tokens import Span
 
@@ -30,7 +30,7 @@ from extractors.clause import (
     verb_subject,
 )
 from extractors.parse_table import ParseTable, table_of
-from extractors.rules import Candidate, candidate_at
+from extractors.rules import Candidate
 
 #: Complements of linking verbs: "is premier", "became a symbol", "remains cautious".
 COPULAR_COMPLEMENT_DEPS = {"attr", "acomp", "oprd"}
@@ -54,8 +54,8 @@ def active_clause(sentence: Span) -> Iterator[Candidate]:
         # "urged local governments to provide further support": what the object is urged to
         # do completes the fact.
         controlled = tuple(children_with(table, verb, {"xcomp"}))
-        yield candidate_at(sentence, verb, subject, relation_words(table, verb), obj,
-                           controlled + clause_modifiers(table, verb, (obj,)))
+        yield Candidate(verb, subject, relation_words(table, verb), obj,
+                        controlled + clause_modifiers(table, verb, (obj,)))
 
 
 def _shares_infinitive_link(table: ParseTable, verb: int) -> bool:
@@ -90,10 +90,10 @@ def light_verb_object(sentence: Span) -> Iterator[Candidate]:
             continue
         prep, pobj = _light_verb_phrase(table, verb, noun)[0]
         edge = table.left_edge(noun)
-        modifiers = [i for i in table.subtree(noun) if edge <= i < noun]
+        modifiers = [i for i in table.tokens_under(noun) if edge <= i < noun]
         words = [*relation_words(table, verb), *modifiers, noun, prep]
-        yield candidate_at(sentence, verb, subject, sorted(words), pobj,
-                           clause_modifiers(table, verb, (noun,)))
+        yield Candidate(verb, subject, tuple(sorted(words)), pobj,
+                        clause_modifiers(table, verb, (noun,)))
 
 
 def _light_verb_phrase(table: ParseTable, verb: int, noun: int) -> list[tuple[int, int]]:
@@ -115,11 +115,11 @@ def passive_with_agent(sentence: Span) -> Iterator[Candidate]:
         if patient is None:
             continue
         for agent in children_with(table, verb, {"agent"}):
-            words = sorted([*relation_words(table, verb), agent])
+            words = tuple(sorted([*relation_words(table, verb), agent]))
             for pobj in children_with(table, agent, {"pobj", "pcomp"}):
                 for actor in conjuncts(table, pobj):
-                    yield candidate_at(sentence, verb, actor, words, patient,
-                                       clause_modifiers(table, verb))
+                    yield Candidate(verb, actor, words, patient,
+                                    clause_modifiers(table, verb))
 
 
 def copular_clause(sentence: Span) -> Iterator[Candidate]:
@@ -139,12 +139,12 @@ def copular_clause(sentence: Span) -> Iterator[Candidate]:
                 # "is related to the Internet": the adjective and its preposition relate the
                 # subject to the preposition's object.
                 prep, pobj = pairs[0]
-                words = sorted([*relation_words(table, verb), complement, prep])
-                yield candidate_at(sentence, verb, subject, words, pobj,
-                                   clause_modifiers(table, verb, (complement,)))
+                words = tuple(sorted([*relation_words(table, verb), complement, prep]))
+                yield Candidate(verb, subject, words, pobj,
+                                clause_modifiers(table, verb, (complement,)))
             else:
-                yield candidate_at(sentence, verb, subject, relation_words(table, verb),
-                                   complement, clause_modifiers(table, verb))
+                yield Candidate(verb, subject, relation_words(table, verb),
+                                complement, clause_modifiers(table, verb))
 
 
 def infinitival_complement(sentence: Span) -> Iterator[Candidate]:
@@ -164,7 +164,7 @@ def infinitival_complement(sentence: Span) -> Iterator[Candidate]:
 
 
 def _chain(sentence: Span, table: ParseTable, verb: int, subject: int,
-           words: list[int]) -> Iterator[Candidate]:
+           words: Sequence[int]) -> Iterator[Candidate]:
     for link, inner in _coordinated(table, _infinitives(table, verb)):
         if has_child(table, inner, {"nsubj", "nsubjpass"}):
             continue
@@ -173,14 +173,14 @@ def _chain(sentence: Span, table: ParseTable, verb: int, subject: int,
         complements = children_with(table, inner, COPULAR_COMPLEMENT_DEPS)
         if obj is not None or complements:
             head = obj if obj is not None else complements[0]
-            yield candidate_at(sentence, inner, subject, sorted(chain), head,
-                               clause_modifiers(table, inner, (head,)))
+            yield Candidate(inner, subject, tuple(sorted(chain)), head,
+                            clause_modifiers(table, inner, (head,)))
             continue
         pairs = prepositional_objects(table, inner)
         if pairs:
             prep, pobj = pairs[0]
-            yield candidate_at(sentence, inner, subject, sorted([*chain, prep]), pobj,
-                               clause_modifiers(table, inner, (prep,)))
+            yield Candidate(inner, subject, tuple(sorted([*chain, prep])), pobj,
+                            clause_modifiers(table, inner, (prep,)))
         else:
             yield from _chain(sentence, table, inner, subject, chain)
 
@@ -225,9 +225,9 @@ def clausal_complement(sentence: Span) -> Iterator[Candidate]:
         for clause in children_with(table, verb, {"ccomp"}):
             marks = children_with(table, clause, {"mark"})
             # "told industry analysts he is moving": who was told is a further argument
-            yield candidate_at(sentence, verb, subject,
-                               sorted([*relation_words(table, verb), *marks]), clause,
-                               listeners + clause_modifiers(table, verb, (clause,)))
+            yield Candidate(verb, subject,
+                            tuple(sorted([*relation_words(table, verb), *marks])), clause,
+                            listeners + clause_modifiers(table, verb, (clause,)))
 
 
 def verb_with_adjunct(sentence: Span) -> Iterator[Candidate]:
@@ -243,8 +243,8 @@ def verb_with_adjunct(sentence: Span) -> Iterator[Candidate]:
             continue
         adjuncts = clause_modifiers(table, verb)
         if adjuncts:
-            yield candidate_at(sentence, verb, subject, relation_words(table, verb),
-                               adjuncts[0], adjuncts[1:])
+            yield Candidate(verb, subject, relation_words(table, verb),
+                            adjuncts[0], adjuncts[1:])
 
 
 def _has_complement(table: ParseTable, verb: int) -> bool:
@@ -282,14 +282,14 @@ def participial_adverbial(sentence: Span) -> Iterator[Candidate]:
         if obj is None:
             obj = next(iter(children_with(table, verb, COPULAR_COMPLEMENT_DEPS)), None)
         if obj is not None:
-            yield candidate_at(sentence, verb, subject, relation_words(table, verb), obj,
-                               clause_modifiers(table, verb, (obj,)), implied=implied)
+            yield Candidate(verb, subject, relation_words(table, verb), obj,
+                            clause_modifiers(table, verb, (obj,)), implied=implied)
             continue
         pairs = complement_prepositions(table, verb)
         if pairs:
             prep, pobj = pairs[0]
-            yield candidate_at(sentence, verb, subject, [*relation_words(table, verb), prep],
-                               pobj, clause_modifiers(table, verb, (prep,)), implied=implied)
+            yield Candidate(verb, subject, (*relation_words(table, verb), prep),
+                            pobj, clause_modifiers(table, verb, (prep,)), implied=implied)
 
 
 def purpose_clause(sentence: Span) -> Iterator[Candidate]:
@@ -309,5 +309,5 @@ def purpose_clause(sentence: Span) -> Iterator[Candidate]:
         subject = verb_subject(table, table.head[verb])
         obj = object_of(table, verb)
         if subject is not None and obj is not None:
-            yield candidate_at(sentence, verb, subject, relation_words(table, verb), obj,
-                               clause_modifiers(table, verb, (obj,)))
+            yield Candidate(verb, subject, relation_words(table, verb), obj,
+                            clause_modifiers(table, verb, (obj,)))

@@ -17,7 +17,7 @@ from extractors.clause import (
     relation_words,
 )
 from extractors.parse_table import ParseTable, table_of
-from extractors.rules import Candidate, candidate_at
+from extractors.rules import Candidate
 
 _NOUN_POS = {"NOUN", "PROPN"}
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -45,12 +45,12 @@ def apposition(sentence: Span) -> Iterator[Candidate]:
             # chief executive," is one)
             continue
         if ent_type[noun] in _PLACE_LABELS and ent_type[token] in _PLACE_LABELS:
-            yield candidate_at(sentence, noun, noun, (), token, implied="be in",
-                               split_conjuncts=False)
+            yield Candidate(noun, noun, (), token, implied="be in",
+                            split_conjuncts=False)
             continue
         if pos[token] == "PROPN" and pos[noun] != "PROPN":
             noun, token = token, noun  # the name is the subject: (Mazzolini; be; his brother)
-        yield candidate_at(sentence, noun, noun, (), token, implied="be", split_conjuncts=False)
+        yield Candidate(noun, noun, (), token, implied="be", split_conjuncts=False)
 
 
 def _is_nominal(table: ParseTable, i: int) -> bool:
@@ -92,35 +92,35 @@ def participial_modifier(sentence: Span) -> Iterator[Candidate]:
             agents = children_with(table, verb, {"agent"})
             for agent in agents:
                 for actor in children_with(table, agent, {"pobj"}):
-                    yield candidate_at(sentence, verb, actor, (verb, agent), noun,
-                                       clause_modifiers(table, verb), split_conjuncts=False)
+                    yield Candidate(verb, actor, (verb, agent), noun,
+                                    clause_modifiers(table, verb), split_conjuncts=False)
             names = children_with(table, verb, {"oprd", "attr"})
             if not agents and names:
                 # "a new bus company called Helsingin Bussiliikenne" -> (a new bus company;
                 # be called; Helsingin Bussiliikenne)
-                yield candidate_at(sentence, verb, noun, (verb,), names[0],
-                                   clause_modifiers(table, verb), implied="be",
-                                   split_conjuncts=False)
+                yield Candidate(verb, noun, (verb,), names[0],
+                                clause_modifiers(table, verb), implied="be",
+                                split_conjuncts=False)
                 continue
             pairs = prepositional_objects(table, verb)
             if not agents and pairs:
                 # "units based at NAS Glenview" -> (units; be based at; NAS Glenview)
                 prep, pobj = pairs[0]
-                yield candidate_at(sentence, verb, noun, (verb, prep), pobj,
-                                   clause_modifiers(table, verb, (prep,)), implied="be",
-                                   split_conjuncts=False)
+                yield Candidate(verb, noun, (verb, prep), pobj,
+                                clause_modifiers(table, verb, (prep,)), implied="be",
+                                split_conjuncts=False)
         elif table.tag[verb] == "VBG":
             obj = object_of(table, verb)
             pairs = prepositional_objects(table, verb)
             if obj is not None:
-                yield candidate_at(sentence, verb, noun, relation_words(table, verb), obj,
-                                   clause_modifiers(table, verb, (obj,)), split_conjuncts=False)
+                yield Candidate(verb, noun, relation_words(table, verb), obj,
+                                clause_modifiers(table, verb, (obj,)), split_conjuncts=False)
             elif pairs:
                 # "the geese flying over Olaf's house" -> (the geese; be flying over; ...)
                 prep, pobj = pairs[0]
-                yield candidate_at(sentence, verb, noun, (verb, prep), pobj,
-                                   clause_modifiers(table, verb, (prep,)), implied="be",
-                                   split_conjuncts=False)
+                yield Candidate(verb, noun, (verb, prep), pobj,
+                                clause_modifiers(table, verb, (prep,)), implied="be",
+                                split_conjuncts=False)
 
 
 def possessive(sentence: Span) -> Iterator[Candidate]:
@@ -133,8 +133,8 @@ def possessive(sentence: Span) -> Iterator[Candidate]:
         owned = table.head[token]
         if (table.pos[token] in _NOUN_POS
                 and table.pos[owned] in _NOUN_POS):
-            yield candidate_at(sentence, owned, token, (), owned, implied=_have(sentence),
-                               split_conjuncts=False)
+            yield Candidate(owned, token, (), owned, implied=_have(sentence),
+                            split_conjuncts=False)
 
 
 #: Forms of address before a name that carry no role.
@@ -156,8 +156,8 @@ def title_before_name(sentence: Span) -> Iterator[Candidate]:
                  if c < head and c < start and table.dep[c] in {"compound", "amod"}]
         if (title and title[-1] == start - 1 and table.pos[title[-1]] in _NOUN_POS
                 and table.lower[title[-1]].rstrip(".") not in COURTESY_FORMS):
-            yield candidate_at(sentence, head, head, (), title[-1], implied="be",
-                               split_conjuncts=False)
+            yield Candidate(head, head, (), title[-1], implied="be",
+                            split_conjuncts=False)
 
 
 def _have(sentence: Span) -> str:
@@ -178,8 +178,8 @@ def adjective_modifier(sentence: Span) -> Iterator[Candidate]:
         if (pos[token] == "ADJ" and table.tag[token] == "JJ"
                 and pos[noun] == "NOUN" and token < noun
                 and not ent_type[token] and not ent_type[noun]):
-            yield candidate_at(sentence, noun, noun, (), token, implied="be",
-                               split_conjuncts=False)
+            yield Candidate(noun, noun, (), token, implied="be",
+                            split_conjuncts=False)
 
 
 def adjective_after_noun(sentence: Span) -> Iterator[Candidate]:
@@ -198,9 +198,9 @@ def adjective_after_noun(sentence: Span) -> Iterator[Candidate]:
         pairs = complement_prepositions(table, adjective)
         if pairs:
             prep, pobj = pairs[0]
-            yield candidate_at(sentence, adjective, noun, (adjective, prep), pobj,
-                               clause_modifiers(table, adjective, (prep,)), implied="be",
-                               split_conjuncts=False)
+            yield Candidate(adjective, noun, (adjective, prep), pobj,
+                            clause_modifiers(table, adjective, (prep,)), implied="be",
+                            split_conjuncts=False)
 
 
 #: Prepositions that introduce examples of a noun: "giants including Alibaba".
@@ -230,8 +230,8 @@ def examples_of_noun(sentence: Span) -> Iterator[Candidate]:
             continue
         for example in children_with(table, prep, {"pobj"}):
             for member in conjuncts(table, example):
-                yield candidate_at(sentence, prep, noun, words, member, implied="be",
-                                   split_conjuncts=False)
+                yield Candidate(prep, noun, words, member, implied="be",
+                                split_conjuncts=False)
 
 
 #: Prepositions that place a thing: "a think tank at the University of South Florida".
@@ -255,5 +255,5 @@ def noun_in_place(sentence: Span) -> Iterator[Candidate]:
         for place in children_with(table, prep, {"pobj"}):
             if ent_type[place] in _PLACE_LABELS or (
                     lower[prep] == "in" and table.pos[place] == "NOUN" and not ent_type[place]):
-                yield candidate_at(sentence, noun, noun, (prep,), place, implied="be",
-                                   split_conjuncts=False)
+                yield Candidate(noun, noun, (prep,), place, implied="be",
+                                split_conjuncts=False)

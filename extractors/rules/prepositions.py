@@ -14,7 +14,7 @@ from extractors.clause import (
     relation_words,
 )
 from extractors.parse_table import table_of
-from extractors.rules import Candidate, candidate_at
+from extractors.rules import Candidate
 
 
 def verb_preposition(sentence: Span) -> Iterator[Candidate]:
@@ -30,6 +30,6 @@ def verb_preposition(sentence: Span) -> Iterator[Candidate]:
         if object_of(table, verb) is not None or not complements:
             continue
         prep, pobj = complements[0]
-        relation = sorted([*relation_words(table, verb), prep])
+        relation = tuple(sorted([*relation_words(table, verb), prep]))
         extras = clause_modifiers(table, verb, (prep,))
-        yield candidate_at(sentence, verb, subject, relation, pobj, extras)
+        yield Candidate(verb, subject, relation, pobj, extras)

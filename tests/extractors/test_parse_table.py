@@ -36,3 +36,24 @@ def test_parse_table_reads_what_spacy_tokens_say(name):
     assert table.entities == [(e.start, e.end, e.label_) for e in doc.ents]
     for label, positions in table.by_dep.items():
         assert positions == [t.i for t in doc if t.dep_ == label]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "inputs").glob("*.txt")))
+def test_walks_over_the_parse_agree_with_spacy_subtrees(name):
+    """``tokens_under`` holds the subtree's tokens, ``child_towards`` finds the child whose
+    subtree holds a token, and ``entities_between`` the entities starting in a range, on
+    every token of every article of ``inputs/``."""
+    doc = load_model()((ROOT / "inputs" / name).read_text(encoding="utf-8"))
+    table = ParseTable(doc)
+    for token in doc:
+        assert sorted(table.tokens_under(token.i)) == sorted(t.i for t in token.subtree)
+        for child in token.children:
+            for below in child.subtree:
+                assert table.child_towards(token.i, below.i) == child.i
+        subtree = {t.i for t in token.subtree}
+        assert [t.i for t in token.sent if table.child_towards(token.i, t.i) is None] == [
+            t.i for t in token.sent if t.i not in subtree or t.i == token.i]
+    for sentence in doc.sents:
+        start, end = sentence.start, sentence.end
+        assert table.entities_between(start, end) == [
+            (e.start, e.end, e.label_) for e in doc.ents if start <= e.start < end]

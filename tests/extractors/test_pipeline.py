@@ -79,7 +79,7 @@ def test_registering_a_custom_rule():
             if token.pos_ == "VERB" and token.nbor().like_num:
                 subjects = [c for c in token.children if c.dep_ == "nsubj"]
                 if subjects:
-                    yield Candidate(token, subjects[0], (token,), token.nbor())
+                    yield Candidate(token.i, subjects[0].i, (token.i,), token.i + 1)
 
     register(verb_then_number, name="test_verb_number")
     try:

@@ -3,6 +3,7 @@ processes, give the exports of a build in one process, byte for byte."""
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sqlite3
@@ -17,7 +18,8 @@ from extractors.nlp import model_name
 from graph import rdf
 from graph.build import build
 from graph.cache import CACHE_NAME
-from graph.distributed import extract_texts
+from graph.collector import paused
+from graph.distributed import _executor, extract_texts
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPORT_NAMES = ("graph.ttl", "graph.html")
@@ -106,6 +108,14 @@ def test_partitions_come_back_in_input_order():
     found = list(extract_texts(texts, n_process=2, partition_documents=2))
     assert [doc_id for doc_id, _ in found] == [doc_id for doc_id, _ in texts]
     assert [len(triples) for _, triples in found] == [0, 1, 0, 1, 0, 1, 0]
+
+
+def test_workers_collect_cycles_while_the_parent_merges_without():
+    """A -j N build pauses the cycle collector while it merges (``graph.build``); the workers,
+    forked then, parse, and parses make cycles: they must collect."""
+    with paused(), _executor(2, None) as (pool, workers):
+        assert workers == 2 and not gc.isenabled()
+        assert pool.submit(gc.isenabled).result()
 
 
 def test_dask_cluster_gives_the_same_exports(tmp_path, one_process_build):
