@@ -177,8 +177,12 @@ class Vocabulary:
     def entity(self, entity_id: str) -> URIRef:
         iri = self._entity_iris.get(entity_id)
         if iri is None:
-            iri = self._entity_iris[entity_id] = self.entities[name_segment(entity_id)]
+            iri = self._entity_iris[entity_id] = URIRef(self.entity_iri(entity_id))
         return iri
+
+    def entity_iri(self, entity_id: str) -> str:
+        """:meth:`entity` as a plain string, not kept (an export makes each once)."""
+        return f"{self.entities}{name_segment(entity_id)}"
 
     def document(self, doc_id: str) -> URIRef:
         iri = self._document_iris.get(doc_id)
@@ -188,7 +192,11 @@ class Vocabulary:
 
     def sentence(self, doc_id: str, start: int, end: int) -> URIRef:
         """The NIF string IRI of a character span (RFC 5147): ``<document>#char=start,end``."""
-        return URIRef(f"{self.document(doc_id)}#char={start},{end}")
+        return URIRef(self.sentence_iri(doc_id, start, end))
+
+    def sentence_iri(self, doc_id: str, start: int, end: int) -> str:
+        """:meth:`sentence` as a plain string (an export makes one per sentence)."""
+        return f"{self.document(doc_id)}#char={start},{end}"
 
     def statement(self, triple: Triple, ordinal: int = 0) -> URIRef:
         """A stable IRI per extraction: a hash of where it is and what it says.
@@ -202,12 +210,14 @@ class Vocabulary:
         """:meth:`statement` as a plain string: an export makes one per extraction, and an
         rdflib ``URIRef`` costs as much as the hash."""
         p = triple.provenance
-        parts = [p.doc_id, p.sentence_index, p.rule, triple.relation.text, triple.relation.lemma]
-        for argument in (triple.subject, triple.object, *triple.extras):
-            parts += [argument.start, argument.end, argument.head_start, argument.head_end]
+        relation = triple.relation
+        key = (f"{p.doc_id}\x1f{p.sentence_index}\x1f{p.rule}\x1f{relation.text}\x1f"
+               f"{relation.lemma}")
+        for a in (triple.subject, triple.object, *triple.extras):
+            key += f"\x1f{a.start}\x1f{a.end}\x1f{a.head_start}\x1f{a.head_end}"
         if ordinal:
-            parts.append(f"#{ordinal}")
-        key = portable_text("\x1f".join(map(str, parts)))
+            key += f"\x1f#{ordinal}"
+        key = portable_text(key)
         return f"{self.statements}{hashlib.sha256(key.encode('utf-8')).hexdigest()[:24]}"
 
     @staticmethod
