@@ -353,6 +353,8 @@ class _Resolver:
         for k, mention in enumerate(self.mentions):
             if mention.kind in {"name", "nominal"}:
                 headed.setdefault(mention.head, k)
+        # the few heads with an apposition: most mentions have none to look for
+        apposed = {table.head[child] for child in table.by_dep.get("appos", ())}
         by_head: dict[int, int] = {}
         for k, mention in enumerate(self.mentions):
             if mention.kind not in {"name", "nominal"}:
@@ -368,6 +370,8 @@ class _Resolver:
                 if inner is not None and self.mentions[inner].is_name:
                     self.union(k, inner)
                     continue
+            if mention.head not in apposed:
+                continue
             for child in table.children[mention.head]:
                 if table.dep[child] != "appos" or child <= mention.last:
                     continue
@@ -792,8 +796,7 @@ class _Resolver:
 
         def reference(root: int) -> EntityRef | None:
             if root not in references:
-                references[root] = None if self._names_nothing(root) else (
-                    _entity_ref(self._cluster(root)))
+                references[root] = None if self._names_nothing(root) else self._reference(root)
             return references[root]
 
         def entities(root: int) -> tuple[EntityRef, ...]:
@@ -812,6 +815,22 @@ class _Resolver:
             if mention.end in ends:
                 holders.setdefault(mention.end, []).append(self.find(k))
         return _first_entities(holders, entities)
+
+    def _reference(self, root: int) -> EntityRef | None:
+        """``_entity_ref`` of the cluster of ``root``; a named one's made from its names
+        alone, without the cluster: most references are of names."""
+        members = self.groups[root]
+        mentions = self.mentions
+        if len(members) == 1:
+            mention = mentions[root]
+            names = (_display(mention.text),) if mention.kind == "name" else ()
+        else:
+            # _ordered_names of the names in text order, as ``_cluster`` sorts its mentions
+            names = _ordered_names(sorted((m for j in members if (m := mentions[j]).is_name),
+                                          key=lambda m: (m.start, m.end)))
+        if names:
+            return EntityRef(names[0], self._cluster_type(root), names)
+        return _entity_ref(self._cluster(root))
 
     def _single_cluster(self, k: int) -> EntityCluster:
         """The cluster of a mention that nothing joined, not a set: most are, and the votes
