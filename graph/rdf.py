@@ -113,6 +113,7 @@ TEXT_QUALIFIERS = {"modality": "modality", "attributedTo": "attribution", "time"
                    "location": "location"}
 #: The values of TEXT_QUALIFIERS of a ``Qualifiers``, in order.
 _text_qualifiers = attrgetter(*TEXT_QUALIFIERS.values())
+_NO_TEXT_QUALIFIERS = (None,) * len(TEXT_QUALIFIERS)
 #: The project's own properties (``graph/ontology.ttl``), by local name, in N-Triples syntax.
 NG_TERMS = {local: _iri(NG[local]) for local in (*_NG_PREDICATES.values(), *TEXT_QUALIFIERS)}
 #: The classes the model writes as objects: the attribute of :class:`_Terms`, and the IRI.
@@ -262,6 +263,11 @@ class _Terms:
         worth keeping."""
         return iri
 
+    def statement_nodes(self, namespace: str) -> Callable[[str], Node]:
+        """The node of each statement IRI of ``Vocabulary.statement_iri`` (``namespace``
+        followed by a hash: lower-case hex digits)."""
+        return _plain_node
+
     def typed(self, lexical: str, datatype: str) -> str:
         """A literal of ``datatype`` (an IRI)."""
         return f'"{lexical}"^^<{datatype}>'
@@ -291,6 +297,11 @@ class _Terms:
     def date(self, value: str) -> str:
         """A ``YYYY-MM-DD`` date as ``xsd:date``; any other date text stays a plain string."""
         return self.typed(value, XSD.date) if _DATE.fullmatch(value) else _text(value)
+
+
+def _plain_node(iri: str) -> Node:
+    key = f"<{iri}>"
+    return key, key
 
 
 #: The model's terms in N-Triples (TriG, JSON-LD and N-Triples are written from them).
@@ -394,6 +405,26 @@ class _TurtleTerms(_Terms):
             return lexical
         return f'"{lexical}"^^{self.iri(datatype)}'
 
+    def statement_nodes(self, namespace: str) -> Callable[[str], Node]:
+        """Statement terms made from the namespace's: ``stmt:`` and the hash.
+
+        With namespaces that end in "/" or "#", every IRI of ``namespace`` without "/" or "#"
+        after it starts with the same namespaces, and a hash can follow whatever local name
+        the longest one writable leaves (the same as for the hash ``0``) unescaped.
+        """
+        written = self.of_ntriples(f"<{namespace}0>")
+        if self._by_stem is None or written[-1] == ">":
+            return self._prefixed_node
+        start, prefix = len(namespace), written[:-1]
+
+        def node(iri: str) -> Node:
+            return f"<{iri}>", prefix + iri[start:]
+        return node
+
+    def _prefixed_node(self, iri: str) -> Node:
+        key = f"<{iri}>"
+        return key, self._prefixed(key)
+
     def part(self, node: Node, name: str) -> Node:
         """The part's term made from the node's: ``stmt:1f0c`` -> ``stmt:1f0c-subject``.
 
@@ -403,10 +434,13 @@ class _TurtleTerms(_Terms):
         is empty (then "-" would start it): those are worked out again from the IRI.
         """
         key, term = node
-        iri = f"{key[:-1]}-{name}>"
-        if self._by_stem is None or term.endswith((":", "\\.")):
+        last = term[-1]
+        if last == ">":
+            return f"{key[:-1]}-{name}>", f"{term[:-1]}-{name}>"
+        if last == ":" or last == "." or self._by_stem is None:
+            iri = f"{key[:-1]}-{name}>"
             return iri, self.of_ntriples(iri)
-        return iri, f"{term[:-1]}-{name}>" if term[-1] == ">" else f"{term}-{name}"
+        return f"{key[:-1]}-{name}>", f"{term}-{name}"
 
     def _prefixed(self, nt: str) -> str:
         """The Turtle form of an N-Triples IRI."""
@@ -707,6 +741,7 @@ def _document_graph(t: _Terms, vocab: Vocabulary, statements: list) -> list[Subj
     # (start, end) -> the sentence's term and triples, and the nodes of its statements by
     # N-Triples IRI (what sorts them, whatever the syntax)
     sentences: dict[tuple[int, int], tuple[str, Pairs, list[Part]]] = {}
+    statement_node = t.statement_nodes(vocab.statements)
     for statement, triple, sequence, ends in statements:
         p = triple.provenance
         place = (p.sentence_start, p.sentence_end)
@@ -715,7 +750,8 @@ def _document_graph(t: _Terms, vocab: Vocabulary, statements: list) -> list[Subj
             sentence = t.unique(_iri(vocab.sentence_iri(p.doc_id, *place)))
             found = sentences[place] = (sentence, _sentence_pairs(t, p, document), [])
         sentence, _, parts = found
-        _statement_parts(t, parts, statement, triple, sequence, ends, document, sentence)
+        _statement_parts(t, parts, statement_node(statement), triple, sequence, ends, document,
+                         sentence)
     described = []
     for place in sorted(sentences):
         sentence, pairs, parts = sentences[place]
@@ -792,12 +828,13 @@ def _numbered(vocab: Vocabulary, extractions: list[Extraction]):
     numbering the whole graph's does (when no id holds the separator).
     """
     iris = [vocab.statement_iri(triple) for triple, _, _ in extractions]
-    clashes: dict[str, list[int]] = defaultdict(list)
-    for i, iri in enumerate(iris):
-        clashes[iri].append(i)
-    for clashing in clashes.values():
-        for ordinal, i in enumerate(clashing[1:], start=1):
-            iris[i] = vocab.statement_iri(extractions[i][0], ordinal)
+    if len(set(iris)) < len(iris):  # a set tells it quicker than a list per IRI would
+        clashes: dict[str, list[int]] = defaultdict(list)
+        for i, iri in enumerate(iris):
+            clashes[iri].append(i)
+        for clashing in clashes.values():
+            for ordinal, i in enumerate(clashing[1:], start=1):
+                iris[i] = vocab.statement_iri(extractions[i][0], ordinal)
     return [(iri, triple, sequence, ends)
             for iri, (triple, sequence, ends) in zip(iris, extractions, strict=True)]
 
@@ -812,14 +849,12 @@ def _sentence_pairs(t: _Terms, p: Provenance, document: str) -> Pairs:
 Part = tuple[str, Subject]
 
 
-def _statement_parts(t: _Terms, parts: list[Part], statement: str, triple: Triple,
+def _statement_parts(t: _Terms, parts: list[Part], node: Node, triple: Triple,
                      sequence: int, ends: tuple[str, str] | None, document: str,
                      sentence: str) -> None:
     """The statement node and the nodes of its phrases and amount, added to ``parts``."""
     q = triple.qualifiers
     relation = triple.relation
-    key = _iri(statement)
-    node = key, t.unique(key)
     if ends is None:
         subject_entity = object_entity = None
         pairs: Pairs = [t.A, t.UNATTACHED]
@@ -832,7 +867,7 @@ def _statement_parts(t: _Terms, parts: list[Part], statement: str, triple: Tripl
         pairs += t.PASSIVE, t.TRUE
     subject, obj = t.part(node, "subject"), t.part(node, "object")
     pairs += t.SUBJECT_PHRASE, subject[1], t.OBJECT_PHRASE, obj[1]
-    parts.append((key, (node[1], pairs)))
+    parts.append((node[0], (node[1], pairs)))
     _phrase_parts(t, parts, subject, triple.subject, document, subject_entity, None)
     _phrase_parts(t, parts, obj, triple.object, document, object_entity, None)
     if triple.extras:
@@ -845,9 +880,11 @@ def _statement_parts(t: _Terms, parts: list[Part], statement: str, triple: Tripl
     pairs += (t.CONFIDENCE, t.decimal(triple.confidence),
               t.ASSERTED, t.TRUE if q.asserted else t.FALSE,
               t.NEGATED, t.TRUE if q.negated else t.FALSE)
-    for term, value in zip(t.QUALIFIERS, _text_qualifiers(q), strict=True):
-        if value is not None:
-            pairs += term, _text(value)
+    qualifiers = _text_qualifiers(q)
+    if qualifiers != _NO_TEXT_QUALIFIERS:
+        for term, value in zip(t.QUALIFIERS, qualifiers, strict=True):
+            if value is not None:
+                pairs += term, _text(value)
     if q.amount is not None:
         amount = t.part(node, "amount")
         pairs += t.AMOUNT, amount[1]
