@@ -117,27 +117,37 @@ class KnowledgeGraph:
         documents = self.nx.graph["documents"]
         if doc_id not in documents:
             documents[doc_id] = {"title": None, "source": None}
-        if not _attachable(triple.subject) or not _attachable(triple.object):
+        subject, obj = triple.subject, triple.object
+        if not _attachable(subject) or not _attachable(obj):
             # "He" or "it" with no antecedent is not an entity, and a clause or an
             # adjective is not a thing.
             self.unattached.append(triple)
             return
-        subject_numbers = [self._add_entity(ref, doc_id) for ref in _refs(triple.subject)]
-        object_numbers = [self._add_entity(ref, doc_id) for ref in _refs(triple.object)]
+        add_entity = self._add_entity
+        subject_numbers = [add_entity(ref, doc_id) for ref in _refs(subject)]
+        object_numbers = [add_entity(ref, doc_id) for ref in _refs(obj)]
         # Keys are read only now: adding an object can rename the subject's node (a fuller
         # name turned up), and an edge to the old key would make a node with no attributes.
-        subjects = [self._node_of[number] for number in subject_numbers]
-        objects = [self._node_of[number] for number in object_numbers]
+        node_of = self._node_of
+        if len(subject_numbers) == 1 and len(object_numbers) == 1:  # most triples: no sets
+            source, target = node_of[subject_numbers[0]], node_of[object_numbers[0]]
+            if source == target:
+                self.unattached.append(triple)  # as below: an entity related to itself
+            else:
+                self._add_edge(source, target, triple)
+            return
+        subjects = [node_of[number] for number in subject_numbers]
+        objects = [node_of[number] for number in object_numbers]
         if set(subjects) & set(objects):
             # "These companies ... punish them": an entity, or a group of entities, related
             # to itself through coreference is a misread clause, not a fact worth an edge
             # (nor one edge from each member of the group to the others).
             self.unattached.append(triple)
             return
-        pairs = [(s, o) for s in subjects for o in objects]
-        for subject, obj in pairs:
-            # "These companies" stands for several entities: one edge for each.
-            self._add_edge(subject, obj, triple)
+        for source in subjects:
+            for target in objects:
+                # "These companies" stands for several entities: one edge for each.
+                self._add_edge(source, target, triple)
 
     def _add_edge(self, subject: str, obj: str, triple: Triple) -> None:
         relation = triple.relation.lemma
@@ -156,34 +166,49 @@ class KnowledgeGraph:
 
     def _add_entity(self, ref: EntityRef, doc_id: str) -> int:
         """Add or update the node of the entity ``ref`` names; return the entity's number."""
-        entity = self.entities.add(ref, named=bool(ref.names))
+        named = bool(ref.names)
+        entity = self.entities.add(ref, named=named)
         number = entity.number
         label = entity.label
         key = normalise_name(label) or label  # Entity.key, without working out the label again
         previous = self._node_of.get(number)
-        if previous is None:
-            if key in self.nx:
-                key = self._free_key(key, number)
-            self.nx.add_node(key, mentions=0, documents=[])
-        elif previous != key:
-            if key in self.nx:
-                key = self._free_key(key, number)
-            self._rename(previous, key)
-        self._node_of[number] = key
-        node = self.nx._node[key]  # networkx's node attribute dicts, without the view's checks
-        node["label"] = label
-        node["type"] = entity.entity_type
-        if previous is None:
-            node["aliases"] = sorted({*entity.names, *entity.forms})
-        else:
-            # What the index just added to the entity's names or forms is all that can be
-            # new; sorting every alias again for each mention of a hub entity would not do.
+        if previous == key:  # most mentions: a known entity under an unchanged key
+            node = self.nx._node[key]  # networkx's node attribute dicts, without view checks
+            node["label"] = label
+            node["type"] = entity.entity_type
+            # Only a name or form the index has just counted for the first time can be new
+            # to the aliases; sorting every alias again for each mention of a hub entity, or
+            # searching them for each name, would not do.
+            counts = entity.names if named else entity.forms
             aliases = node["aliases"]
             for name in (ref.label, *ref.names):
-                at = bisect_left(aliases, name)
-                if at == len(aliases) or aliases[at] != name:
-                    aliases.insert(at, name)
-        node["same_as"] = [entity.same_as] if entity.same_as else []
+                if counts[name] == 1:
+                    at = bisect_left(aliases, name)
+                    if at == len(aliases) or aliases[at] != name:
+                        aliases.insert(at, name)
+            same_as = entity.same_as  # set at most once, when an alias file names the entity
+            if same_as and node["same_as"] != [same_as]:
+                node["same_as"] = [same_as]
+        else:
+            if key in self.nx:
+                key = self._free_key(key, number)
+            if previous is None:
+                self.nx.add_node(key, mentions=0, documents=[])
+            else:
+                self._rename(previous, key)
+            self._node_of[number] = key
+            node = self.nx._node[key]
+            node["label"] = label
+            node["type"] = entity.entity_type
+            if previous is None:
+                node["aliases"] = sorted({*entity.names, *entity.forms})
+            else:
+                aliases = node["aliases"]
+                for name in (ref.label, *ref.names):
+                    at = bisect_left(aliases, name)
+                    if at == len(aliases) or aliases[at] != name:
+                        aliases.insert(at, name)
+            node["same_as"] = [entity.same_as] if entity.same_as else []
         node["mentions"] += 1
         documents = node["documents"]
         # Documents are usually merged in id order: the new one goes last, and a hub entity's
