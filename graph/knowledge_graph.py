@@ -151,11 +151,16 @@ class KnowledgeGraph:
 
     def _add_edge(self, subject: str, obj: str, triple: Triple) -> None:
         relation = triple.relation.lemma
-        edge = self.nx.get_edge_data(subject, obj, relation)
+        # networkx's own storage, as in _rename: ``add_edge`` checks both nodes, makes and
+        # updates dicts, for each of the graph's edges (once a third of the merge time).
+        keys = self.nx._succ[subject].get(obj)
+        if keys is None:
+            keys = self.nx._succ[subject][obj] = self.nx._pred[obj][subject] = {}
+        edge = keys.get(relation)
         if edge is None:
-            self.nx.add_edge(subject, obj, key=relation, relation=relation, label=relation,
-                             evidence=[], support=0, asserted=0, confidence=0.0)
-            edge = self.nx._succ[subject][obj][relation]
+            edge = keys[relation] = {"relation": relation, "label": relation, "evidence": [],
+                                     "support": 0, "asserted": 0, "confidence": 0.0}
+            _changed(self.nx)
         evidence = edge["evidence"]
         evidence.append(triple)
         edge["support"] = len(evidence)
@@ -245,9 +250,7 @@ class KnowledgeGraph:
             outward = successors[source]
             del outward[old]
             outward[new] = keys
-        cache = getattr(graph, "__networkx_cache__", None)  # converted graphs (networkx 3.3)
-        if cache:
-            cache.clear()  # as networkx does on every change
+        _changed(graph)
 
     def _free_key(self, key: str, number: int) -> str:
         """``key``, or ``key`` numbered when another entity already holds it (two people of
@@ -321,6 +324,14 @@ class KnowledgeGraph:
         page = self.to_html()
         return (f'<iframe srcdoc="{escape(page, quote=True)}" style="width:100%;height:640px;'
                 f'border:0" sandbox="allow-scripts"></iframe>')
+
+
+def _changed(graph: nx.MultiDiGraph) -> None:
+    """Drop the graph's cache of converted graphs (networkx 3.3), as networkx does on every
+    change, after a change made in its storage."""
+    cache = getattr(graph, "__networkx_cache__", None)
+    if cache:
+        cache.clear()
 
 
 def _attachable(argument: Argument) -> bool:
