@@ -111,6 +111,9 @@ _ARGUMENT_DEPS = _SUBJECT_DEPS | _OBJECT_DEPS
 #: How salient an antecedent is by its role in its clause, before the other clues.
 _ROLE_SALIENCE = {"nsubj": 80, "nsubjpass": 70, "pobj": 30, "poss": 35,
                   **dict.fromkeys(_OBJECT_DEPS, 50)}
+#: ``_ROLE_SALIENCE`` with the bonus of a subject (``_salience``).
+_ROLE_CEILINGS = {role: score + 30 * (role in _SUBJECT_DEPS)
+                  for role, score in _ROLE_SALIENCE.items()}
 #: What a pronoun's antecedent loses per sentence between them, and the most salient an
 #: antecedent in the pronoun's sentence can be (the sum of every bonus of ``_salience``).
 _SENTENCE_PENALTY = 45
@@ -279,21 +282,27 @@ class _Resolver:
         self.sentence_of = self.table.sentence
         self.by_span = {(m.first, m.last): k for k, m in enumerate(self.mentions)}
         #: Whether a mention is a company's name with its designator ("Ant Group").
-        self.suffixed = [m.kind == "name" and has_corporate_suffix(m.text) for m in self.mentions]
-        self.types = ["ORG" if suffixed else m.label
-                      for m, suffixed in zip(self.mentions, self.suffixed, strict=True)]
-        self.names = [k for k, m in enumerate(self.mentions) if m.kind == "name"]
-        self.sets = [k for k, m in enumerate(self.mentions) if m.kind == "group"]
+        kinds = [m.kind for m in self.mentions]
+        self.names = [k for k, kind in enumerate(kinds) if kind == "name"]
+        self.sets = [k for k, kind in enumerate(kinds) if kind == "group"]
+        self.suffixed = [False] * len(kinds)
+        self.types = [m.label for m in self.mentions]
+        for k in self.names:
+            if has_corporate_suffix(self.mentions[k].text):
+                self.suffixed[k] = True
+                self.types[k] = "ORG"
         #: The sentence of each mention, and whether it may be a pronoun's antecedent at all
         #: (not a value, not an adjective: "Chinese" in "Chinese stocks").
         self.mention_sentence = [self.sentence_of[m.first] for m in self.mentions]
         dep = self.table.dep
-        self.may_antecede = [m.kind != "value" and dep[m.head] != "amod" for m in self.mentions]
+        roles = [dep[m.head] for m in self.mentions]
+        self.may_antecede = [kind != "value" and role != "amod"
+                             for kind, role in zip(kinds, roles, strict=True)]
         #: The most salient each mention can be as an antecedent in the pronoun's sentence
         #: (``_salience`` with every bonus its role and kind allow).
         self.salience_ceilings = [
-            _ROLE_SALIENCE.get(dep[m.head], 0) + 30 * (dep[m.head] in _SUBJECT_DEPS)
-            + 30 * (m.kind in {"name", "pronoun"}) + 5 * 6 for m in self.mentions]
+            _ROLE_CEILINGS.get(role, 0) + (60 if kind in {"name", "pronoun"} else 30)
+            for kind, role in zip(kinds, roles, strict=True)]
         #: ``_number_and_person`` by mention.
         self.numbers_and_persons: dict[int, tuple[bool, bool]] = {}
         #: Every word a cluster may have been called by (``_described_by``): the titles and
@@ -353,6 +362,8 @@ class _Resolver:
         for k, mention in enumerate(self.mentions):
             if mention.kind in {"name", "nominal"}:
                 headed.setdefault(mention.head, k)
+        # the few heads with an apposition: most mentions have none to look for
+        apposed = {table.head[child] for child in table.by_dep.get("appos", ())}
         by_head: dict[int, int] = {}
         for k, mention in enumerate(self.mentions):
             if mention.kind not in {"name", "nominal"}:
@@ -368,6 +379,8 @@ class _Resolver:
                 if inner is not None and self.mentions[inner].is_name:
                     self.union(k, inner)
                     continue
+            if mention.head not in apposed:
+                continue
             for child in table.children[mention.head]:
                 if table.dep[child] != "appos" or child <= mention.last:
                     continue
@@ -460,8 +473,11 @@ class _Resolver:
         return before if before is not None else after
 
     def _descriptions_and_pronouns(self) -> None:
+        lower = self.table.lower
         for k, mention in enumerate(self.mentions):
             if mention.kind == "nominal":
+                if lower[mention.first] not in _DEFINITE:
+                    continue  # not a description: most phrases
                 target = self._description_antecedent(k)
             elif mention.kind == "pronoun":
                 target = self._pronoun_antecedent(k)
@@ -477,7 +493,7 @@ class _Resolver:
         return self.cluster_types[root]
 
     def _vote_type(self, root: int) -> str | None:
-        members = self.members(root)
+        members = self.groups[root]
         if len(members) == 1:
             return self.types[root] if self.mentions[root].is_name else None
         if any(self.suffixed[j] for j in members):
@@ -496,7 +512,7 @@ class _Resolver:
         Regulatory Commission)."""
         if root not in self.descriptions:
             called, named = set(), set()
-            for j in self.members(root):
+            for j in self.groups[root]:
                 mention = self.mentions[j]
                 called.update(mention.titles)
                 if mention.kind == "nominal":
@@ -530,7 +546,7 @@ class _Resolver:
         """What a pronoun must agree with in a cluster: its type, the class of its type,
         whether it holds a name, and the genders of its pronouns."""
         if root not in self.pronoun_facts:
-            members = self.members(root)
+            members = self.groups[root]
             if len(members) == 1:  # most are: no vote, no pronouns but maybe their own
                 mention = self.mentions[root]
                 named = mention.kind == "name"
@@ -669,6 +685,13 @@ class _Resolver:
         kind = self.mentions[j].kind
         if kind == "group":
             return number == "plural"
+        if kind == "nominal" and len(self.groups.get(j, ())) == 1:
+            # a lone phrase, as most are: no type, name or pronouns to agree with, only its
+            # own number and person-hood
+            plural, person = (self.numbers_and_persons.get(j) or self._number_and_person(j))
+            if number == "plural":
+                return plural
+            return not plural and (person if gender in _GENDERS else not person)
         root = self.find(j)
         raw_type, cluster_type, named, genders = (self.pronoun_facts.get(root)
                                                   or self._pronoun_facts(root))
@@ -792,8 +815,7 @@ class _Resolver:
 
         def reference(root: int) -> EntityRef | None:
             if root not in references:
-                references[root] = None if self._names_nothing(root) else (
-                    _entity_ref(self._cluster(root)))
+                references[root] = None if self._names_nothing(root) else self._reference(root)
             return references[root]
 
         def entities(root: int) -> tuple[EntityRef, ...]:
@@ -812,6 +834,22 @@ class _Resolver:
             if mention.end in ends:
                 holders.setdefault(mention.end, []).append(self.find(k))
         return _first_entities(holders, entities)
+
+    def _reference(self, root: int) -> EntityRef | None:
+        """``_entity_ref`` of the cluster of ``root``; a named one's made from its names
+        alone, without the cluster: most references are of names."""
+        members = self.groups[root]
+        mentions = self.mentions
+        if len(members) == 1:
+            mention = mentions[root]
+            names = (_display(mention.text),) if mention.kind == "name" else ()
+        else:
+            # _ordered_names of the names in text order, as ``_cluster`` sorts its mentions
+            names = _ordered_names(sorted((m for j in members if (m := mentions[j]).is_name),
+                                          key=lambda m: (m.start, m.end)))
+        if names:
+            return EntityRef(names[0], self._cluster_type(root), names)
+        return _entity_ref(self._cluster(root))
 
     def _single_cluster(self, k: int) -> EntityCluster:
         """The cluster of a mention that nothing joined, not a set: most are, and the votes
@@ -893,8 +931,8 @@ def resolve_arguments(triples: Sequence[Triple], clusters: Sequence[EntityCluste
 
 def _argument_ends(triples: Sequence[Triple]) -> set[int]:
     """Where the heads of the subjects and objects end: the mentions resolution looks at."""
-    return {end for triple in triples
-            for end in (triple.subject.head_end, triple.object.head_end)}
+    return ({triple.subject.head_end for triple in triples}
+            | {triple.object.head_end for triple in triples})
 
 
 def _with_entities(triples: Sequence[Triple], by_end: dict[int, tuple[EntityRef, ...]]

@@ -297,7 +297,7 @@ def _nominals(table: ParseTable):
 def _noun_chunks(table: ParseTable):
     """The spans of ``Doc.noun_chunks`` as spaCy's English syntax iterator finds them,
     without building a ``Span`` per chunk or a ``Token`` per word."""
-    doc, pos, dep, head = table.doc, table.pos, table.dep, table.head
+    pos, dep, head, children = table.pos, table.dep, table.head, table.children
     prev_end = -1
     for i in _positions(pos, {"NOUN", "PROPN", "PRON"}):
         if dep[i] not in _CHUNK_DEPS:
@@ -308,7 +308,9 @@ def _noun_chunks(table: ParseTable):
                 h = head[h]
             if dep[h] not in _CHUNK_DEPS:
                 continue
-        left = doc[i].left_edge.i  # spaCy's own edge: non-projective parses bend it
+        # spaCy's own edge (non-projective parses bend it), which is the token itself for
+        # a token without children, as most pronouns and bare nouns are
+        left = table.left_edge(i) if children[i] else i
         if left > prev_end:
             prev_end = i
             yield left, i + 1
