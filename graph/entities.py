@@ -227,12 +227,24 @@ class EntityIndex:
         >>> a is b, b is c, b.key, c.key
         (True, False, 'alibaba group', 'ant group')
         """
-        names = tuple(dict.fromkeys((ref.label, *ref.names))) if named else (ref.label,)
-        entity = self._match(names, ref.entity_type, named)
+        label = ref.label
+        if not named:
+            names: tuple[str, ...] = (label,)
+        elif ref.names == (label,):  # most names: nothing to deduplicate
+            names = ref.names
+        else:
+            names = tuple(dict.fromkeys((label, *ref.names)))
+        entity_type = ref.entity_type
+        aliases = self.aliases
+        # The table's mapping, not its __bool__: asked for every argument of every triple.
+        forced = aliases.lookup(names) if aliases._canonical else None
+        if forced is None:
+            entity = self._match_by_rules(names, entity_type, named)
+        else:
+            entity = self._match_forced(forced, entity_type, named)
         if entity is None:
             entity = Entity(len(self.entities))
             self.entities.append(entity)
-            forced = self.aliases.lookup(names) if self.aliases else None
             if forced is not None:
                 entity.canonical, entity.same_as = forced
                 self._canonical[normalise_name(forced[0])] = entity.number
@@ -241,27 +253,27 @@ class EntityIndex:
             for name in names:
                 counts[name] = counts.get(name, 0) + 1
         else:
-            entity.forms[ref.label] += 1
-        if ref.entity_type:
-            entity.types[ref.entity_type] += 1
+            forms = entity.forms
+            forms[label] = forms.get(label, 0) + 1
+        if entity_type:
+            types = entity.types
+            types[entity_type] = types.get(entity_type, 0) + 1
         self._index(entity, names)
         return entity
 
-    def _match(self, names: Sequence[str], entity_type: str | None,
-               named: bool) -> Entity | None:
-        forced = self.aliases.lookup(names) if self.aliases else None
-        if forced is not None:
-            number = self._canonical.get(normalise_name(forced[0]))
-            if number is not None:
-                return self.entities[number]
-            # The canonical entity may be known already under names the file does not list.
-            adopted = self._match_by_rules((forced[0],), entity_type, named)
-            if adopted is None or adopted.canonical is not None:
-                return None
-            adopted.canonical, adopted.same_as = forced
-            self._canonical[normalise_name(forced[0])] = adopted.number
-            return adopted
-        return self._match_by_rules(names, entity_type, named)
+    def _match_forced(self, forced: tuple[str, str | None], entity_type: str | None,
+                      named: bool) -> Entity | None:
+        """The entity of the alias file's canonical name ``forced``, if known (by that name,
+        or by the rules under names the file does not list)."""
+        number = self._canonical.get(normalise_name(forced[0]))
+        if number is not None:
+            return self.entities[number]
+        adopted = self._match_by_rules((forced[0],), entity_type, named)
+        if adopted is None or adopted.canonical is not None:
+            return None
+        adopted.canonical, adopted.same_as = forced
+        self._canonical[normalise_name(forced[0])] = adopted.number
+        return adopted
 
     def _match_by_rules(self, names: Sequence[str], entity_type: str | None,
                         named: bool) -> Entity | None:
@@ -334,9 +346,10 @@ class EntityIndex:
         kind = entity.is_person if entity.names else None
         filed = self._filed
         for name in names:
-            if (number, kind, name) in filed:
+            filing = (number, kind, name)
+            if filing in filed:
                 continue
-            filed.add((number, kind, name))
+            filed.add(filing)
             key = name_keys(name)
             self._exact.setdefault(key.exact, set()).add(number)
             if kind is None:

@@ -117,35 +117,50 @@ class KnowledgeGraph:
         documents = self.nx.graph["documents"]
         if doc_id not in documents:
             documents[doc_id] = {"title": None, "source": None}
-        if not _attachable(triple.subject) or not _attachable(triple.object):
+        subject, obj = triple.subject, triple.object
+        if not _attachable(subject) or not _attachable(obj):
             # "He" or "it" with no antecedent is not an entity, and a clause or an
             # adjective is not a thing.
             self.unattached.append(triple)
             return
-        subject_numbers = [self._add_entity(ref, doc_id) for ref in _refs(triple.subject)]
-        object_numbers = [self._add_entity(ref, doc_id) for ref in _refs(triple.object)]
+        add_entity = self._add_entity
+        subject_numbers = [add_entity(ref, doc_id) for ref in _refs(subject)]
+        object_numbers = [add_entity(ref, doc_id) for ref in _refs(obj)]
         # Keys are read only now: adding an object can rename the subject's node (a fuller
         # name turned up), and an edge to the old key would make a node with no attributes.
-        subjects = [self._node_of[number] for number in subject_numbers]
-        objects = [self._node_of[number] for number in object_numbers]
+        node_of = self._node_of
+        if len(subject_numbers) == 1 and len(object_numbers) == 1:  # most triples: no sets
+            source, target = node_of[subject_numbers[0]], node_of[object_numbers[0]]
+            if source == target:
+                self.unattached.append(triple)  # as below: an entity related to itself
+            else:
+                self._add_edge(source, target, triple)
+            return
+        subjects = [node_of[number] for number in subject_numbers]
+        objects = [node_of[number] for number in object_numbers]
         if set(subjects) & set(objects):
             # "These companies ... punish them": an entity, or a group of entities, related
             # to itself through coreference is a misread clause, not a fact worth an edge
             # (nor one edge from each member of the group to the others).
             self.unattached.append(triple)
             return
-        pairs = [(s, o) for s in subjects for o in objects]
-        for subject, obj in pairs:
-            # "These companies" stands for several entities: one edge for each.
-            self._add_edge(subject, obj, triple)
+        for source in subjects:
+            for target in objects:
+                # "These companies" stands for several entities: one edge for each.
+                self._add_edge(source, target, triple)
 
     def _add_edge(self, subject: str, obj: str, triple: Triple) -> None:
         relation = triple.relation.lemma
-        edge = self.nx.get_edge_data(subject, obj, relation)
+        # networkx's own storage, as in _rename: ``add_edge`` checks both nodes, makes and
+        # updates dicts, for each of the graph's edges (once a third of the merge time).
+        keys = self.nx._succ[subject].get(obj)
+        if keys is None:
+            keys = self.nx._succ[subject][obj] = self.nx._pred[obj][subject] = {}
+        edge = keys.get(relation)
         if edge is None:
-            self.nx.add_edge(subject, obj, key=relation, relation=relation, label=relation,
-                             evidence=[], support=0, asserted=0, confidence=0.0)
-            edge = self.nx._succ[subject][obj][relation]
+            edge = keys[relation] = {"relation": relation, "label": relation, "evidence": [],
+                                     "support": 0, "asserted": 0, "confidence": 0.0}
+            _changed(self.nx)
         evidence = edge["evidence"]
         evidence.append(triple)
         edge["support"] = len(evidence)
@@ -156,34 +171,49 @@ class KnowledgeGraph:
 
     def _add_entity(self, ref: EntityRef, doc_id: str) -> int:
         """Add or update the node of the entity ``ref`` names; return the entity's number."""
-        entity = self.entities.add(ref, named=bool(ref.names))
+        named = bool(ref.names)
+        entity = self.entities.add(ref, named=named)
         number = entity.number
         label = entity.label
         key = normalise_name(label) or label  # Entity.key, without working out the label again
         previous = self._node_of.get(number)
-        if previous is None:
-            if key in self.nx:
-                key = self._free_key(key, number)
-            self.nx.add_node(key, mentions=0, documents=[])
-        elif previous != key:
-            if key in self.nx:
-                key = self._free_key(key, number)
-            self._rename(previous, key)
-        self._node_of[number] = key
-        node = self.nx._node[key]  # networkx's node attribute dicts, without the view's checks
-        node["label"] = label
-        node["type"] = entity.entity_type
-        if previous is None:
-            node["aliases"] = sorted({*entity.names, *entity.forms})
-        else:
-            # What the index just added to the entity's names or forms is all that can be
-            # new; sorting every alias again for each mention of a hub entity would not do.
+        if previous == key:  # most mentions: a known entity under an unchanged key
+            node = self.nx._node[key]  # networkx's node attribute dicts, without view checks
+            node["label"] = label
+            node["type"] = entity.entity_type
+            # Only a name or form the index has just counted for the first time can be new
+            # to the aliases; sorting every alias again for each mention of a hub entity, or
+            # searching them for each name, would not do.
+            counts = entity.names if named else entity.forms
             aliases = node["aliases"]
             for name in (ref.label, *ref.names):
-                at = bisect_left(aliases, name)
-                if at == len(aliases) or aliases[at] != name:
-                    aliases.insert(at, name)
-        node["same_as"] = [entity.same_as] if entity.same_as else []
+                if counts[name] == 1:
+                    at = bisect_left(aliases, name)
+                    if at == len(aliases) or aliases[at] != name:
+                        aliases.insert(at, name)
+            same_as = entity.same_as  # set at most once, when an alias file names the entity
+            if same_as and node["same_as"] != [same_as]:
+                node["same_as"] = [same_as]
+        else:
+            if key in self.nx:
+                key = self._free_key(key, number)
+            if previous is None:
+                self.nx.add_node(key, mentions=0, documents=[])
+            else:
+                self._rename(previous, key)
+            self._node_of[number] = key
+            node = self.nx._node[key]
+            node["label"] = label
+            node["type"] = entity.entity_type
+            if previous is None:
+                node["aliases"] = sorted({*entity.names, *entity.forms})
+            else:
+                aliases = node["aliases"]
+                for name in (ref.label, *ref.names):
+                    at = bisect_left(aliases, name)
+                    if at == len(aliases) or aliases[at] != name:
+                        aliases.insert(at, name)
+            node["same_as"] = [entity.same_as] if entity.same_as else []
         node["mentions"] += 1
         documents = node["documents"]
         # Documents are usually merged in id order: the new one goes last, and a hub entity's
@@ -220,9 +250,7 @@ class KnowledgeGraph:
             outward = successors[source]
             del outward[old]
             outward[new] = keys
-        cache = getattr(graph, "__networkx_cache__", None)  # converted graphs (networkx 3.3)
-        if cache:
-            cache.clear()  # as networkx does on every change
+        _changed(graph)
 
     def _free_key(self, key: str, number: int) -> str:
         """``key``, or ``key`` numbered when another entity already holds it (two people of
@@ -296,6 +324,14 @@ class KnowledgeGraph:
         page = self.to_html()
         return (f'<iframe srcdoc="{escape(page, quote=True)}" style="width:100%;height:640px;'
                 f'border:0" sandbox="allow-scripts"></iframe>')
+
+
+def _changed(graph: nx.MultiDiGraph) -> None:
+    """Drop the graph's cache of converted graphs (networkx 3.3), as networkx does on every
+    change, after a change made in its storage."""
+    cache = getattr(graph, "__networkx_cache__", None)
+    if cache:
+        cache.clear()
 
 
 def _attachable(argument: Argument) -> bool:
