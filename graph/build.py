@@ -220,11 +220,12 @@ def build(
             note(f"removed {stale}, left by a build that was killed")
         store = ExtractionCache.in_folder(out) if cache else None
         try:
-            # The graph grows (graph.collector). Where extraction runs in other processes,
-            # nothing made here while they do is part of a cycle (spaCy's parses are), and
-            # the young collections alone took a seventh of merging what the workers send.
-            distributed = n_process > 1 or scheduler is not None
-            with paused(keep=True) if distributed else infrequent():
+            # The graph grows (graph.collector). Where extraction runs in local worker
+            # processes, nothing made here while they do is part of a cycle (spaCy's parses
+            # are), and the young collections alone took a seventh of merging what the
+            # workers send. A Dask client's event loop, which runs here, does make cycles.
+            in_workers = n_process > 1 and scheduler is None
+            with paused(keep=True) if in_workers else infrequent():
                 kg = merge_documents(documents, report, aliases=table, n_process=n_process,
                                      scheduler=scheduler, cache=store, progress=progress,
                                      on_skip=on_skip)

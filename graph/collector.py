@@ -65,8 +65,15 @@ def collect_infrequently() -> None:
     (True, True)
     >>> gc.set_threshold(*before)
     """
-    gc.set_threshold(max(FIRST_GENERATION, gc.get_threshold()[0]), *gc.get_threshold()[1:])
+    _start_every(FIRST_GENERATION)
     gc.enable()
+
+
+def _start_every(first_generation: int) -> None:
+    """Young collections started every ``first_generation`` new objects, or less often if
+    they already were."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(first_generation, thresholds[0]), *thresholds[1:])
 
 
 @contextmanager
@@ -74,7 +81,7 @@ def infrequent(first_generation: int = FIRST_GENERATION) -> Iterator[None]:
     """Collections started every ``first_generation`` new objects instead of every 700: for
     work that keeps what it makes (merging into the graph) and may meet cycles (parsing)."""
     thresholds = gc.get_threshold()
-    gc.set_threshold(max(first_generation, thresholds[0]), *thresholds[1:])
+    _start_every(first_generation)
     try:
         yield
     finally:

@@ -177,24 +177,7 @@ class KnowledgeGraph:
         label = entity.label
         key = normalise_name(label) or label  # Entity.key, without working out the label again
         previous = self._node_of.get(number)
-        if previous == key:  # most mentions: a known entity under an unchanged key
-            node = self.nx._node[key]  # networkx's node attribute dicts, without view checks
-            node["label"] = label
-            node["type"] = entity.entity_type
-            # Only a name or form the index has just counted for the first time can be new
-            # to the aliases; sorting every alias again for each mention of a hub entity, or
-            # searching them for each name, would not do.
-            counts = entity.names if named else entity.forms
-            aliases = node["aliases"]
-            for name in (ref.label, *ref.names):
-                if counts[name] == 1:
-                    at = bisect_left(aliases, name)
-                    if at == len(aliases) or aliases[at] != name:
-                        aliases.insert(at, name)
-            same_as = entity.same_as  # set at most once, when an alias file names the entity
-            if same_as and node["same_as"] != [same_as]:
-                node["same_as"] = [same_as]
-        else:
+        if previous != key:
             if key in self.nx:
                 key = self._free_key(key, number)
             if previous is None:
@@ -202,18 +185,27 @@ class KnowledgeGraph:
             else:
                 self._rename(previous, key)
             self._node_of[number] = key
-            node = self.nx._node[key]
-            node["label"] = label
-            node["type"] = entity.entity_type
-            if previous is None:
-                node["aliases"] = sorted({*entity.names, *entity.forms})
-            else:
-                aliases = node["aliases"]
-                for name in (ref.label, *ref.names):
+        node = self.nx._node[key]  # networkx's node attribute dicts, without the view's checks
+        node["label"] = label
+        node["type"] = entity.entity_type
+        if previous is None:
+            node["aliases"] = sorted({*entity.names, *entity.forms})
+        else:
+            # Only a name or form the index has just counted for the first time can be new
+            # to the aliases (most mentions: a known entity under an unchanged key); sorting
+            # every alias again for each mention of a hub entity, or searching them for each
+            # name, would not do.
+            counts = entity.names if named else entity.forms
+            renamed = previous != key
+            aliases = node["aliases"]
+            for name in (ref.label, *ref.names):
+                if renamed or counts[name] == 1:
                     at = bisect_left(aliases, name)
                     if at == len(aliases) or aliases[at] != name:
                         aliases.insert(at, name)
-            node["same_as"] = [entity.same_as] if entity.same_as else []
+        same_as = entity.same_as  # set at most once, when an alias file names the entity
+        if previous is None or (same_as and node["same_as"] != [same_as]):
+            node["same_as"] = [same_as] if same_as else []
         node["mentions"] += 1
         documents = node["documents"]
         # Documents are usually merged in id order: the new one goes last, and a hub entity's

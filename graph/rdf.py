@@ -44,6 +44,7 @@ from graph.files import write_text_atomic
 from graph.vocabulary import (
     DCTERMS,
     ENTITY_CLASSES,
+    FIELD_SEPARATOR,
     ITSRDF,
     NG,
     NIF,
@@ -534,7 +535,7 @@ def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
     """
     vocab = Vocabulary(base_iri)
     terms = _TurtleTerms(vocab.prefixes)
-    if any(_SEPARATOR in doc_id for doc_id in kg.documents):
+    if any(FIELD_SEPARATOR in doc_id for doc_id in kg.documents):
         # Statement IRIs are numbered apart (document_turtle) only within a document; that
         # is exact only when no document id holds the hash's field separator, else two
         # documents' statements could share an IRI: number them over the whole graph.
@@ -796,8 +797,6 @@ def _entity_pairs(t: _Terms, documents: _Resolved, node: dict[str, Any]) -> Pair
 #: (``ng:sequence``) and the IRIs (N-Triples syntax) of the subject and object entities of the
 #: edge it supports, or ``None`` when it supports none (an unattached extraction).
 Extraction = tuple[Triple, int, tuple[str, str] | None]
-# What joins the fields that Vocabulary.statement hashes.
-_SEPARATOR = "\x1f"
 
 
 def _extractions(kg: KnowledgeGraph, entities: dict[str, str]) -> list[Extraction]:

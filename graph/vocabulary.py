@@ -20,6 +20,8 @@ from extractors.triple import Triple
 #: Default base for entity, statement and document IRIs (override with ``--base-iri``). A
 #: w3id.org address of the project's own, so exports stay valid whoever hosts them.
 DEFAULT_BASE_IRI = "https://w3id.org/newsgraph/id/"
+#: What joins the fields that :meth:`Vocabulary.statement_iri` hashes.
+FIELD_SEPARATOR = "\x1f"
 #: The project's own vocabulary: classes and properties of the export (``graph/ontology.ttl``).
 NG = Namespace("https://w3id.org/newsgraph/ontology#")
 #: One IRI per normalised relation.
@@ -213,14 +215,15 @@ class Vocabulary:
         relation = triple.relation
         s = triple.subject
         o = triple.object
+        sep = FIELD_SEPARATOR
         # one string for what every triple has: a "+=" per argument costs a tenth of the hash
-        key = (f"{p.doc_id}\x1f{p.sentence_index}\x1f{p.rule}\x1f{relation.text}\x1f"
-               f"{relation.lemma}\x1f{s.start}\x1f{s.end}\x1f{s.head_start}\x1f{s.head_end}"
-               f"\x1f{o.start}\x1f{o.end}\x1f{o.head_start}\x1f{o.head_end}")
+        key = (f"{p.doc_id}{sep}{p.sentence_index}{sep}{p.rule}{sep}{relation.text}{sep}"
+               f"{relation.lemma}{sep}{s.start}{sep}{s.end}{sep}{s.head_start}{sep}{s.head_end}"
+               f"{sep}{o.start}{sep}{o.end}{sep}{o.head_start}{sep}{o.head_end}")
         for a in triple.extras:
-            key += f"\x1f{a.start}\x1f{a.end}\x1f{a.head_start}\x1f{a.head_end}"
+            key += f"{sep}{a.start}{sep}{a.end}{sep}{a.head_start}{sep}{a.head_end}"
         if ordinal:
-            key += f"\x1f#{ordinal}"
+            key += f"{sep}#{ordinal}"
         key = portable_text(key)
         return f"{self.statements}{hashlib.sha256(key.encode()).hexdigest()[:24]}"
 
