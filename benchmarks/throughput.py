@@ -7,6 +7,10 @@ each in a fresh process so that memory figures are not mixed up:
 * ``parse``: raw ``nlp.pipe`` over the texts, with the pipeline of
   ``extractors.load_model()``, the batch size of ``extractors.extract_stream`` and the same
   number of processes;
+* ``parse (spaCy's components)``: the same with ``load_model(tables=False)``: spaCy's own
+  attribute ruler and lemmatizer in place of the build's table-driven stand-ins
+  (``extractors.annotation_tables``, the same annotations), that is the model's pipeline as
+  spaCy ships it;
 * ``build``: ``graph.build.build`` from the files to the exports (Turtle and HTML), from
   scratch (no cache), with the time split by stage;
 * ``stages`` (one process only): parse, rules, entity resolution (coreference and resolving
@@ -119,11 +123,11 @@ def _memory(pid: int) -> int:
 # -- the measurements, each run in a process of its own ----------------------------------------
 
 
-def measure_parse(folder: Path, processes: int) -> dict:
+def measure_parse(folder: Path, processes: int, tables: bool = True) -> dict:
     from extractors.nlp import load_model
 
     texts = [path.read_text(encoding="utf-8") for path in sorted(folder.rglob("*.txt"))]
-    nlp = load_model()
+    nlp = load_model(tables=tables)
     with PeakMemory() as memory:
         begun = time.perf_counter()
         for _ in nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=processes):
@@ -230,21 +234,25 @@ def run(corpus: Path, subset: int | None, processes: list[int], stages: bool = T
         for count in processes:
             # Parse and build alternate, so that a slow spell of the machine weighs on both;
             # the fastest of each is what the code can do (the rest is the machine's noise).
-            parses, builds = [], []
+            parses, spacy_parses, builds = [], [], []
             for _ in range(repeat):
                 parses.append(_in_subprocess("parse", str(folder), str(count)))
+                spacy_parses.append(_in_subprocess("parse-spacy", str(folder), str(count)))
                 builds.append(_in_subprocess("build", str(folder), str(count),
                                              str(root / f"out{count}")))
-            parse = min(parses, key=lambda figures: figures["seconds"])
-            build = min(builds, key=lambda figures: figures["seconds"])
+            parse, spacy_parse, build = (
+                min(runs, key=lambda figures: figures["seconds"])
+                for runs in (parses, spacy_parses, builds))
             if repeat > 1:
-                print(f"-j {count}: parse runs " + ", ".join(
-                    f"{figures['seconds']:.1f}" for figures in parses) + " s; build runs " +
-                    ", ".join(f"{figures['seconds']:.1f}" for figures in builds) +
-                    " s; the fastest of each below")
-            results["runs"][count] = {"parse": parse, "build": build,
-                                      "ratio": parse["seconds"] / build["seconds"]}
-            _print_run(count, words, parse, build)
+                print(f"-j {count}: " + "; ".join(
+                    f"{name} runs " + ", ".join(f"{figures['seconds']:.1f}" for figures in runs)
+                    for name, runs in (("parse", parses), ("spaCy's parse", spacy_parses),
+                                       ("build", builds))) + " s; the fastest of each below")
+            results["runs"][count] = {
+                "parse": parse, "parse_spacy": spacy_parse, "build": build,
+                "ratio": parse["seconds"] / build["seconds"],
+                "ratio_spacy": spacy_parse["seconds"] / build["seconds"]}
+            _print_run(count, words, parse, spacy_parse, build)
         if 1 in processes and stages:
             results["stages"] = _in_subprocess("stages", str(folder))["stages"]
             _print_stages(results["stages"])
@@ -260,13 +268,16 @@ def run(corpus: Path, subset: int | None, processes: list[int], stages: bool = T
     return results
 
 
-def _print_run(count: int, words: int, parse: dict, build: dict) -> None:
+def _print_run(count: int, words: int, parse: dict, spacy_parse: dict, build: dict) -> None:
     stages = ", ".join(f"{name} {value:.1f} s" for name, value in build["stages"].items())
     parse_peak, build_peak = parse["peak_memory"] / 2**20, build["peak_memory"] / 2**20
     print(f"-j {count}: parse {parse['seconds']:.1f} s = {words / parse['seconds']:,.0f} words/s "
-          f"(peak {MEMORY_MEASURE} {parse_peak:,.0f} MiB); build {build['seconds']:.1f} s = "
-          f"{words / build['seconds']:,.0f} words/s (peak {MEMORY_MEASURE} {build_peak:,.0f} "
-          f"MiB; {stages}); build/parse throughput {parse['seconds'] / build['seconds']:.2f}")
+          f"(peak {MEMORY_MEASURE} {parse_peak:,.0f} MiB); parse with spaCy's components "
+          f"{spacy_parse['seconds']:.1f} s = {words / spacy_parse['seconds']:,.0f} words/s; "
+          f"build {build['seconds']:.1f} s = {words / build['seconds']:,.0f} words/s (peak "
+          f"{MEMORY_MEASURE} {build_peak:,.0f} MiB; {stages}); build/parse throughput "
+          f"{parse['seconds'] / build['seconds']:.2f}, against spaCy's components "
+          f"{spacy_parse['seconds'] / build['seconds']:.2f}")
 
 
 def _print_stages(stages: dict) -> None:
@@ -302,8 +313,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.measure:
         kind, *rest = args.measure
-        if kind == "parse":
-            figures = measure_parse(Path(rest[0]), int(rest[1]))
+        if kind in ("parse", "parse-spacy"):
+            figures = measure_parse(Path(rest[0]), int(rest[1]), tables=kind == "parse")
         elif kind == "build":
             figures = measure_build(Path(rest[0]), int(rest[1]), Path(rest[2]))
         elif kind == "stages":
