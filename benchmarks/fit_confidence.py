@@ -43,7 +43,7 @@ def collect(sentences: Sequence[str], gold: carb.Corpus) -> list[Sample]:
     from spacy.tokens import Doc
 
     from extractors import load_model
-    from extractors.coreference import resolve, resolve_arguments
+    from extractors.coreference import resolve_triples
     from extractors.pipeline import scored_triples
 
     nlp = load_model()
@@ -54,7 +54,7 @@ def collect(sentences: Sequence[str], gold: carb.Corpus) -> list[Sample]:
         scored = [pair for index, span in enumerate(doc.sents)
                   for pair in scored_triples(span, index, "carb")]
         # rows as ``benchmarks.carb extract`` writes them, pronouns resolved
-        triples = resolve_arguments([triple for triple, _ in scored], resolve(doc))
+        triples = resolve_triples([triple for triple, _ in scored], doc)
         for triple, (_, values) in zip(triples, scored, strict=True):
             row = carb.carb_row(sentence, triple)
             predicted = carb.Extraction(row[2], tuple(row[3:]))
