@@ -107,6 +107,7 @@ class AttributeTable:
     """
 
     def __init__(self, ruler: AttributeRuler) -> None:
+        self.ruler = ruler
         self.vocab = ruler.vocab
         #: (rule number, token tests, index of the token set) of each pattern
         self.patterns: list[tuple[int, tuple[_Test, ...], int]] = []
@@ -140,6 +141,11 @@ class AttributeTable:
         #: (``_entries``), so that a key costs its tuple and a slot
         self._known: dict[tuple, tuple] = {}
         self._entries: dict[tuple, tuple] = {}
+
+    def __reduce__(self) -> tuple:
+        # pickled as the ruler it stands for (the tests are closures), for processes that
+        # start afresh ("spawn", macOS's default); the answers are worked out again there
+        return type(self), (self.ruler,)
 
     @classmethod
     def supports(cls, ruler: AttributeRuler) -> bool:
@@ -221,8 +227,12 @@ class LemmaTable:
     def __init__(self, lemmatizer: Lemmatizer) -> None:
         if lemmatizer.mode not in ("rule", "lookup"):
             raise ValueError(f"lemmatizer mode {lemmatizer.mode!r} is not supported")
+        self.original = lemmatizer
         self.lemmatizer = _with_indexed_words(lemmatizer)
         self._known: dict[tuple[int, int, int], int] = {}
+
+    def __reduce__(self) -> tuple:
+        return type(self), (self.original,)
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
