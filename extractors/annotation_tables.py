@@ -28,7 +28,7 @@ from spacy.lookups import Lookups
 from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.tokens import Doc
 
-#: What a token is matched on, in the order of :data:`_VIEW` entries: fine tag, lower-case
+#: What a token is matched on, in the order of a ``_View``'s entries: fine tag, lower-case
 #: form, dependency label (strings) and whether it is whitespace.
 _MATCHED = ("TAG", "LOWER", "DEP", "IS_SPACE")
 #: What a rule may set, in the order the values are kept.
@@ -38,6 +38,9 @@ _SET = (TAG, DEP, POS, MORPH, LEMMA)
 #: (2,225 articles) has about 93,000 keys of the attribute table and 42,000 of the lemma
 #: table.
 _MAX_KNOWN = 250_000
+#: The lemmatizer modes whose answer depends only on a token's word, part of speech and
+#: morphology.
+_LEMMATIZER_MODES = ("rule", "lookup")
 
 _View = tuple[str, str, str, bool]
 _Test = Callable[[_View], bool]
@@ -111,31 +114,28 @@ class AttributeTable:
         self.vocab = ruler.vocab
         #: (rule number, token tests, index of the token set) of each pattern
         self.patterns: list[tuple[int, tuple[_Test, ...], int]] = []
-        self._specs: list[tuple[int, tuple[_Test, ...], int, dict]] = []
+        # Each pattern is filed under the tags or words its first token must have, if it
+        # names them, so that a new key is tested against a few patterns, not all.
+        self._by_value: dict[tuple[int, str], list[int]] = {}
+        self._unfiled: list[int] = []
         for number, entry in enumerate(ruler.patterns):
             for pattern in entry["patterns"]:
                 tests = [_token_test(spec) for spec in pattern]
                 if not tests or None in tests:
                     raise ValueError(f"attribute ruler pattern {pattern!r} is not supported")
                 index = entry["index"] + (len(tests) if entry["index"] < 0 else 0)
+                field, values = _required_values(pattern[0])
+                for value in values if values is not None else ():
+                    self._by_value.setdefault((field, value), []).append(len(self.patterns))
+                if values is None:
+                    self._unfiled.append(len(self.patterns))
                 self.patterns.append((number, tuple(tests), index))  # type: ignore[arg-type]
-                self._specs.append((number, tuple(tests), index, pattern[0]))  # type: ignore
         self.values = [tuple(attrs.get(attr) for attr in _SET) for attrs in ruler.attrs]
         if any(set(attrs) - set(_SET) for attrs in ruler.attrs):
             raise ValueError("the attribute ruler sets attributes other than "
                              "TAG, DEP, POS, MORPH and LEMMA")
         self.sets_tag_or_dep = any(tag is not None or dep is not None
                                    for tag, dep, *_ in self.values)
-        # Each pattern is filed under the tags or words its first token must have, if it
-        # names them, so that a new key is tested against a few patterns, not all.
-        self._by_value: dict[tuple[int, str], list[int]] = {}
-        self._unfiled: list[int] = []
-        for position, (_, _, _, spec) in enumerate(self._specs):
-            field, values = _required_values(spec)
-            if values is None:
-                self._unfiled.append(position)
-            for value in values or ():
-                self._by_value.setdefault((field, value), []).append(position)
         #: key -> (rules of one token that match, patterns of several whose first token's
         #: test holds, what the rules of one token set); few distinct entries, each kept once
         #: (``_entries``), so that a key costs its tuple and a slot
@@ -225,7 +225,7 @@ class LemmaTable:
     either mode reads."""
 
     def __init__(self, lemmatizer: Lemmatizer) -> None:
-        if lemmatizer.mode not in ("rule", "lookup"):
+        if not self.supports(lemmatizer):
             raise ValueError(f"lemmatizer mode {lemmatizer.mode!r} is not supported")
         self.original = lemmatizer
         self.lemmatizer = _with_indexed_words(lemmatizer)
@@ -233,6 +233,12 @@ class LemmaTable:
 
     def __reduce__(self) -> tuple:
         return type(self), (self.original,)
+
+    @staticmethod
+    def supports(lemmatizer: Lemmatizer) -> bool:
+        """Whether ``lemmatizer``'s answers can be reproduced: its mode reads no more than
+        the word, part of speech and morphology."""
+        return lemmatizer.mode in _LEMMATIZER_MODES
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
@@ -297,12 +303,11 @@ def use_tables(nlp: Language) -> list[str]:
     reproduce them; the components they stand for stay in the pipeline, disabled. Returns
     the names of the components replaced."""
     replaced = []
-    for name, factory, usable in (
-            ("attribute_ruler", "newsgraph_attribute_table",
-             lambda pipe: isinstance(pipe, AttributeRuler) and AttributeTable.supports(pipe)),
-            ("lemmatizer", "newsgraph_lemma_table",
-             lambda pipe: isinstance(pipe, Lemmatizer) and pipe.mode in ("rule", "lookup"))):
-        if name in nlp.pipe_names and usable(nlp.get_pipe(name)):
+    for name, factory, component, table in (
+            ("attribute_ruler", "newsgraph_attribute_table", AttributeRuler, AttributeTable),
+            ("lemmatizer", "newsgraph_lemma_table", Lemmatizer, LemmaTable)):
+        pipe = nlp.get_pipe(name) if name in nlp.pipe_names else None
+        if isinstance(pipe, component) and table.supports(pipe):
             nlp.add_pipe(factory, after=name)
             nlp.disable_pipe(name)
             replaced.append(name)
