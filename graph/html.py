@@ -1,10 +1,12 @@
 """Interactive HTML view of a knowledge graph: one self-contained, offline, deterministic page.
 
-The page is built from pyvis's model (``pyvis.network.Network`` holds the vis-network nodes,
-edges and options) and pyvis's bundled vis-network library, but not from pyvis's own
-templates: those load Bootstrap and tom-select from a CDN even with ``cdn_resources="in_line"``.
-Our template (``graph/templates/html_view.*``) inlines every script and style, so the file
-opens from ``file://`` without a single network request.
+The page draws with the vis-network library that pyvis bundles, given the node and edge
+records of pyvis's model (``pyvis.network.Network``) made here directly: pyvis's own
+``add_edge`` looks each end up in a list of every node, and importing ``pyvis.network`` imports
+IPython, a tenth of a second or more per process. Nor are pyvis's templates used: those load
+Bootstrap and tom-select from a CDN even with ``cdn_resources="in_line"``. Our template
+(``graph/templates/html_view.*``) inlines every script and style, so the file opens from
+``file://`` without a single network request.
 
 Article text is untrusted. It reaches the page only as JSON inside a non-executed
 ``<script type="application/json">`` block, escaped so that it cannot close the block, and the
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
+import importlib.util
 import json
 import math
 import os
@@ -24,7 +28,7 @@ import zlib
 from collections import Counter, deque
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,12 +40,13 @@ from graph.files import write_text_atomic
 from graph.names import normalise_name
 
 if TYPE_CHECKING:
-    from pyvis.network import Network
-
     from extractors.triple import Triple
     from graph.knowledge_graph import KnowledgeGraph
 
 __all__ = ["to_html"]
+
+#: The edges drawn: their attributes by ``(source, target, key)``, in sorted order.
+_Edges = dict[tuple[str, str, str], dict[str, Any]]
 
 _TEMPLATES = Path(__file__).parent / "templates"
 _VIS_DIR = ("lib", "vis-9.1.2")
@@ -159,20 +164,27 @@ def page_name(stem: str, focus: str | None = None) -> str:
 # -- choosing what to show -----------------------------------------------------------------
 
 
-def _ranked(graph: nx.MultiDiGraph, limit: int | None = None) -> list[str]:
-    """All node ids, most important first (:func:`_by_importance`); with ``limit``, only the
-    first ``limit`` of them. The degrees, which cost most, are then counted only for nodes
-    mentioned as often as the ``limit``-th most mentioned one: no other can rank before it.
+def _ranked(graph: nx.MultiDiGraph, nodes: Iterable[str] | None = None,
+            limit: int | None = None) -> list[str]:
+    """The ids of ``nodes`` (default: every node), most important first
+    (:func:`_by_importance`); with ``limit``, only the first ``limit`` of them. The degrees,
+    which cost most, are then counted only for nodes mentioned as often as the ``limit``-th
+    most mentioned one: no other can rank before it.
     """
-    mentions = dict(graph.nodes(data="mentions", default=0))
+    # networkx's own dicts: its views wrap every node and neighbour they hand out
+    attributes, successors, predecessors = graph._node, graph._succ, graph._pred
+    pairs = attributes.items() if nodes is None else ((node, attributes[node]) for node in nodes)
+    mentions = {node: data.get("mentions", 0) for node, data in pairs}
     if limit is not None and limit < len(mentions):
-        least = sorted(mentions.values(), reverse=True)[limit - 1]
+        least = heapq.nlargest(limit, mentions.values())[-1]
         mentions = {node: count for node, count in mentions.items() if count >= least}
-    return _by_importance(mentions, graph.degree(mentions))[:limit]
+    degrees = ((node, sum(map(len, successors[node].values()))
+                + sum(map(len, predecessors[node].values()))) for node in mentions)
+    return _by_importance(mentions, degrees)[:limit]
 
 
 def _ranked_within(graph: nx.MultiDiGraph, nodes: list[str],
-                   edges: list[tuple[str, str, str]]) -> list[str]:
+                   edges: Iterable[tuple[str, str, str]]) -> list[str]:
     """``nodes`` most important first within the subgraph they make, whose edges are
     ``edges`` (networkx's subgraph views filter every neighbour of every node they count)."""
     degree = Counter(end for source, target, _ in edges for end in (source, target))
@@ -187,12 +199,19 @@ def _by_importance(mentions: dict[str, int], degrees: Iterable[tuple[str, int]])
                                           for node, degree in degrees)]
 
 
-def _edges_within(graph: nx.MultiDiGraph, nodes: list[str]) -> list[tuple[str, str, str]]:
-    """The edges between ``nodes``, as sorted ``(source, target, key)``."""
+def _edges_within(graph: nx.MultiDiGraph, nodes: list[str]) -> _Edges:
+    """The edges between ``nodes``: their attributes by ``(source, target, key)``, sorted."""
     inside = set(nodes)
-    return sorted((source, target, key) for source in nodes
-                  for target, keys in graph.succ[source].items() if target in inside
-                  for key in keys)
+    successors = graph._succ  # networkx's own dicts: its views wrap every neighbour
+    found = {(source, target, key): data for source in nodes
+             for target in inside.intersection(successors[source])
+             for key, data in successors[source][target].items()}
+    return {edge: found[edge] for edge in sorted(found)}
+
+
+def _edge_count(graph: nx.MultiDiGraph) -> int:
+    """``len(graph.edges)``, which counts with one generator step per pair of neighbours."""
+    return sum(map(len, chain.from_iterable(map(dict.values, graph._succ.values()))))
 
 
 def _resolve_focus(graph: nx.MultiDiGraph, focus: str) -> str:
@@ -231,9 +250,9 @@ def _select_nodes(
 ) -> list[str]:
     """The ids to draw, most important (or, around a focus, nearest) first."""
     if centre is None:
-        return _ranked(graph, max_nodes)
-    rank = {node: i for i, node in enumerate(_ranked(graph))}
+        return _ranked(graph, limit=max_nodes)
     distance = _distances(graph, centre, depth)
+    rank = {node: i for i, node in enumerate(_ranked(graph, distance))}
     return sorted(distance, key=lambda n: (distance[n], rank[n]))[:max_nodes]
 
 
@@ -373,14 +392,14 @@ def _edge_width(support: int) -> float:
     return round(1 + min(4.0, math.log2(max(support, 1))), 3)
 
 
-def _parallel_smoothing(edges: list[tuple[str, str, str]]) -> list[dict[str, Any] | None]:
+def _parallel_smoothing(edges: Iterable[tuple[str, str, str]]) -> list[dict[str, Any] | None]:
     """Curve the 2nd, 3rd... edge between the same two entities so they do not overlap."""
-    seen: Counter[tuple[str, str]] = Counter()
+    seen: dict[tuple[str, str], int] = {}
     shapes: list[dict[str, Any] | None] = []
     for u, v, _ in edges:
-        pair = (min(u, v), max(u, v))
-        index = seen[pair]
-        seen[pair] += 1
+        pair = (u, v) if u <= v else (v, u)
+        index = seen.get(pair, 0)
+        seen[pair] = index + 1
         shapes.append(
             None if index == 0 or u == v
             else {"enabled": True, "type": "curvedCW", "roundness": round(0.2 * index, 2)}
@@ -388,15 +407,16 @@ def _parallel_smoothing(edges: list[tuple[str, str, str]]) -> list[dict[str, Any
     return shapes
 
 
-def _neighbours(graph: nx.MultiDiGraph, nodes: list[str]) -> dict[str, list[str]]:
-    """Undirected adjacency within ``nodes``, each list in the order of ``nodes``."""
+def _neighbours(nodes: list[str], edges: Iterable[tuple[str, str, str]]) -> dict[str, list[str]]:
+    """Undirected adjacency within ``nodes``, whose edges are ``edges``, each list in the
+    order of ``nodes``."""
     order = {node: i for i, node in enumerate(nodes)}
-    adjacent = {}
-    for node in nodes:
-        others = {*graph.successors(node), *graph.predecessors(node)}
-        adjacent[node] = sorted((n for n in others if n in order and n != node),
-                                key=order.__getitem__)
-    return adjacent
+    adjacent: dict[str, set[str]] = {node: set() for node in nodes}
+    for source, target, _ in edges:
+        if source != target:
+            adjacent[source].add(target)
+            adjacent[target].add(source)
+    return {node: sorted(others, key=order.__getitem__) for node, others in adjacent.items()}
 
 
 def _bfs_order(root: str, neighbours: dict[str, list[str]], seen: set[str]) -> list[str]:
@@ -411,7 +431,8 @@ def _bfs_order(root: str, neighbours: dict[str, list[str]], seen: set[str]) -> l
     return order
 
 
-def _initial_positions(graph: nx.MultiDiGraph, nodes: list[str]) -> dict[str, list[float]]:
+def _initial_positions(nodes: list[str],
+                       edges: Iterable[tuple[str, str, str]]) -> dict[str, list[float]]:
     """Starting positions for the physics: one compact sunflower (phyllotaxis) disc, filled
     from the centre in breadth-first order from the most important entity of each connected
     component, so that hubs start central and neighbours start near each other.
@@ -419,9 +440,10 @@ def _initial_positions(graph: nx.MultiDiGraph, nodes: list[str]) -> dict[str, li
     vis-network's own start (improvedLayout off) puts every node on the rim of one big
     circle, which takes hundreds of iterations to pull in; from a disc the physics converges
     sooner and still looks sensible when the page cuts stabilisation short. ``nodes`` must
-    be ordered by importance. Rounded, so that the page's bytes do not depend on float noise.
+    be ordered by importance; ``edges`` are the edges between them. Rounded, so that the
+    page's bytes do not depend on float noise.
     """
-    neighbours = _neighbours(graph, nodes)
+    neighbours = _neighbours(nodes, edges)
     seen: set[str] = set()
     order: list[str] = []
     for root in nodes:
@@ -500,33 +522,35 @@ def _evidence(triple: Triple, tables: _Tables) -> dict[str, Any]:
 
 
 def _network(
-    graph: nx.MultiDiGraph, ranked: list[str], edges: list[tuple[str, str, str]],
-    types: list[dict[str, Any]],
-) -> Network:
-    """The pyvis model of the drawn subgraph (``ranked``: its nodes, most important first;
-    ``edges``: its edges, sorted). Node ids are positions in ``sorted(ranked)`` and edge ids
-    positions in ``edges``, so the page carries no random ids."""
-    from pyvis.network import Network  # imports IPython: only pay for it when rendering
-
+    graph: nx.MultiDiGraph, ranked: list[str], edges: _Edges, types: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The vis-network nodes and edges of the drawn subgraph (``ranked``: its nodes, most
+    important first; ``edges``: its edges), as pyvis's ``Network(directed=True)`` makes
+    them. Node ids are positions in ``sorted(ranked)`` and edge ids positions in ``edges``,
+    so the page carries no random ids."""
     group_of = {entry["type"]: entry["group"] for entry in types}
     nodes = sorted(ranked)
     index = {node: i for i, node in enumerate(nodes)}
-    start = _initial_positions(graph, ranked)
-    net = Network(directed=True)
+    start = _initial_positions(ranked, edges)
+    attributes = graph._node  # networkx's own dicts: its views check every look-up
+    vis_nodes = []
     for node in nodes:
-        data = graph.nodes[node]
+        data = attributes[node]
         x, y = start[node]
-        net.add_node(index[node], label=data.get("label") or node or "(unnamed)",
-                     group=group_of[data.get("type")], value=_node_value(data.get("mentions", 0)),
-                     x=x, y=y)
-    for i, ((u, v, key), smooth) in enumerate(zip(edges, _parallel_smoothing(edges), strict=True)):
-        data = graph.edges[u, v, key]
-        extra: dict[str, Any] = {"smooth": smooth} if smooth else {}
+        vis_nodes.append({"id": index[node], "label": data.get("label") or node or "(unnamed)",
+                          "shape": "dot", "group": group_of[data.get("type")],
+                          "value": _node_value(data.get("mentions", 0)), "x": x, "y": y})
+    vis_edges = []
+    for i, (((u, v, key), data), smooth) in enumerate(
+            zip(edges.items(), _parallel_smoothing(edges), strict=True)):
+        edge = {"id": i, "from": index[u], "to": index[v], "arrows": "to",
+                "label": data.get("label") or key, "width": _edge_width(data.get("support", 0))}
+        if smooth:
+            edge["smooth"] = smooth
         if data.get("asserted", 0) == 0:
-            extra["dashes"] = True  # only negated, hedged or reported evidence
-        net.add_edge(index[u], index[v], id=i, label=data.get("label") or key,
-                     width=_edge_width(data.get("support", 0)), **extra)
-    return net
+            edge["dashes"] = True  # only negated, hedged or reported evidence
+        vis_edges.append(edge)
+    return vis_nodes, vis_edges
 
 
 def _entities(graph: nx.MultiDiGraph, ranked: list[str], tables: _Tables) -> list[dict]:
@@ -546,10 +570,9 @@ def _entities(graph: nx.MultiDiGraph, ranked: list[str], tables: _Tables) -> lis
     return entities
 
 
-def _facts(graph: nx.MultiDiGraph, edges: list[tuple[str, str, str]], tables: _Tables) -> list:
+def _facts(edges: _Edges, tables: _Tables) -> list:
     facts = []
-    for u, v, key in edges:
-        data = graph.edges[u, v, key]
+    for (_, _, key), data in edges.items():
         evidence = sorted(data.get("evidence", []), key=_evidence_order)
         facts.append({
             "relation": data.get("relation", key),
@@ -585,16 +608,16 @@ def _payload(
     types = _types(graph, shown)
     edges = _edges_within(graph, shown)
     ranked = _ranked_within(graph, shown, edges)
-    net = _network(graph, ranked, edges, types)
+    vis_nodes, vis_edges = _network(graph, ranked, edges, types)
     tables = _Tables(graph.graph.get("documents", {}))
     entities = _entities(graph, ranked, tables)
-    facts = _facts(graph, edges, tables)
+    facts = _facts(edges, tables)
     relations = Counter(fact["relation"] for fact in facts)
     nodes = sorted(shown)
-    total_edges = len(graph.edges)  # number_of_edges() sums every node's degrees
+    total_edges = _edge_count(graph)
     return {
-        "nodes": net.nodes,
-        "edges": net.edges,
+        "nodes": vis_nodes,
+        "edges": vis_edges,
         "options": _vis_options(len(shown), types),
         "entities": entities,
         "facts": facts,
@@ -641,10 +664,14 @@ def _normalise_newlines(text: str) -> str:
 @cache
 def _assets() -> dict[str, str]:
     """vis-network (from pyvis) and the page's own script and style, read once per process."""
-    vis = resources.files("pyvis").joinpath(*_VIS_DIR)
+    # Found without importing pyvis, whose package imports IPython.
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("pyvis is not installed: the page needs its vis-network library")
+    vis = Path(spec.submodule_search_locations[0]).joinpath(*_VIS_DIR)
     assets = {
-        "vis_js": vis.joinpath("vis-network.min.js").read_text(encoding="utf-8"),
-        "vis_css": vis.joinpath("vis-network.css").read_text(encoding="utf-8"),
+        "vis_js": (vis / "vis-network.min.js").read_text(encoding="utf-8"),
+        "vis_css": (vis / "vis-network.css").read_text(encoding="utf-8"),
         "app_js": (_TEMPLATES / "html_view.js").read_text(encoding="utf-8"),
         "app_css": (_TEMPLATES / "html_view.css").read_text(encoding="utf-8"),
     }
