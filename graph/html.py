@@ -492,6 +492,10 @@ class _Tables:
         return self._sentences[key]
 
 
+#: The qualifiers of a triple that its evidence shows, by their field names.
+_QUALIFIERS = ("negated", "modality", "attribution", "time", "location", "amount")
+
+
 def _span(start: int, end: int, offset: int, length: int) -> list[int] | None:
     """An argument's character span relative to its sentence, or None when it falls outside."""
     begin, stop = start - offset, end - offset
@@ -501,24 +505,24 @@ def _span(start: int, end: int, offset: int, length: int) -> list[int] | None:
 def _evidence(triple: Triple, tables: _Tables) -> dict[str, Any]:
     p, q = triple.provenance, triple.qualifiers
     item: dict[str, Any] = {
-        "sentence": tables.sentence(triple),
-        "confidence": triple.confidence,
-        "rule": p.rule,
-        "subjectSpan": _span(triple.subject.start, triple.subject.end, p.sentence_start,
-                             len(p.sentence)),
-        "objectSpan": _span(triple.object.start, triple.object.end, p.sentence_start,
-                            len(p.sentence)),
-        "negated": q.negated,
-        "modality": q.modality,
-        "attribution": q.attribution,
-        "time": q.time,
-        "location": q.location,
-        "amount": q.amount,
-        "extras": list(triple.extra_args),
+        "sentence": tables.sentence(triple), "confidence": triple.confidence, "rule": p.rule,
     }
-    # Absent qualifiers are left out: most evidence has none, and the page treats a missing
-    # key like null/false/[]. (Identity, not ==: a sentence index or confidence of 0 stays.)
-    return {k: v for k, v in item.items() if not (v is None or v is False or v == [])}
+    # What is absent is left out: most evidence has no qualifiers, and the page treats a
+    # missing key like null/false/[]. (Identity, not falsiness: "" is a value.)
+    length = len(p.sentence)
+    span = _span(triple.subject.start, triple.subject.end, p.sentence_start, length)
+    if span is not None:
+        item["subjectSpan"] = span
+    span = _span(triple.object.start, triple.object.end, p.sentence_start, length)
+    if span is not None:
+        item["objectSpan"] = span
+    for name in _QUALIFIERS:
+        value = getattr(q, name)
+        if value is not None and value is not False:
+            item[name] = value
+    if triple.extras:
+        item["extras"] = [argument.text for argument in triple.extras]
+    return item
 
 
 def _network(
@@ -573,7 +577,9 @@ def _entities(graph: nx.MultiDiGraph, ranked: list[str], tables: _Tables) -> lis
 def _facts(edges: _Edges, tables: _Tables) -> list:
     facts = []
     for (_, _, key), data in edges.items():
-        evidence = sorted(data.get("evidence", []), key=_evidence_order)
+        evidence = data.get("evidence", [])
+        if len(evidence) > 1:  # most facts have one
+            evidence = sorted(evidence, key=_evidence_order)
         facts.append({
             "relation": data.get("relation", key),
             "label": data.get("label") or key,
@@ -646,12 +652,15 @@ def _script_json(value: Any) -> str:
     >>> print(_script_json({"x": "</script> & <!--"}))
     {"x":"\u003c/script\u003e \u0026 \u003c!--"}
     """
+    # No cycle check: every payload is a tree made for the page.
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      allow_nan=False)
-    # One replace per character: they are rare, and a translate table looks up every
-    # character of a page of megabytes. No escape holds a character escaped after it.
+                      allow_nan=False, check_circular=False)
+    # One replace per character present: they are rare, and a translate table looks up
+    # every character of a page of megabytes (``in`` scans for one faster than replace
+    # counts it). No escape holds a character escaped after it.
     for character, escape in _SCRIPT_ESCAPES.items():
-        text = text.replace(character, escape)
+        if character in text:
+            text = text.replace(character, escape)
     return text
 
 
