@@ -388,6 +388,7 @@ def _node_value(mentions: int) -> float:
     return round(1 + math.log2(1 + max(mentions, 0)), 3)
 
 
+@cache  # a few distinct supports across thousands of edges
 def _edge_width(support: int) -> float:
     return round(1 + min(4.0, math.log2(max(support, 1))), 3)
 
