@@ -62,6 +62,18 @@ TAIL_NOISE: dict[str, re.Pattern[str]] = {
     "url": re.compile(rf"(?<=\S)(?:\s+{_URL})+\s*$", re.IGNORECASE),
 }
 
+#: Words without which each tail pattern cannot match (any case): looking for them first is
+#: five times cheaper than the pattern's own search, which tries its lookbehind at every
+#: character of a line (a third of cleaning the BBC corpus).
+_TAIL_CUES: dict[str, tuple[str, ...]] = {
+    "credit": ("photo", "image", "picture"),
+    "url": ("http", "www."),
+}
+# For lines that are not ASCII, where case-insensitive matching is more than lower case
+# ("İmage" matches "image"), the cues as patterns with the tail patterns' flags.
+_TAIL_CUE_PATTERNS = {kind: re.compile("|".join(map(re.escape, words)), re.IGNORECASE)
+                      for kind, words in _TAIL_CUES.items()}
+
 #: Headings of link lists: the heading and the list items under it are noise.
 LINK_LIST_HEADINGS = re.compile(
     r"(?:related|more|recommended|latest|popular|trending|top)"
@@ -154,7 +166,7 @@ def _blocks(lines: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     blocks = []
     for number, (_, _, heading) in enumerate(lines):
         is_link_list = LINK_LIST_HEADINGS.fullmatch(heading.rstrip(":"))
-        is_ad = AD_WORDS.search(heading) and len(heading) <= 100
+        is_ad = len(heading) <= 100 and AD_WORDS.search(heading)
         if not (is_link_list or is_ad) or _LIST_ITEM.match(heading):
             continue
         item = _AD_ITEM if not is_link_list else _LIST_ITEM
@@ -178,8 +190,13 @@ def _line_noise(text: str, line: tuple[int, int, str]) -> Noise | None:
     for kind, pattern in LINE_NOISE.items():
         if pattern.fullmatch(content):
             return _whole_line(text, line, kind)
+    lowered = content.lower() if content.isascii() else None
     for kind, pattern in TAIL_NOISE.items():
-        found = pattern.search(text, start, end)
+        if lowered is None:
+            cued = _TAIL_CUE_PATTERNS[kind].search(content)
+        else:
+            cued = any(word in lowered for word in _TAIL_CUES[kind])
+        found = cued and pattern.search(text, start, end)
         if found:
             return Noise(found.start(), end, text[found.start():end], kind)
     return None

@@ -65,13 +65,16 @@ def _write_temporary(path: Path, text: str | Sequence[str]) -> str:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMPORARY_SUFFIX,
                                          dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
-            # In slices: a file object encodes what it is given in one go, and a whole export
-            # encoded at once would be a second copy of it in memory.
-            slices = ((text[i:i + _SLICE] for i in range(0, len(text), _SLICE))
-                      if isinstance(text, str) else _joined(text))
-            for piece in slices:
-                file.write(piece)
+        with os.fdopen(handle, "wb") as file:
+            # Each piece encoded on its own (a text in slices, so that a whole export is
+            # never a second time in memory): a text file object joining and encoding them
+            # took three times as long for the 300 MB of the BBC corpus's Turtle, and one
+            # piece with a non-ASCII character would widen every slice joined with it.
+            pieces = ((text[i:i + _SLICE] for i in range(0, len(text), _SLICE))
+                      if isinstance(text, str) else text)
+            write = file.write
+            for piece in pieces:
+                write(piece.encode("utf-8"))
             file.flush()
             os.fsync(file.fileno())
         os.chmod(temporary, 0o666 & ~_umask())
@@ -79,21 +82,6 @@ def _write_temporary(path: Path, text: str | Sequence[str]) -> str:
         Path(temporary).unlink(missing_ok=True)
         raise
     return temporary
-
-
-def _joined(pieces: Sequence[str]) -> Iterator[str]:
-    """``pieces`` joined into strings of about :data:`_SLICE` characters (pieces are a
-    subject's triples or a whole document's graph: from a few dozen characters to megabytes)."""
-    batch: list[str] = []
-    size = 0
-    for piece in pieces:
-        batch.append(piece)
-        size += len(piece)
-        if size >= _SLICE:
-            yield "".join(batch)
-            batch, size = [], 0
-    if batch:
-        yield "".join(batch)
 
 
 def remove_stale_temporaries(folder: Path, names: list[str]) -> list[Path]:

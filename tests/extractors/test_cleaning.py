@@ -136,6 +136,27 @@ def test_block_noise_table(text, noise):
     assert [n.text for n in clean(text).noise] == noise
 
 
+@pytest.mark.parametrize(("line", "tail"), [
+    ("Crowds gathered on the Bund.  Photo: VCG", "  Photo: VCG"),
+    ("Crowds gathered on the Bund.  PICTURES: Xinhua", "  PICTURES: Xinhua"),
+    ("Shares fell 3%. https://www.reuters.com/markets/", " https://www.reuters.com/markets/"),
+    ("Shares fell 3%. WWW.REUTERS.COM", " WWW.REUTERS.COM"),
+    # Lines that are not ASCII are looked at with the patterns' own case rules: "İ" (dotted
+    # capital I) matches "i" case-insensitively, though its lower case is two characters.
+    ("Crowds gathered in Ürümqi.  İmage: Reuters", "  İmage: Reuters"),
+    ("Crowds gathered in Ürümqi.  Photo: Reuters", "  Photo: Reuters"),
+    ("Ürümqi’s markets reopened. www.xinhuanet.com", " www.xinhuanet.com"),
+    # A cue word alone is not noise.
+    ("The image of Ürümqi’s markets was shared widely.", None),
+    ("Photographers waited for hours.", None),
+])
+def test_tail_noise_table(line, tail):
+    text = f"Regulators fined Ant Group.\n{line}"
+    cleaned = clean(text)
+    assert [n.text for n in cleaned.noise] == ([tail] if tail else [])
+    assert cleaned.text == (text[:-len(tail)] + " " * len(tail) if tail else text)
+
+
 def test_trailing_url_is_blanked_but_the_sentence_kept():
     text = "We believe in the Four Opens, as described here — https://governance.openstack.org/"
     cleaned = clean(text)
