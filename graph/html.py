@@ -210,7 +210,8 @@ def _edges_within(graph: nx.MultiDiGraph, nodes: list[str]) -> _Edges:
 
 
 def _edge_count(graph: nx.MultiDiGraph) -> int:
-    """``len(graph.edges)``, which counts with one generator step per pair of neighbours."""
+    """``len(graph.edges)``, counted in C: the view's own count takes a Python generator step
+    per pair of neighbours."""
     return sum(map(len, chain.from_iterable(map(dict.values, graph._succ.values()))))
 
 

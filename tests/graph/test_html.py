@@ -381,6 +381,18 @@ def test_output_does_not_depend_on_hash_seed() -> None:
     assert digests == {hashlib.sha256(local.encode()).hexdigest()}
 
 
+def test_rendering_imports_neither_pyvis_nor_ipython() -> None:
+    # Only pyvis's bundled vis-network files are read; its package imports IPython, a tenth
+    # of a second or more in every process that builds a page.
+    script = ("import sys; sys.path.insert(0, 'tests/graph'); from test_html import news_graph; "
+              "from graph.html import to_html; to_html(news_graph()); "
+              "print([name for name in ('pyvis', 'IPython') if name in sys.modules])")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,
+                            capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
 def test_write_is_atomic_and_utf8(tmp_path: Path) -> None:
     kg = KnowledgeGraph()
     sentence = "Zürich hosted Société Générale."
