@@ -1,9 +1,10 @@
 """Interactive HTML view of a knowledge graph: one self-contained, offline, deterministic page.
 
 The page draws with the vis-network library that pyvis bundles, given the node and edge
-records of pyvis's model (``pyvis.network.Network``) made here directly: pyvis's own
-``add_edge`` looks each end up in a list of every node, and importing ``pyvis.network`` imports
-IPython, a tenth of a second or more per process. Nor are pyvis's templates used: those load
+records of pyvis's model (``pyvis.network.Network``) made here directly, and checked against
+the ones pyvis makes by ``tests/graph/test_html.py``: pyvis's own ``add_edge`` looks each end
+up in a list of every node, and importing ``pyvis.network`` imports IPython, a tenth of a
+second or more per process. Nor are pyvis's templates used: those load
 Bootstrap and tom-select from a CDN even with ``cdn_resources="in_line"``. Our template
 (``graph/templates/html_view.*``) inlines every script and style, so the file opens from
 ``file://`` without a single network request.

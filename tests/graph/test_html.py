@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from extractors.triple import Argument, Provenance, Qualifiers, Relation, Triple
-from graph.html import _script_json, to_html
+from graph.html import _edges_within, _network, _ranked_within, _script_json, _types, to_html
 from graph.knowledge_graph import KnowledgeGraph
 from graph.names import display_name
 
@@ -391,6 +391,30 @@ def test_rendering_imports_neither_pyvis_nor_ipython() -> None:
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,
                             capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("graph", [news_graph, hostile_graph, lambda: chain_graph(40)],
+                         ids=["news", "hostile", "chain"])
+def test_vis_records_are_what_pyvis_makes(graph) -> None:
+    """The page's node and edge records equal those pyvis's own model makes from the same
+    nodes and edges (they are made directly only to skip its costs: see graph.html)."""
+    from pyvis.network import Network
+
+    view = graph().nx
+    shown = list(view)
+    edges = _edges_within(view, shown)
+    ranked = _ranked_within(view, shown, edges)
+    nodes, links = _network(view, ranked, edges, _types(view, shown))
+    net = Network(directed=True)
+    for node in nodes:  # what pyvis is told; it adds the rest ("shape", "arrows")
+        net.add_node(node["id"], **{key: node[key] for key in ("label", "group", "value", "x",
+                                                               "y")})
+    for link in links:
+        net.add_edge(link["from"], link["to"],
+                     **{key: link[key] for key in ("id", "label", "width", "smooth", "dashes")
+                        if key in link})
+    assert (net.nodes, net.edges) == (nodes, links)
+    assert links, "a graph without edges would check nothing"
 
 
 def test_write_is_atomic_and_utf8(tmp_path: Path) -> None:
