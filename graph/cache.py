@@ -472,7 +472,13 @@ class ExtractionCache:
         return TurtleBlocks(self, base_iri)
 
     def prune(self) -> int:
-        """Drop every entry this cache object neither read nor wrote; return how many."""
+        """Drop every entry this cache object neither read nor wrote; return how many.
+
+        When that leaves more than a third of the file free (a build after an upgrade of
+        newsgraph writes every document's Turtle again and drops the old: on the BBC corpus
+        the file grew from 380 MB to 710 MB, 330 MB of it free), the file is compacted
+        (``VACUUM``, 2.5 s there); adding an article frees a few megabytes.
+        """
         self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
         dropped = 0
         for table, used in self._used.items():
@@ -481,6 +487,13 @@ class ExtractionCache:
             dropped += self._db.execute(
                 f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM used)").rowcount
         self._db.commit()
+        (free,), (pages,) = (self._db.execute(f"PRAGMA {count}").fetchone()
+                             for count in ("freelist_count", "page_count"))
+        if 3 * free > pages:
+            try:
+                self._db.execute("VACUUM")
+            except sqlite3.Error:  # no room for the copy it makes: the entries are all right
+                pass
         return dropped
 
     def close(self) -> None:

@@ -87,6 +87,26 @@ def test_prune_drops_what_the_build_did_not_use(tmp_path, article_triples):
         assert cache.get("old", text) is None
 
 
+def test_prune_compacts_a_file_left_mostly_free(tmp_path, article_triples):
+    text, triples = article_triples
+    path = tmp_path / CACHE_NAME
+    with ExtractionCache(path, "fingerprint") as cache:
+        cache.put("kept", text, triples)
+        for number in range(50):  # every document's Turtle, as before an upgrade of newsgraph
+            cache.put_turtle_piece(f"old {number}", text)
+    before = path.stat().st_size
+    with ExtractionCache(path, "fingerprint") as cache:
+        assert cache.get("kept", text) == triples
+        assert cache.prune() == 50
+    assert path.stat().st_size * 3 < before
+    with ExtractionCache(path, "fingerprint") as cache:
+        assert cache.get("kept", text) == triples
+        cache.put_turtle_piece("new", text)
+        cache.prune()  # a little dropped: left as it is
+        size = path.stat().st_size
+        assert cache.prune() == 0 and path.stat().st_size == size
+
+
 def test_adding_an_article_rebuilds_from_the_cache_and_equals_a_full_build(tmp_path):
     corpus, out, scratch = tmp_path / "corpus", tmp_path / "out", tmp_path / "scratch"
     corpus.mkdir()
