@@ -283,7 +283,7 @@ def run(corpus: Path, subset: int | None, processes: list[int], stages: bool = T
             runs = results["runs"]
             speedup = runs[1]["build"]["seconds"] / runs[2]["build"]["seconds"]
             results["speedup_2_vs_1"] = speedup
-            print(f"build speed-up, 2 processes vs 1: {speedup:.2f}x")
+            print(f"build speed-up, 2 processes vs 1: {speedup:.3f}x")
     return results
 
 
@@ -295,8 +295,8 @@ def _print_run(count: int, words: int, parse: dict, spacy_parse: dict, build: di
           f"{spacy_parse['seconds']:.1f} s = {words / spacy_parse['seconds']:,.0f} words/s; "
           f"build {build['seconds']:.1f} s = {words / build['seconds']:,.0f} words/s (peak "
           f"{MEMORY_MEASURE} {build_peak:,.0f} MiB; {stages}); build/parse throughput "
-          f"{parse['seconds'] / build['seconds']:.2f}, against spaCy's components "
-          f"{spacy_parse['seconds'] / build['seconds']:.2f}")
+          f"{parse['seconds'] / build['seconds']:.3f}, against spaCy's components "
+          f"{spacy_parse['seconds'] / build['seconds']:.3f}")
 
 
 def _print_stages(stages: dict) -> None:
