@@ -18,6 +18,7 @@ allows only the page's own inline scripts (by hash) and no network access backs 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import heapq
 import importlib.util
@@ -37,6 +38,7 @@ import jinja2
 import networkx as nx
 from markupsafe import Markup
 
+from extractors.triple import Qualifiers
 from graph.files import write_text_atomic
 from graph.names import normalise_name
 
@@ -496,7 +498,7 @@ class _Tables:
 
 
 #: The qualifiers of a triple that its evidence shows, by their field names.
-_QUALIFIERS = ("negated", "modality", "attribution", "time", "location", "amount")
+_QUALIFIERS = tuple(field.name for field in dataclasses.fields(Qualifiers))
 
 
 def _span(start: int, end: int, offset: int, length: int) -> list[int] | None:
@@ -524,7 +526,7 @@ def _evidence(triple: Triple, tables: _Tables) -> dict[str, Any]:
         if value is not None and value is not False:
             item[name] = value
     if triple.extras:
-        item["extras"] = [argument.text for argument in triple.extras]
+        item["extras"] = list(triple.extra_args)
     return item
 
 
