@@ -578,14 +578,6 @@ class _DefaultTurtle:
         return [t.prelude, *_turtle_subjects(_default_graph(self.kg, self.vocab,
                                                             self.entities, t))]
 
-    @property
-    def weight(self) -> int:
-        """What writing it costs, in extractions of a document's graph: an entity (with its
-        edges) counted as 3/4 of one. On 800 BBC articles with two processes, at 1/2 this
-        process took about 20% more CPU than the worker in the first round, at 1 about 15%
-        less."""
-        return len(self.kg.nx) * 3 // 4
-
 
 #: Fewest documents to write whose Turtle is worth worker processes: forking a worker from a
 #: build of a few hundred MB and ending it costs 0.05-0.2 s of CPU; a BBC article's piece
@@ -597,8 +589,12 @@ PARALLEL_DOCUMENTS = 100
 #: be 500 MB for the whole corpus at once. Workers forked afresh for each round of this many
 #: documents keep it under 200 MB, for a fork per round.
 ROUND_DOCUMENTS = 500
+#: Documents a writer takes at a time in a round: few, so that the writers finish within a
+#: few documents of each other; neighbours, so that two writers seldom touch (and copy) the
+#: same pages of the extractions.
+CLAIM_DOCUMENTS = 4
 # What a forked writer inherits from the process that forked it (set in the worker only).
-_inherited: tuple[Vocabulary, list[list[Extraction]], _TurtleTerms] | None = None
+_inherited: tuple | None = None
 
 
 def _written_pieces(vocab: Vocabulary, documents: list[list[Extraction]], which: list[int],
@@ -609,13 +605,13 @@ def _written_pieces(vocab: Vocabulary, documents: list[list[Extraction]], which:
     :data:`PARALLEL_DOCUMENTS` of them, here and in ``n_process - 1`` forked processes, in
     equal rounds of at most :data:`ROUND_DOCUMENTS` (the Turtle export runs on this machine
     even when extraction ran on a Dask cluster). This process writes ``default`` while the
-    workers of the first round write their documents, and so fewer documents itself.
+    workers of the first round start on the documents.
 
     The workers are forked only now, so that they inherit the graph's extractions as they
-    are (pages shared with this process until written) and only runs of document numbers
-    and the pieces' text cross between processes. Nothing else of the build runs in another
-    thread at this point (the extraction pool is shut down, the progress bar has no monitor
-    thread), and the workers run only pure Python over what they inherited.
+    are (pages shared with this process until written) and only positions and the pieces'
+    text cross between processes. Nothing else of the build runs in another thread at this
+    point (the extraction pool is shut down, the progress bar has no monitor thread), and the
+    workers run only pure Python over what they inherited.
     """
     if n_process <= 1 or len(which) < PARALLEL_DOCUMENTS:
         return default(), (document_turtle(vocab, documents[i], terms) for i in which)
@@ -634,54 +630,55 @@ def _written_pieces(vocab: Vocabulary, documents: list[list[Extraction]], which:
 def _round(vocab: Vocabulary, documents: list[list[Extraction]], which: list[int],
            terms: _TurtleTerms, n_process: int,
            default: _DefaultTurtle | None) -> tuple[list[str], list[str]]:
-    """One round of :func:`_written_pieces` in processes: ``which`` cut into ``n_process``
-    runs of about as many extractions, the first written here, each other one by a forked
-    worker in one go; the pieces of ``default`` (written here first, its weight taken off
-    this process's run) and of the documents.
+    """One round of :func:`_written_pieces` in processes: the pieces of ``default`` (written
+    here first) and of the documents of ``which``, which this process and ``n_process - 1``
+    forked workers take :data:`CLAIM_DOCUMENTS` at a time, in order, from a counter in
+    shared memory (:func:`_claimed_pieces`), until none is left.
 
-    One task per worker: handing out small chunks as workers finished them left the worker
-    idle most of the time (on 600 BBC articles it wrote 7 chunks of 34 while this process
-    wrote the rest, and the export took as long as in one process), probably because every
-    result and every new chunk passes through the executor's threads, which wait for the
-    interpreter while this process writes.
+    Every writer keeps taking documents until the round is done, so all finish within a few
+    documents of each other, whatever each one's speed and however long ``default`` takes.
+    Runs cut in advance by extraction count (until session 10) left the worker waiting
+    0.1-0.3 s a round for this process, which also receives the workers' pieces; handing
+    out chunks through the executor left the worker idle most of the time, as every chunk
+    and result passed through the executor's threads, which wait for the interpreter while
+    this process writes. Here the writers share nothing but the counter, and each worker
+    sends its pieces back once.
     """
-    runs = _runs(which, [len(documents[i]) for i in which], n_process,
-                 default.weight if default else 0)
     context = multiprocessing.get_context("fork")
+    taken = context.Value("q", 0)  # positions in `which` handed out so far
+    inherited = (vocab, documents, terms, which, taken)
     with ProcessPoolExecutor(n_process - 1, mp_context=context, initializer=_inherit,
-                             initargs=((vocab, documents, terms),)) as pool:
-        theirs = [pool.submit(_forked_pieces, run) for run in runs[1:]]
+                             initargs=(inherited,)) as pool:
+        theirs = [pool.submit(_forked_pieces) for _ in range(n_process - 1)]
         written = default() if default else []
-        pieces = [document_turtle(vocab, documents[i], terms) for i in runs[0]]
+        pieces = dict(_claimed_pieces(*inherited))
         for future in theirs:
-            pieces += future.result()
-        return written, pieces
+            pieces.update(future.result())
+    return written, [pieces[position] for position in range(len(which))]
 
 
-def _runs(which: list[int], weights: list[int], n: int, head: int) -> list[list[int]]:
-    """``which`` cut into ``n`` runs in order, each of about the same weight, the first
-    starting with ``head`` of it already.
+def _claimed_pieces(vocab: Vocabulary, documents: list[list[Extraction]],
+                    terms: _TurtleTerms, which: list[int],
+                    taken: Any) -> Iterator[tuple[int, str]]:
+    """``(position, piece)`` for documents of ``which`` taken :data:`CLAIM_DOCUMENTS` at a
+    time from the shared counter ``taken`` until it passes the end."""
+    while True:
+        with taken.get_lock():
+            start = taken.value
+            taken.value = start + CLAIM_DOCUMENTS
+        if start >= len(which):
+            return
+        for position in range(start, min(start + CLAIM_DOCUMENTS, len(which))):
+            yield position, document_turtle(vocab, documents[which[position]], terms)
 
-    >>> _runs([4, 5, 6, 7], [1, 1, 1, 1], 2, 0), _runs([4, 5, 6, 7], [1, 1, 1, 1], 2, 2)
-    ([[4, 5], [6, 7]], [[4], [5, 6, 7]])
-    """
-    total = head + sum(weights)
-    runs: list[list[int]] = [[] for _ in range(n)]
-    done = head
-    for i, weight in zip(which, weights, strict=True):
-        runs[min(n - 1, (2 * done + weight) * n // (2 * total))].append(i)
-        done += weight
-    return runs
 
-
-def _inherit(inherited: tuple[Vocabulary, list[list[Extraction]], _TurtleTerms]) -> None:
+def _inherit(inherited: tuple) -> None:
     global _inherited
     _inherited = inherited
 
 
-def _forked_pieces(chunk: list[int]) -> list[str]:
-    vocab, documents, terms = _inherited
-    return [document_turtle(vocab, documents[i], terms) for i in chunk]
+def _forked_pieces() -> list[tuple[int, str]]:
+    return list(_claimed_pieces(*_inherited))
 
 
 def document_turtle(vocab: Vocabulary, extractions: list[Extraction],

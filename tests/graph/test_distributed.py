@@ -7,6 +7,7 @@ import gc
 import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -57,9 +58,19 @@ def turtle_writers(monkeypatch, tmp_path):
 @pytest.fixture
 def forked_turtle(monkeypatch, turtle_writers):
     """Documents' Turtle written in worker processes however few the documents, with workers
-    forked afresh for every 8 documents."""
+    forked afresh for every 8 documents. This process writes slowly (0.25 s a document), so
+    that the worker of every round, which takes documents as this process does, as they
+    come, surely starts on some before this process has taken them all."""
     monkeypatch.setattr(rdf, "PARALLEL_DOCUMENTS", 1)
     monkeypatch.setattr(rdf, "ROUND_DOCUMENTS", 8)
+    here, write = os.getpid(), rdf.document_turtle
+
+    def slow_here(*args):
+        if os.getpid() == here:
+            time.sleep(0.25)
+        return write(*args)
+
+    monkeypatch.setattr(rdf, "document_turtle", slow_here)
     return turtle_writers
 
 
@@ -97,8 +108,10 @@ def test_bbc_articles_built_in_two_processes_give_the_same_exports(tmp_path, sha
     forked_turtle.write_text("")
     build([folder], tmp_path / "two", n_process=2, cache=False, progress=False)
     writers = forked_turtle.read_text().split()
-    # three rounds of 7, 7 and 6 documents, each with a worker of its own
+    # three rounds of 7, 7 and 6 documents, each with a worker of its own, which took more
+    # of them than this slow process did
     assert len(writers) == 20 and len(set(writers) - {str(os.getpid())}) == 3
+    assert writers.count(str(os.getpid())) < 10
     _same_exports(tmp_path / "two", tmp_path / "one")
 
 
