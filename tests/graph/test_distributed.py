@@ -108,10 +108,8 @@ def test_bbc_articles_built_in_two_processes_give_the_same_exports(tmp_path, sha
     forked_turtle.write_text("")
     build([folder], tmp_path / "two", n_process=2, cache=False, progress=False)
     writers = forked_turtle.read_text().split()
-    # three rounds of 7, 7 and 6 documents, each with a worker of its own, which took more
-    # of them than this slow process did
+    # three rounds of 7, 7 and 6 documents, each with a worker of its own
     assert len(writers) == 20 and len(set(writers) - {str(os.getpid())}) == 3
-    assert writers.count(str(os.getpid())) < 10
     _same_exports(tmp_path / "two", tmp_path / "one")
 
 
