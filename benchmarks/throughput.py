@@ -150,12 +150,10 @@ _PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 def _memory(pid: int) -> int:
-    """The :data:`MEMORY_MEASURE` of a process in bytes; 0 once it has exited."""
-    path, field = ((f"/proc/{pid}/smaps_rollup", "Pss:") if MEMORY_MEASURE == "PSS"
-                   else (f"/proc/{pid}/status", "VmRSS:"))
+    """The PSS of a process in bytes (a walk of its page tables); 0 once it has exited."""
     try:
-        for line in Path(path).read_text().splitlines():
-            if line.startswith(field):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass

@@ -594,7 +594,7 @@ ROUND_DOCUMENTS = 500
 #: same pages of the extractions.
 CLAIM_DOCUMENTS = 4
 # What a forked writer inherits from the process that forked it (set in the worker only).
-_inherited: tuple | None = None
+_inherited: _Round | None = None
 
 
 def _written_pieces(vocab: Vocabulary, documents: list[list[Extraction]], which: list[int],
@@ -646,7 +646,7 @@ def _round(vocab: Vocabulary, documents: list[list[Extraction]], which: list[int
     """
     context = multiprocessing.get_context("fork")
     taken = context.Value("q", 0)  # positions in `which` handed out so far
-    inherited = (vocab, documents, terms, which, taken)
+    inherited: _Round = (vocab, documents, terms, which, taken)
     with ProcessPoolExecutor(n_process - 1, mp_context=context, initializer=_inherit,
                              initargs=(inherited,)) as pool:
         theirs = [pool.submit(_forked_pieces) for _ in range(n_process - 1)]
@@ -672,7 +672,7 @@ def _claimed_pieces(vocab: Vocabulary, documents: list[list[Extraction]],
             yield position, document_turtle(vocab, documents[which[position]], terms)
 
 
-def _inherit(inherited: tuple) -> None:
+def _inherit(inherited: _Round) -> None:
     global _inherited
     _inherited = inherited
 
@@ -794,6 +794,10 @@ def _entity_pairs(t: _Terms, documents: _Resolved, node: dict[str, Any]) -> Pair
 #: (``ng:sequence``) and the IRIs (N-Triples syntax) of the subject and object entities of the
 #: edge it supports, or ``None`` when it supports none (an unattached extraction).
 Extraction = tuple[Triple, int, tuple[str, str] | None]
+#: What every Turtle writer of a round (``_round``) works from: the vocabulary, every
+#: document's extractions, the Turtle terms, the documents of the round and the shared
+#: counter of those taken.
+_Round = tuple[Vocabulary, list[list[Extraction]], _TurtleTerms, list[int], Any]
 
 
 def _extractions(kg: KnowledgeGraph, entities: dict[str, str]) -> list[Extraction]:
