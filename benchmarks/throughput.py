@@ -31,7 +31,8 @@ of RSS, which overstates forked workers; the output names the measure used. The 
 read in place (symbolic links in a temporary folder give every article a unique id,
 ``business/001``), never copied.
 
-Run: ``python -m benchmarks.throughput [--subset 200] [--processes 1,2] [--repeat 3]``.
+Run: ``python -m benchmarks.throughput [--subset 200] [--processes 1,2] [--repeat 3]
+[--unique]``.
 """
 
 from __future__ import annotations
@@ -53,9 +54,16 @@ BATCH_SIZE = 16  # extractors.extract_stream's default
 INCREMENTAL_RUNS = 3
 
 
-def articles(corpus: Path, subset: int | None) -> list[Path]:
-    """The corpus's article files, sorted; ``subset`` picks that many spread over all topics."""
+def articles(corpus: Path, subset: int | None, unique: bool = False) -> list[Path]:
+    """The corpus's article files, sorted; ``subset`` picks that many spread over all topics.
+    With ``unique``, the files the corpus's ``DUPLICATES.txt`` lists after the first of their
+    group are left out (98 in the BBC corpus: byte-identical copies of another article, which
+    a build extracts once, see ``graph.build.extracted``, and the raw parse parses again)."""
     files = sorted(corpus.glob("*/*.txt"))
+    if unique and (corpus / "DUPLICATES.txt").is_file():
+        copies = {corpus / name for line in (corpus / "DUPLICATES.txt").read_text().splitlines()
+                  for name in line.split()[1:]}
+        files = [file for file in files if file not in copies]
     if subset and subset < len(files):
         step = len(files) / subset
         files = [files[int(i * step)] for i in range(subset)]
@@ -187,7 +195,7 @@ def measure_build(folder: Path, processes: int, out: Path, cache: bool = False) 
         seconds = time.perf_counter() - begun
     return {"seconds": seconds, "peak_memory": memory.peak, "stages": report.seconds,
             "documents": len(report.built), "entities": report.entities,
-            "facts": report.facts, "cached": report.cached,
+            "facts": report.facts, "cached": report.cached, "same_text": report.same_text,
             "from_snapshot": report.from_snapshot, "turtle_copied": report.turtle_copied}
 
 
@@ -279,8 +287,8 @@ def _in_subprocess(*args: str) -> dict:
 
 
 def run(corpus: Path, subset: int | None, processes: list[int], stages: bool = True,
-        repeat: int = 1) -> dict:
-    files = articles(corpus, subset)
+        repeat: int = 1, unique: bool = False) -> dict:
+    files = articles(corpus, subset, unique)
     words = sum(len(path.read_text(encoding="utf-8").split()) for path in files)
     results: dict = {"documents": len(files), "words": words, "runs": {}}
     with tempfile.TemporaryDirectory(prefix="newsgraph-throughput-") as temporary:
@@ -330,7 +338,8 @@ def _print_run(count: int, words: int, parse: dict, spacy_parse: dict, build: di
           f"(peak {MEMORY_MEASURE} {parse_peak:,.0f} MiB); parse with spaCy's components "
           f"{spacy_parse['seconds']:.1f} s = {words / spacy_parse['seconds']:,.0f} words/s; "
           f"build {build['seconds']:.1f} s = {words / build['seconds']:,.0f} words/s (peak "
-          f"{MEMORY_MEASURE} {build_peak:,.0f} MiB; {stages}); build/parse throughput "
+          f"{MEMORY_MEASURE} {build_peak:,.0f} MiB; {stages}; {build['same_text']} documents "
+          f"repeating an earlier text, not extracted again); build/parse throughput "
           f"{parse['seconds'] / build['seconds']:.3f}, against spaCy's components "
           f"{spacy_parse['seconds'] / build['seconds']:.3f}")
 
@@ -364,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1,
                         help="run parse and build this many times each, alternating, and "
                              "keep the fastest (the machine's noise is about 10%%)")
+    parser.add_argument("--unique", action="store_true",
+                        help="leave out the articles DUPLICATES.txt lists as copies of another")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument("--measure", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -384,10 +395,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"the BBC corpus is not at {args.corpus}; pass --corpus", file=sys.stderr)
         return 1
     processes = [int(n) for n in args.processes.split(",")]
-    print(f"corpus {args.corpus}, subset {args.subset or 'all'}, processes {processes}, "
+    print(f"corpus {args.corpus}, subset {args.subset or 'all'}"
+          f"{', without the copies DUPLICATES.txt lists' * args.unique}, processes {processes}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; peak memory is the "
           f"summed {MEMORY_MEASURE} of the process and its workers")
-    results = run(args.corpus, args.subset, processes, args.stages, max(1, args.repeat))
+    results = run(args.corpus, args.subset, processes, args.stages, max(1, args.repeat),
+                  args.unique)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     return 0

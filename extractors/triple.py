@@ -228,3 +228,28 @@ def with_arguments(triple: Triple, subject: Argument, object_: Argument) -> Trip
     without its look-up of the fields."""
     return Triple(subject, triple.relation, object_, triple.provenance, triple.qualifiers,
                   triple.confidence, triple.extras)
+
+
+def in_document(triples: list[Triple], doc_id: str) -> list[Triple]:
+    """``triples`` as they are found in another document with the same text, ``doc_id``:
+    extraction reads nothing but the text, so only the provenance's document differs. A
+    provenance its triples shared stays shared, as extraction would have made it.
+
+    >>> fact = Triple(Argument("Regulators", 0, 10, "Regulators", 0, 10),
+    ...               Relation("fined", "fine"), Argument("Ant", 17, 20, "Ant", 17, 20),
+    ...               Provenance("a", 0, 0, 21, "Regulators fined Ant.", "active_clause"))
+    >>> [copy] = in_document([fact], "b")
+    >>> copy.provenance.doc_id, copy.subject is fact.subject
+    ('b', True)
+    """
+    moved: dict[int, Provenance] = {}
+    copies = []
+    for triple in triples:
+        provenance = moved.get(id(triple.provenance))
+        if provenance is None:
+            p = triple.provenance
+            provenance = moved[id(p)] = Provenance(doc_id, p.sentence_index, p.sentence_start,
+                                                   p.sentence_end, p.sentence, p.rule)
+        copies.append(Triple(triple.subject, triple.relation, triple.object, provenance,
+                             triple.qualifiers, triple.confidence, triple.extras))
+    return copies

@@ -25,10 +25,10 @@ from tqdm import tqdm
 from extractors.cleaning import clean
 from extractors.documents import Document, find_documents, read_file
 from extractors.errors import InputError, NewsgraphError
-from extractors.triple import Triple
+from extractors.triple import Triple, in_document
 from graph.cache import ExtractionCache, MergedDocument, TurtleBlocks
 from graph.collector import infrequent, paused
-from graph.distributed import extract_documents, extract_texts
+from graph.distributed import extract_documents
 from graph.entities import AliasTable
 from graph.files import output_lock, remove_stale_temporaries, write_texts_atomic
 from graph.formats import export_texts
@@ -69,6 +69,9 @@ class BuildReport:
     facts: int = 0
     #: Documents whose triples came from the extraction cache.
     cached: int = 0
+    #: Documents with the text of an earlier one, whose triples were not extracted again
+    #: but taken from it (``extracted``).
+    same_text: int = 0
     #: Documents whose merge came from the cache's snapshot of the merged graph, and
     #: documents whose Turtle was copied from the cache (``graph.cache``).
     from_snapshot: int = 0
@@ -95,8 +98,10 @@ class BuildReport:
         line = (f"built {len(self.built)} document(s), {self.triples} triples: "
                 f"{self.entities} entities, {self.facts} facts in "
                 f"{self.seconds.get('total', 0.0):.1f} s")
-        if self.cached:
-            line += f" ({self.cached} from the cache)"
+        reused = [f"{self.cached} from the cache"] * bool(self.cached) + [
+            f"{self.same_text} repeating an earlier text"] * bool(self.same_text)
+        if reused:
+            line += f" ({', '.join(reused)})"
         parts = [line]
         if self.noise:
             parts.append(f"{self.noise} boilerplate line(s) blanked")
@@ -295,7 +300,7 @@ def merge_documents(
     if cache is None or not kept:
         kg = KnowledgeGraph(aliases)
         pairs = [(document.doc_id, text) for document, text, _ in kept]
-        stream = extracted(pairs, None, n_process=n_process, scheduler=scheduler)
+        stream = extracted(pairs, None, report, n_process=n_process, scheduler=scheduler)
         merge_stream(kg, _progress(stream, pairs, progress), documents, report)
         return kg
     begun = time.perf_counter()
@@ -314,7 +319,7 @@ def merge_documents(
     # Texts the cleaning cache vouched for are cleaned only now, if they are to be merged.
     pairs = [(document.doc_id, clean(document.text).text if text is None else text)
              for document, text, _ in kept[start:]]
-    stream = extracted(pairs, cache, n_process=n_process, scheduler=scheduler)
+    stream = extracted(pairs, cache, report, n_process=n_process, scheduler=scheduler)
     merge_stream(kg, _progress(stream, pairs, progress), documents, report)
     report.cached = start + cache.hits
     if not start or len(pairs) > SNAPSHOT_TAIL * len(kept):
@@ -357,24 +362,48 @@ def _cleaned(documents: list[Document], report: BuildReport, cache: ExtractionCa
 
 
 def extracted(
-    pairs: list[tuple[str, str]], cache: ExtractionCache | None, *, n_process: int = 1,
-    scheduler: str | None = None,
+    pairs: list[tuple[str, str]], cache: ExtractionCache | None, report: BuildReport, *,
+    n_process: int = 1, scheduler: str | None = None,
 ) -> Iterator[tuple[str, list[Triple]]]:
     """The triples of ``(doc_id, text)`` pairs in input order: from ``cache`` where it has
-    them, else extracted (``graph.distributed.extract_documents``) and stored in ``cache``."""
-    if cache is None:
-        yield from extract_texts(pairs, n_process=n_process, scheduler=scheduler)
-        return
-    found = {doc_id: cache.get(doc_id, text) for doc_id, text in pairs}
-    missing = [(doc_id, text) for doc_id, text in pairs if found[doc_id] is None]
+    them, else extracted (``graph.distributed.extract_documents``) and stored in ``cache``.
+
+    A text is extracted once however many documents have it (an article saved twice, a wire
+    story in two feeds): the other documents with it get the triples of one that the cache
+    has, else of the first, with their own id in the provenance
+    (``extractors.triple.in_document``), which is what extracting them would give.
+    ``report.same_text`` counts them. (Documents merged from the cache's snapshot are not
+    among ``pairs``: a new document repeating one of them is extracted.)
+    """
+    found = {doc_id: cache.get(doc_id, text) if cache else None for doc_id, text in pairs}
+    # text -> the document whose triples serve it: one the cache has, else the first
+    source_of = {text: doc_id for doc_id, text in reversed(pairs) if found[doc_id] is not None}
+    for doc_id, text in pairs:
+        source_of.setdefault(text, doc_id)
+    copy_of = {doc_id: source_of[text] for doc_id, text in pairs
+               if found[doc_id] is None and source_of[text] != doc_id}
+    report.same_text += len(copy_of)
+    missing = [(doc_id, text) for doc_id, text in pairs
+               if found[doc_id] is None and doc_id not in copy_of]
     fresh = extract_documents(missing, n_process=n_process, scheduler=scheduler)
-    texts = dict(missing)
-    for doc_id, _ in pairs:
-        triples = found[doc_id]
-        if triples is None:
+    copies_left = Counter(copy_of.values())
+    # the triples of documents that copies still need
+    held = {doc_id: found[doc_id] for doc_id in copies_left if found[doc_id] is not None}
+    for doc_id, text in pairs:
+        triples, encoded = found[doc_id], None
+        if doc_id in copy_of:
+            source = copy_of[doc_id]
+            triples = in_document(held[source], doc_id)
+            copies_left[source] -= 1
+            if not copies_left[source]:
+                del held[source]
+        elif triples is None:
             made, triples, encoded = next(fresh)
             assert made == doc_id, "extraction must keep input order"
-            cache.put(doc_id, texts[doc_id], triples, encoded)
+            if copies_left[doc_id]:
+                held[doc_id] = triples
+        if cache and found[doc_id] is None:
+            cache.put(doc_id, text, triples, encoded)
         yield doc_id, triples
 
 

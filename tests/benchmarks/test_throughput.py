@@ -1,4 +1,5 @@
-"""The throughput benchmark's memory figure: forked workers' shared pages counted once."""
+"""The throughput benchmark's memory figure (forked workers' shared pages counted once) and
+its choice of articles."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import time
 
 import pytest
 
-from benchmarks.throughput import MEMORY_MEASURE, PeakMemory, _memory
+from benchmarks.throughput import MEMORY_MEASURE, PeakMemory, _memory, articles
 
 SHARED_BYTES = 256 * 2**20
 
@@ -36,3 +37,11 @@ def test_pss_is_read_only_when_the_summed_rss_could_be_a_new_peak():
         time.sleep(2.0)
     assert 1 <= flat.reads <= 4  # 200 ticks: once at the start, then at most once a second
     assert flat.peak > 0
+
+
+def test_unique_articles_leave_out_every_listed_copy(shared):
+    corpus = shared / "corpora" / "bbc-news"
+    every, unique = articles(corpus, None), articles(corpus, None, unique=True)
+    assert len(every) == 2225 and len(unique) == 2127
+    assert len({path.read_bytes() for path in unique}) == 2127
+    assert {path.read_bytes() for path in unique} == {path.read_bytes() for path in every}

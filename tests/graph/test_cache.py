@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from extractors import extract
-from graph.build import build
+from extractors import extract, extract_stream
+from graph.build import BuildReport, build
 from graph.cache import CACHE_NAME, ExtractionCache, extractor_fingerprint
+from graph.distributed import extract_documents
 from graph.knowledge_graph import KnowledgeGraph
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -187,6 +188,8 @@ CHANGES = {
                          lambda c: shutil.copy(ARTICLES[-1], c), {}, 5, 5),
     "added in the middle": (lambda c: (c / ARTICLES[1].name).unlink(),
                             lambda c: shutil.copy(ARTICLES[1], c), {}, 0, 1),
+    # a cached article's text under a new name: its triples are the cached ones, renamed
+    "a copy added": (None, lambda c: shutil.copy(ARTICLES[0], c / "001_copy.txt"), {}, 0, 1),
     "edited": (None, _edit, {}, 0, 1),
     "removed": (None, lambda c: (c / ARTICLES[2].name).unlink(), {}, 0, 2),
     "removed at the end": (None, lambda c: (c / ARTICLES[-1].name).unlink(), {}, 0, 5),
@@ -216,6 +219,7 @@ def test_rebuild_after_a_change_equals_a_build_from_scratch(tmp_path, cached_inp
     # which shortcut each change may take (an edit in the middle rewrites the Turtle of the
     # documents whose entities it renames; the rest is copied)
     assert (report.from_snapshot, report.turtle_copied) == (snapshot, copied)
+    assert report.same_text == (change == "a copy added")
 
 
 def test_alias_table_changes_the_exports(cached_inputs, tmp_path):
@@ -361,3 +365,26 @@ def test_bbc_articles_added_at_the_end_and_in_the_middle(tmp_path, shared):
     assert build([corpus], out, progress=False).from_snapshot == 0
     build([corpus], tmp_path / "scratch", cache=False, progress=False)
     assert _exports(out, ("ttl", "html")) == _exports(tmp_path / "scratch", ("ttl", "html"))
+
+
+def test_a_text_is_extracted_once_for_all_documents_that_have_it(monkeypatch):
+    """Documents repeating an earlier text get what extracting them would give (their own id
+    in the provenance), and only the first of each text is extracted."""
+    import graph.build
+
+    one, two = (article.read_text(encoding="utf-8") for article in ARTICLES[2:4])
+    pairs = [("a", one), ("b", two), ("c", one), ("d", one), ("e", two)]
+    extracted_ids = []
+
+    def recording(documents, **options):
+        documents = list(documents)
+        extracted_ids.extend(doc_id for doc_id, _ in documents)
+        return extract_documents(documents, **options)
+
+    monkeypatch.setattr(graph.build, "extract_documents", recording)
+    report = BuildReport()
+    found = list(graph.build.extracted(pairs, None, report))
+    assert extracted_ids == ["a", "b"] and report.same_text == 3
+    assert found == list(extract_stream(pairs))
+    assert {t.provenance.doc_id for doc_id, triples in found for t in triples
+            if doc_id == "d"} == {"d"}
