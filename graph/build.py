@@ -261,7 +261,7 @@ def _export(kg: KnowledgeGraph, out: Path, formats: list[str], report: BuildRepo
     targets = {name: out / EXPORTS[name] for name in formats}
     # The RDF formats share one model, so they are rendered (and timed) together.
     files = {name: path for name, path in targets.items() if name != "html"}
-    texts: dict[Path, str | list[str]] = {}
+    texts: dict[Path, str | list[str | bytes]] = {}
     if files:
         begun = time.perf_counter()
         texts = export_texts(kg, files, base_iri=base_iri, blocks=blocks, n_process=n_process)

@@ -331,7 +331,7 @@ class ExtractionCache:
         self._db.execute("CREATE TABLE IF NOT EXISTS cleaning (key TEXT PRIMARY KEY, "
                          "extraction TEXT, noise INTEGER NOT NULL)")
         self._db.execute("CREATE TABLE IF NOT EXISTS turtle (key TEXT PRIMARY KEY, "
-                         "piece TEXT NOT NULL)")
+                         "piece BLOB NOT NULL)")
         self._db.execute("CREATE TABLE IF NOT EXISTS snapshot (key TEXT PRIMARY KEY, "
                          "documents BLOB NOT NULL, graph BLOB NOT NULL)")
 
@@ -450,20 +450,18 @@ class ExtractionCache:
             digest.update(aliases.digest().encode())
         return digest.hexdigest()
 
-    def turtle_piece(self, key: str) -> str | None:
-        """The Turtle kept under ``key`` (:class:`TurtleBlocks`), or ``None``."""
+    def turtle_piece(self, key: str) -> bytes | None:
+        """The Turtle kept under ``key`` (:class:`TurtleBlocks`), UTF-8 encoded, or ``None``."""
         row = self._db.execute("SELECT piece FROM turtle WHERE key = ?", (key,)).fetchone()
-        if row is None or not isinstance(row[0], str):  # absent, or not what was put
+        # absent, or not what was put (a piece ends its last subject's triples)
+        if row is None or not isinstance(row[0], bytes) or not row[0].endswith(b" .\n"):
             return None
         self._used["turtle"].add(key)
         return row[0]
 
-    def put_turtle_piece(self, key: str, piece: str) -> None:
-        """Keep Turtle under ``key``; text SQLite cannot hold is not kept (written again)."""
-        try:
-            self._db.execute("INSERT OR REPLACE INTO turtle VALUES (?, ?)", (key, piece))
-        except (UnicodeEncodeError, sqlite3.Error):
-            return
+    def put_turtle_piece(self, key: str, piece: bytes) -> None:
+        """Keep UTF-8 encoded Turtle under ``key``."""
+        self._db.execute("INSERT OR REPLACE INTO turtle VALUES (?, ?)", (key, piece))
         self._used["turtle"].add(key)
         self._written()
 
@@ -535,12 +533,12 @@ class TurtleBlocks:
         digest.update(places.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
-    def get(self, key: str) -> str | None:
-        """The block of ``key``, or ``None``."""
+    def get(self, key: str) -> bytes | None:
+        """The block of ``key`` (UTF-8, as it is written to a file), or ``None``."""
         piece = self._cache.turtle_piece(key)
         self.copied += piece is not None
         return piece
 
-    def put(self, key: str, piece: str) -> None:
-        """Keep the block of ``key``."""
+    def put(self, key: str, piece: bytes) -> None:
+        """Keep the block of ``key`` (UTF-8)."""
         self._cache.put_turtle_piece(key, piece)

@@ -37,9 +37,9 @@ def write_text_atomic(path: Path, text: str) -> None:
     write_texts_atomic({path: text})
 
 
-def write_texts_atomic(texts: Mapping[Path, str | Sequence[str]]) -> None:
-    """Write several files, each text whole or in pieces: every temporary file first, then
-    every rename.
+def write_texts_atomic(texts: Mapping[Path, str | Sequence[str | bytes]]) -> None:
+    """Write several files, each text whole or in pieces (text, or text already encoded as
+    UTF-8): every temporary file first, then every rename.
 
     The renames follow each other within microseconds, so that a killed build leaves the
     previous set of exports or the new one; each file is whole in every case.
@@ -60,7 +60,7 @@ def write_texts_atomic(texts: Mapping[Path, str | Sequence[str]]) -> None:
             Path(temporary).unlink(missing_ok=True)
 
 
-def _write_temporary(path: Path, text: str | Sequence[str]) -> str:
+def _write_temporary(path: Path, text: str | Sequence[str | bytes]) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMPORARY_SUFFIX,
                                          dir=path.parent)
@@ -70,11 +70,12 @@ def _write_temporary(path: Path, text: str | Sequence[str]) -> str:
             # never a second time in memory): a text file object joining and encoding them
             # took three times as long for the 300 MB of the BBC corpus's Turtle, and one
             # piece with a non-ASCII character would widen every slice joined with it.
+            # Pieces the cache kept come encoded already (graph.rdf.turtle_by_document).
             pieces = ((text[i:i + _SLICE] for i in range(0, len(text), _SLICE))
                       if isinstance(text, str) else text)
             write = file.write
             for piece in pieces:
-                write(piece.encode("utf-8"))
+                write(piece if type(piece) is bytes else piece.encode("utf-8"))
             file.flush()
             os.fsync(file.fileno())
         os.chmod(temporary, 0o666 & ~_umask())

@@ -45,18 +45,19 @@ def write_exports(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
 
 def export_texts(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
                  base_iri: str | None = None, blocks: TurtleBlocks | None = None,
-                 n_process: int = 1) -> dict[Path, str | list[str]]:
+                 n_process: int = 1) -> dict[Path, str | list[str | bytes]]:
     """The text of every export ``{format: path}``, by path (the cycle collector paused:
     ``graph.collector``); Turtle as a list of pieces (``graph.rdf.turtle_by_document``, with
     each document's piece from ``blocks`` where they have it and the others written in
-    ``n_process`` processes)."""
+    ``n_process`` processes; with ``blocks``, documents' pieces come UTF-8 encoded)."""
     with paused():
         return _export_texts(kg, targets, Vocabulary(base_iri), blocks, n_process)
 
 
 def _export_texts(kg: KnowledgeGraph, targets: Mapping[str, Path], vocab: Vocabulary,
-                  blocks: TurtleBlocks | None, n_process: int) -> dict[Path, str | list[str]]:
-    texts: dict[Path, str | list[str]] = {}
+                  blocks: TurtleBlocks | None, n_process: int
+                  ) -> dict[Path, str | list[str | bytes]]:
+    texts: dict[Path, str | list[str | bytes]] = {}
     for name, path in targets.items():
         if name == "ttl":
             texts[Path(path)] = turtle_by_document(kg, vocab.base_iri, blocks,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import pty
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -86,12 +85,15 @@ def exports(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    """The sample articles, five times over in five folders: a build of a few seconds."""
+    """The sample articles, five times over in five folders: a build of a few seconds. Each
+    copy ends with a line of its own, since a build extracts a repeated text only once."""
     folder = tmp_path_factory.mktemp("corpus")
     for copy in range(COPIES):
         (folder / f"copy{copy}").mkdir()
         for article in ARTICLES:
-            shutil.copy(article, folder / f"copy{copy}" / article.name)
+            text = article.read_text(encoding="utf-8")
+            (folder / f"copy{copy}" / article.name).write_text(
+                f"{text}\n\nThis is copy {copy} of the article.\n", encoding="utf-8")
     return folder
 
 

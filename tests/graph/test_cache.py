@@ -94,7 +94,7 @@ def test_prune_compacts_a_file_left_mostly_free(tmp_path, article_triples):
     with ExtractionCache(path, "fingerprint") as cache:
         cache.put("kept", text, triples)
         for number in range(50):  # every document's Turtle, as before an upgrade of newsgraph
-            cache.put_turtle_piece(f"old {number}", text)
+            cache.put_turtle_piece(f"old {number}", text.encode())
     before = path.stat().st_size
     with ExtractionCache(path, "fingerprint") as cache:
         assert cache.get("kept", text) == triples
@@ -102,7 +102,7 @@ def test_prune_compacts_a_file_left_mostly_free(tmp_path, article_triples):
     assert path.stat().st_size * 3 < before
     with ExtractionCache(path, "fingerprint") as cache:
         assert cache.get("kept", text) == triples
-        cache.put_turtle_piece("new", text)
+        cache.put_turtle_piece("new", text.encode())
         cache.prune()  # a little dropped: left as it is
         size = path.stat().st_size
         assert cache.prune() == 0 and path.stat().st_size == size
