@@ -267,9 +267,8 @@ def incremental(folder: Path, root: Path, reference: Path, runs: int) -> dict:
     for _ in range(runs):
         shutil.rmtree(out)
         shutil.copytree(kept, out)
-        # On disk before the rebuild starts, as a previous build's files are: else the
-        # rebuild's fsync of its exports waits for 700 MB of this copy to be written out
-        # (its write stage took 0.3-0.9 s).
+        # On disk before the rebuild starts, as a previous build's files are, so that the
+        # rebuild's fsync of its exports does not also wait for this 700 MB copy.
         os.sync()
         rebuilds.append(_in_subprocess("build", str(folder), "1", str(out), "cache"))
         identical &= all((out / name).read_bytes() == (reference / name).read_bytes()
