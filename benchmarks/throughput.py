@@ -21,7 +21,9 @@ each in a fresh process so that memory figures are not mixed up:
   reported, every time listed); the exports must be byte-identical to the from-scratch
   build.
 
-Words are counted by whitespace split; peak memory is the largest sum over the process and
+Words are counted by whitespace split. Beside the wall-clock times (what the targets are
+about), each parse and build reports its CPU time, its own and its joined workers' (less
+moved by the machine's noise than wall time). Peak memory is the largest sum over the process and
 all its worker processes of their PSS (proportional set size: each page shared by n processes
 counts 1/n in each, so forked workers' pages shared copy-on-write with the parent are counted
 once, where summing RSS would count them once per process), from ``/proc/PID/smaps_rollup``,
@@ -40,6 +42,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -177,11 +180,11 @@ def measure_parse(folder: Path, processes: int, tables: bool = True) -> dict:
     texts = [path.read_text(encoding="utf-8") for path in sorted(folder.rglob("*.txt"))]
     nlp = load_model(tables=tables)
     with PeakMemory() as memory:
-        begun = time.perf_counter()
+        begun, cpu = time.perf_counter(), _cpu()
         for _ in nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=processes):
             pass
-        seconds = time.perf_counter() - begun
-    return {"seconds": seconds, "peak_memory": memory.peak}
+        seconds, cpu = time.perf_counter() - begun, _cpu() - cpu
+    return {"seconds": seconds, "cpu": cpu, "peak_memory": memory.peak}
 
 
 def measure_build(folder: Path, processes: int, out: Path, cache: bool = False) -> dict:
@@ -190,13 +193,23 @@ def measure_build(folder: Path, processes: int, out: Path, cache: bool = False) 
 
     load_model()  # as for the parse: model loading is not throughput
     with PeakMemory() as memory:
-        begun = time.perf_counter()
+        begun, cpu = time.perf_counter(), _cpu()
         report = build([folder], out, n_process=processes, cache=cache, progress=False)
-        seconds = time.perf_counter() - begun
-    return {"seconds": seconds, "peak_memory": memory.peak, "stages": report.seconds,
+        seconds, cpu = time.perf_counter() - begun, _cpu() - cpu
+    return {"seconds": seconds, "cpu": cpu, "peak_memory": memory.peak, "stages": report.seconds,
             "documents": len(report.built), "entities": report.entities,
             "facts": report.facts, "cached": report.cached, "same_text": report.same_text,
             "from_snapshot": report.from_snapshot, "turtle_copied": report.turtle_copied}
+
+
+def _cpu() -> float:
+    """CPU seconds (user and system) of this process and of its children that have ended:
+    the workers of ``nlp.pipe`` and of a build are joined before either returns. The
+    wall-clock ratio is the target's; the CPU ratio beside it moves less with the machine's
+    noise (steal and other load stretch wall time, and CPU time less)."""
+    own, children = (resource.getrusage(who)
+                     for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def measure_stages(folder: Path) -> dict:
@@ -318,7 +331,8 @@ def run(corpus: Path, subset: int | None, processes: list[int], stages: bool = T
             results["runs"][count] = {
                 "parse": parse, "parse_spacy": spacy_parse, "build": build,
                 "ratio": parse["seconds"] / build["seconds"],
-                "ratio_spacy": spacy_parse["seconds"] / build["seconds"]}
+                "ratio_spacy": spacy_parse["seconds"] / build["seconds"],
+                "cpu_ratio": parse["cpu"] / build["cpu"]}
             _print_run(count, words, parse, spacy_parse, build)
         if 1 in processes and stages:
             results["stages"] = _in_subprocess("stages", str(folder))["stages"]
@@ -345,7 +359,9 @@ def _print_run(count: int, words: int, parse: dict, spacy_parse: dict, build: di
           f"{MEMORY_MEASURE} {build_peak:,.0f} MiB; {stages}; {build['same_text']} documents "
           f"repeating an earlier text, not extracted again); build/parse throughput "
           f"{parse['seconds'] / build['seconds']:.3f}, against spaCy's components "
-          f"{spacy_parse['seconds'] / build['seconds']:.3f}")
+          f"{spacy_parse['seconds'] / build['seconds']:.3f}; CPU time parse "
+          f"{parse['cpu']:.1f} s, build {build['cpu']:.1f} s, ratio "
+          f"{parse['cpu'] / build['cpu']:.3f}")
 
 
 def _print_stages(stages: dict) -> None:

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from benchmarks.throughput import MEMORY_MEASURE, PeakMemory, _memory, articles
+from benchmarks.throughput import MEMORY_MEASURE, PeakMemory, _cpu, _memory, articles
 
 SHARED_BYTES = 256 * 2**20
 
@@ -45,3 +45,17 @@ def test_unique_articles_leave_out_every_listed_copy(shared):
     assert len(every) == 2225 and len(unique) == 2127
     assert len({path.read_bytes() for path in unique}) == 2127
     assert {path.read_bytes() for path in unique} == {path.read_bytes() for path in every}
+
+
+def _spin(seconds: float) -> None:
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+
+
+def test_cpu_time_counts_the_workers_that_ended():
+    begun = _cpu()
+    worker = multiprocessing.get_context("fork").Process(target=_spin, args=(0.4,))
+    worker.start()
+    worker.join()
+    assert _cpu() - begun >= 0.35
