@@ -94,12 +94,17 @@ class BuildReport:
         ...                      seconds={"total": 1.25})
         >>> report.summary()
         'built 1 document(s), 4 triples: 3 entities, 2 facts in 1.2 s; skipped 1 (empty: 1)'
+        >>> BuildReport(built=["a", "b", "c"], cached=1, same_text=2).summary().split(" s ")[1]
+        '(1 from the cache, 2 repeating an earlier text)'
         """
         line = (f"built {len(self.built)} document(s), {self.triples} triples: "
                 f"{self.entities} entities, {self.facts} facts in "
                 f"{self.seconds.get('total', 0.0):.1f} s")
-        reused = [f"{self.cached} from the cache"] * bool(self.cached) + [
-            f"{self.same_text} repeating an earlier text"] * bool(self.same_text)
+        reused = []
+        if self.cached:
+            reused.append(f"{self.cached} from the cache")
+        if self.same_text:
+            reused.append(f"{self.same_text} repeating an earlier text")
         if reused:
             line += f" ({', '.join(reused)})"
         parts = [line]

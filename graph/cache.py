@@ -460,8 +460,12 @@ class ExtractionCache:
         return row[0]
 
     def put_turtle_piece(self, key: str, piece: bytes) -> None:
-        """Keep UTF-8 encoded Turtle under ``key``."""
-        self._db.execute("INSERT OR REPLACE INTO turtle VALUES (?, ?)", (key, piece))
+        """Keep UTF-8 encoded Turtle under ``key``; a piece SQLite cannot hold (over its
+        blob limit) is not kept, and is written again next time."""
+        try:
+            self._db.execute("INSERT OR REPLACE INTO turtle VALUES (?, ?)", (key, piece))
+        except sqlite3.Error:
+            return
         self._used["turtle"].add(key)
         self._written()
 
