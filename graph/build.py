@@ -30,7 +30,7 @@ from graph.cache import ExtractionCache, MergedDocument, TurtleBlocks
 from graph.collector import infrequent, paused
 from graph.distributed import extract_documents
 from graph.entities import AliasTable
-from graph.files import output_lock, remove_stale_temporaries, write_texts_atomic
+from graph.files import Pieces, output_lock, remove_stale_temporaries, write_texts_atomic
 from graph.formats import export_texts
 from graph.knowledge_graph import KnowledgeGraph
 from graph.vocabulary import Vocabulary
@@ -229,6 +229,7 @@ def build(
         for stale in remove_stale_temporaries(out, [EXPORTS[name] for name in EXPORTS]):
             note(f"removed {stale}, left by a build that was killed")
         store = ExtractionCache.in_folder(out) if cache else None
+        blocks: TurtleBlocks | None = None
         try:
             # The graph grows (graph.collector). Where extraction runs in local worker
             # processes, nothing made here while they do is part of a cycle (spaCy's parses
@@ -243,13 +244,18 @@ def build(
                 # Writing an empty graph would replace a good previous build with nothing.
                 raise NewsgraphError("no document could be built; the previous exports are "
                                      "untouched")
-            blocks = store.turtle_blocks(Vocabulary(base_iri).base_iri) if store else None
+            if store and "ttl" in formats:
+                blocks = store.turtle_blocks(Vocabulary(base_iri).base_iri, out / EXPORTS["ttl"])
             _export(kg, out, formats, report, base_iri=base_iri, blocks=blocks,
                     max_nodes=max_nodes, n_process=n_process)
-            if store:
+            if blocks:
+                blocks.saved(out / EXPORTS["ttl"])
                 report.turtle_copied = blocks.copied
+            if store:
                 store.prune()
         finally:
+            if blocks:
+                blocks.close()
             if store:
                 store.close()
     report.seconds["total"] = time.perf_counter() - started
@@ -266,7 +272,7 @@ def _export(kg: KnowledgeGraph, out: Path, formats: list[str], report: BuildRepo
     targets = {name: out / EXPORTS[name] for name in formats}
     # The RDF formats share one model, so they are rendered (and timed) together.
     files = {name: path for name, path in targets.items() if name != "html"}
-    texts: dict[Path, str | list[str | bytes]] = {}
+    texts: dict[Path, str | Pieces] = {}
     if files:
         begun = time.perf_counter()
         texts = export_texts(kg, files, base_iri=base_iri, blocks=blocks, n_process=n_process)

@@ -52,6 +52,7 @@ import dataclasses
 import hashlib
 import io
 import operator
+import os
 import pickle
 import sqlite3
 from collections import Counter, deque
@@ -69,6 +70,7 @@ import extractors
 from extractors import triple as values
 from extractors.nlp import load_model, model_name
 from extractors.triple import Triple
+from graph.files import FileRange
 
 if TYPE_CHECKING:
     from graph.entities import AliasTable
@@ -322,18 +324,23 @@ class ExtractionCache:
         self.misses = 0
         #: The extraction key of every document read, written or kept, by document id.
         self.keys: dict[str, str] = {}
-        self._used: dict[str, set[str]] = {"extraction": set(), "cleaning": set(),
-                                           "turtle": set()}
+        self._used: dict[str, set[str]] = {"extraction": set(), "cleaning": set()}
         self._pending = 0
         self._db = sqlite3.connect(str(path))
         self._db.execute("CREATE TABLE IF NOT EXISTS extraction "
                          "(key TEXT PRIMARY KEY, doc_id TEXT NOT NULL, triples BLOB NOT NULL)")
         self._db.execute("CREATE TABLE IF NOT EXISTS cleaning (key TEXT PRIMARY KEY, "
                          "extraction TEXT, noise INTEGER NOT NULL)")
-        self._db.execute("CREATE TABLE IF NOT EXISTS turtle (key TEXT PRIMARY KEY, "
-                         "piece BLOB NOT NULL)")
         self._db.execute("CREATE TABLE IF NOT EXISTS snapshot (key TEXT PRIMARY KEY, "
                          "documents BLOB NOT NULL, graph BLOB NOT NULL)")
+        # where each document's Turtle sits in the Turtle export, and that export's size and
+        # modification time when it was written (TurtleBlocks)
+        self._db.execute("CREATE TABLE IF NOT EXISTS turtle_place (key TEXT PRIMARY KEY, "
+                         "start INTEGER NOT NULL, size INTEGER NOT NULL, ends BLOB NOT NULL)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS turtle_file (name TEXT PRIMARY KEY, "
+                         "size INTEGER NOT NULL, modified INTEGER NOT NULL)")
+        # until session 12 each document's Turtle itself, a second copy of the export
+        self._db.execute("DROP TABLE IF EXISTS turtle")
 
     @classmethod
     def in_folder(cls, folder: str | Path,
@@ -450,36 +457,18 @@ class ExtractionCache:
             digest.update(aliases.digest().encode())
         return digest.hexdigest()
 
-    def turtle_piece(self, key: str) -> bytes | None:
-        """The Turtle kept under ``key`` (:class:`TurtleBlocks`), UTF-8 encoded, or ``None``."""
-        row = self._db.execute("SELECT piece FROM turtle WHERE key = ?", (key,)).fetchone()
-        # absent, or not what was put (a piece ends its last subject's triples)
-        if row is None or not isinstance(row[0], bytes) or not row[0].endswith(b" .\n"):
-            return None
-        self._used["turtle"].add(key)
-        return row[0]
-
-    def put_turtle_piece(self, key: str, piece: bytes) -> None:
-        """Keep UTF-8 encoded Turtle under ``key``; a piece SQLite cannot hold (over its
-        blob limit) is not kept, and is written again next time."""
-        try:
-            self._db.execute("INSERT OR REPLACE INTO turtle VALUES (?, ?)", (key, piece))
-        except sqlite3.Error:
-            return
-        self._used["turtle"].add(key)
-        self._written()
-
-    def turtle_blocks(self, base_iri: str) -> TurtleBlocks:
-        """The Turtle of each document written under ``base_iri``, kept here."""
-        return TurtleBlocks(self, base_iri)
+    def turtle_blocks(self, base_iri: str, export: Path | None = None) -> TurtleBlocks:
+        """The Turtle of each document written under ``base_iri`` into the Turtle export
+        ``export`` by the last build that wrote it (none without ``export``)."""
+        return TurtleBlocks(self, base_iri, export)
 
     def prune(self) -> int:
         """Drop every entry this cache object neither read nor wrote; return how many.
 
-        When that leaves more than a third of the file free (a build after an upgrade of
-        newsgraph writes every document's Turtle again and drops the old: on the BBC corpus
-        the file grew from 380 MB to 710 MB, 330 MB of it free), the file is compacted
-        (``VACUUM``, 2.5 s there); adding an article frees a few megabytes.
+        When that leaves more than a third of the file free (an upgrade of newsgraph
+        changes every extraction key, and a new model every one), the file is compacted
+        (``VACUUM``); adding an article frees a few kilobytes. (The places of the documents'
+        Turtle are replaced whole by every build that writes it: :class:`TurtleBlocks`.)
         """
         self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
         dropped = 0
@@ -511,20 +500,56 @@ class ExtractionCache:
 
 
 class TurtleBlocks:
-    """Each document's Turtle (``graph.rdf.document_turtle``), in an :class:`ExtractionCache`.
+    """Each document's Turtle (``graph.rdf.document_turtle``), kept where the last build
+    wrote it: in its Turtle export.
 
     A block is keyed on a hash of everything it is made of: the graph package, the base IRI,
     the document's extractions (its extraction key: id, text and extractor), their places
     in the merge order and the entities at both ends of each statement. Only a document the
     cache has an extraction key for (one this build read, extracted or kept) has a key.
+
+    The cache keeps, under each key, where the block sits in the export (first byte and
+    size) and its first and last bytes, with the export's size and modification time as they
+    were when it was written. A rebuild that finds the export as it was hands the blocks it
+    did not change to the file writer as ranges of that file (``graph.files.FileRange``),
+    which the kernel copies into the new export: they never pass through this process, and
+    the cache holds no second copy of the Turtle (until session 12 it did: 288 MB for the
+    BBC corpus). A block whose ends are not where they were is written again, and an export
+    changed since (another size or time) is not read at all. Like the rest of the cache, the
+    export is trusted as far as its folder is: an edit that keeps its size, its time and the
+    ends of every block is not noticed.
     """
 
-    def __init__(self, cache: ExtractionCache, base_iri: str) -> None:
+    #: Bytes kept of each end of a block, to check that it is still where it was.
+    ENDS = 32
+
+    def __init__(self, cache: ExtractionCache, base_iri: str, export: Path | None) -> None:
         self._cache = cache
         #: Blocks found (and so copied instead of written).
         self.copied = 0
         self._context = hashlib.sha256(
             f"turtle {_SCHEMA} {graph_fingerprint()}\0{base_iri}".encode()).hexdigest()
+        #: key -> (start, size, ends) of the blocks of the new export, as they are placed
+        self._placed: dict[str, tuple[int, int, bytes]] = {}
+        self._ends: dict[str, bytes] = {}  # of the blocks found, by key
+        self._source = self._previous(export) if export is not None else None
+
+    def _previous(self, export: Path) -> int | None:
+        """The previous export, open, when it is as the cache last saw it; else ``None``."""
+        row = self._cache._db.execute("SELECT size, modified FROM turtle_file WHERE name = ?",
+                                      (export.name,)).fetchone()
+        if row is None:
+            return None
+        try:
+            fd = os.open(export, os.O_RDONLY)
+        except OSError:
+            return None
+        found = os.fstat(fd)
+        if (found.st_size, found.st_mtime_ns) != tuple(row):
+            os.close(fd)
+            return None
+        self._size = found.st_size
+        return fd
 
     def key(self, extractions: list[Extraction]) -> str | None:
         """The key of one document's block, or ``None`` when it cannot be kept."""
@@ -537,12 +562,52 @@ class TurtleBlocks:
         digest.update(places.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
-    def get(self, key: str) -> bytes | None:
-        """The block of ``key`` (UTF-8, as it is written to a file), or ``None``."""
-        piece = self._cache.turtle_piece(key)
-        self.copied += piece is not None
-        return piece
+    def get(self, key: str) -> FileRange | None:
+        """The block of ``key`` in the previous export, or ``None``."""
+        if self._source is None:
+            return None
+        row = self._cache._db.execute("SELECT start, size, ends FROM turtle_place "
+                                      "WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        start, size, ends = row
+        half = self.ENDS if size >= 2 * self.ENDS else size
+        try:
+            found = (os.pread(self._source, half, start)
+                     + os.pread(self._source, half, start + size - half))
+        except (OSError, OverflowError, TypeError):
+            return None
+        if start < 0 or start + size > self._size or found != ends:
+            return None
+        self._ends[key] = ends
+        self.copied += 1
+        return FileRange(self._source, start, size)
 
-    def put(self, key: str, piece: bytes) -> None:
-        """Keep the block of ``key`` (UTF-8)."""
-        self._cache.put_turtle_piece(key, piece)
+    def place(self, key: str, start: int, piece: bytes | FileRange) -> None:
+        """Note that the block of ``key`` starts at byte ``start`` of the new export: kept
+        when the export is written (:meth:`saved`)."""
+        if type(piece) is FileRange:
+            self._placed[key] = (start, piece.size, self._ends[key])
+        else:
+            half = self.ENDS if len(piece) >= 2 * self.ENDS else len(piece)
+            self._placed[key] = (start, len(piece), piece[:half] + piece[len(piece) - half:])
+
+    def saved(self, export: Path) -> None:
+        """Keep the places of the blocks of the new export ``export``, now written, with its
+        size and time, in place of the previous export's: one transaction, so that a build
+        killed at any moment leaves the places of one export, and its size and time."""
+        found = export.stat()
+        db = self._cache._db
+        db.commit()
+        with db:
+            db.execute("DELETE FROM turtle_place")
+            db.executemany("INSERT INTO turtle_place VALUES (?, ?, ?, ?)",
+                           ((key, *place) for key, place in self._placed.items()))
+            db.execute("INSERT OR REPLACE INTO turtle_file VALUES (?, ?, ?)",
+                       (export.name, found.st_size, found.st_mtime_ns))
+
+    def close(self) -> None:
+        """Close the previous export, if it was read."""
+        if self._source is not None:
+            os.close(self._source)
+            self._source = None

@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 from extractors.errors import OutputError
 
@@ -29,6 +30,21 @@ _TEMPORARY_SUFFIX = ".tmp"
 _SLICE = 1 << 20
 
 
+class FileRange(NamedTuple):
+    """Bytes of another open file, as a piece of an export (``write_texts_atomic``): ``size``
+    bytes from ``start`` of the file open as ``fd``. A rebuild's Turtle takes the pieces it
+    did not change from the previous export this way (``graph.cache.TurtleBlocks``): the
+    kernel copies them, and they never pass through this process."""
+
+    fd: int
+    start: int
+    size: int
+
+
+#: What an export may be written from: text, or pieces of text, UTF-8 bytes and file ranges.
+Pieces = Sequence["str | bytes | FileRange"]
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write UTF-8 text to a temporary file beside ``path``, then rename it into place.
 
@@ -37,9 +53,9 @@ def write_text_atomic(path: Path, text: str) -> None:
     write_texts_atomic({path: text})
 
 
-def write_texts_atomic(texts: Mapping[Path, str | Sequence[str | bytes]]) -> None:
-    """Write several files, each text whole or in pieces (text, or text already encoded as
-    UTF-8): every temporary file first, then every rename.
+def write_texts_atomic(texts: Mapping[Path, str | Pieces]) -> None:
+    """Write several files, each text whole or in pieces (text, text already encoded as
+    UTF-8, or a :class:`FileRange`): every temporary file first, then every rename.
 
     The renames follow each other within microseconds, so that a killed build leaves the
     previous set of exports or the new one; each file is whole in every case.
@@ -60,7 +76,7 @@ def write_texts_atomic(texts: Mapping[Path, str | Sequence[str | bytes]]) -> Non
             Path(temporary).unlink(missing_ok=True)
 
 
-def _write_temporary(path: Path, text: str | Sequence[str | bytes]) -> str:
+def _write_temporary(path: Path, text: str | Pieces) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMPORARY_SUFFIX,
                                          dir=path.parent)
@@ -70,12 +86,17 @@ def _write_temporary(path: Path, text: str | Sequence[str | bytes]) -> str:
             # never a second time in memory): a text file object joining and encoding them
             # took three times as long for the 300 MB of the BBC corpus's Turtle, and one
             # piece with a non-ASCII character would widen every slice joined with it.
-            # Pieces the cache kept come encoded already (graph.rdf.turtle_by_document).
+            # Pieces the cache kept come encoded already, or as ranges of the previous export
+            # (graph.rdf.turtle_by_document).
             pieces = ((text[i:i + _SLICE] for i in range(0, len(text), _SLICE))
-                      if isinstance(text, str) else text)
+                      if isinstance(text, str) else _joined_ranges(text))
             write = file.write
             for piece in pieces:
-                write(piece if type(piece) is bytes else piece.encode("utf-8"))
+                if type(piece) is FileRange:
+                    file.flush()
+                    _copy_range(piece, file.fileno())
+                else:
+                    write(piece if type(piece) is bytes else piece.encode("utf-8"))
             file.flush()
             os.fsync(file.fileno())
         os.chmod(temporary, 0o666 & ~_umask())
@@ -83,6 +104,42 @@ def _write_temporary(path: Path, text: str | Sequence[str | bytes]) -> str:
         Path(temporary).unlink(missing_ok=True)
         raise
     return temporary
+
+
+def _joined_ranges(pieces: Pieces) -> Iterator[str | bytes | FileRange]:
+    """``pieces``, with runs of file ranges that follow each other in one file as one range
+    (the documents a rebuild left alone sit side by side in the previous export)."""
+    run = None
+    for piece in pieces:
+        if (type(piece) is FileRange and run is not None and piece.fd == run.fd
+                and piece.start == run.start + run.size):
+            run = run._replace(size=run.size + piece.size)
+            continue
+        if run is not None:
+            yield run
+            run = None
+        if type(piece) is FileRange:
+            run = piece
+        else:
+            yield piece
+    if run is not None:
+        yield run
+
+
+def _copy_range(piece: FileRange, target: int) -> None:
+    """Append ``piece`` to the file open as ``target``: copied by the kernel where it can
+    (``copy_file_range``), else read and written. A source shorter than the range is an
+    error: the export would be cut."""
+    start, left = piece.start, piece.size
+    while left:
+        try:
+            copied = os.copy_file_range(piece.fd, target, left, start)
+        except (AttributeError, OSError):  # not Linux, another file system, an old kernel
+            copied = os.write(target, os.pread(piece.fd, min(left, 1 << 24), start))
+        if not copied:
+            raise OSError(f"the previous export ended {left} bytes before the piece it held")
+        start += copied
+        left -= copied
 
 
 def remove_stale_temporaries(folder: Path, names: list[str]) -> list[Path]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from graph.collector import paused
-from graph.files import write_texts_atomic
+from graph.files import Pieces, write_texts_atomic
 from graph.rdf import RDF_FORMATS, rdf_model, serialise, turtle_by_document
 from graph.vocabulary import ENTITY_CLASSES, SCHEMA, Vocabulary
 
@@ -45,7 +45,7 @@ def write_exports(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
 
 def export_texts(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
                  base_iri: str | None = None, blocks: TurtleBlocks | None = None,
-                 n_process: int = 1) -> dict[Path, str | list[str | bytes]]:
+                 n_process: int = 1) -> dict[Path, str | Pieces]:
     """The text of every export ``{format: path}``, by path (the cycle collector paused:
     ``graph.collector``); Turtle as a list of pieces (``graph.rdf.turtle_by_document``, with
     each document's piece from ``blocks`` where they have it and the others written in
@@ -56,8 +56,8 @@ def export_texts(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
 
 def _export_texts(kg: KnowledgeGraph, targets: Mapping[str, Path], vocab: Vocabulary,
                   blocks: TurtleBlocks | None, n_process: int
-                  ) -> dict[Path, str | list[str | bytes]]:
-    texts: dict[Path, str | list[str | bytes]] = {}
+                  ) -> dict[Path, str | Pieces]:
+    texts: dict[Path, str | Pieces] = {}
     for name, path in targets.items():
         if name == "ttl":
             texts[Path(path)] = turtle_by_document(kg, vocab.base_iri, blocks,

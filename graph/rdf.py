@@ -40,7 +40,7 @@ from extractors.errors import InputError
 from extractors.triple import Argument, EntityRef, Provenance, Qualifiers, Relation, Triple
 from graph.amounts import parse_amount
 from graph.collector import paused
-from graph.files import write_text_atomic
+from graph.files import FileRange, write_text_atomic
 from graph.vocabulary import (
     DCTERMS,
     ENTITY_CLASSES,
@@ -522,7 +522,7 @@ def _model(kg: KnowledgeGraph, vocab: Vocabulary,
 
 def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
                        blocks: TurtleBlocks | None = None, *, n_process: int = 1
-                       ) -> list[str | bytes]:
+                       ) -> list[str | bytes | FileRange]:
     """The Turtle of the graph, ``"".join`` of it byte for byte what pyoxigraph writes from
     :func:`rdf_model`, in pieces: the ``@prefix`` lines and the default graph's subjects, then
     one piece per document's graph (:func:`document_turtle`).
@@ -530,12 +530,12 @@ def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
     ``blocks`` (``graph.cache.TurtleBlocks``) keeps the piece of each document between
     builds: a piece depends only on the document's extractions, where they sit in the merge
     order and the entities at both ends of their statements, so a rebuild that changes none
-    of these for a document copies its piece instead of writing it again. The pieces not
-    kept are written in ``n_process`` processes when there are enough of them
-    (:func:`_written_pieces`); the text is the same whatever the number. With ``blocks``,
-    the documents' pieces come UTF-8 encoded (``bytes``), as the cache keeps them and the
-    file takes them: 300 MB for the BBC corpus, decoded from the cache and encoded again
-    for the file, were a tenth of an incremental rebuild.
+    of these for a document copies its piece from the previous export (a
+    ``graph.files.FileRange``) instead of writing it again, and tells ``blocks`` where each
+    piece will sit in the new one. The pieces not kept are written in ``n_process``
+    processes when there are enough of them (:func:`_written_pieces`); the text is the same
+    whatever the number. With ``blocks``, the documents' pieces that are written come UTF-8
+    encoded (``bytes``).
     """
     vocab = Vocabulary(base_iri)
     terms = _TurtleTerms(vocab.prefixes)
@@ -560,12 +560,16 @@ def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
         default = _DefaultTurtle(kg, vocab, entities, terms)
         pieces, written = _written_pieces(vocab, documents, missing, terms, n_process, default)
         for i, piece in zip(missing, written, strict=True):
-            if keys[i] is not None:
-                # encoded once, for the cache and the file both
-                found[i] = piece.encode("utf-8")
-                blocks.put(keys[i], found[i])
-            else:
-                found[i] = piece
+            found[i] = piece.encode("utf-8") if blocks is not None else piece
+        if blocks is not None:
+            # where each document's piece will sit in the file, for the next build
+            pieces = [piece.encode("utf-8") for piece in pieces]
+            start = sum(map(len, pieces))
+            for key, piece in zip(keys, found, strict=True):
+                size = piece.size if type(piece) is FileRange else len(piece)
+                if key is not None:
+                    blocks.place(key, start, piece)
+                start += size
         pieces += found
     return pieces if len(pieces) > 1 else []
 

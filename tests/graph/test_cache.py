@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import pickle
 import shutil
 import sqlite3
@@ -92,20 +93,20 @@ def test_prune_compacts_a_file_left_mostly_free(tmp_path, article_triples):
     text, triples = article_triples
     path = tmp_path / CACHE_NAME
     with ExtractionCache(path, "fingerprint") as cache:
-        cache.put("kept", text, triples)
-        for number in range(50):  # every document's Turtle, as before an upgrade of newsgraph
-            cache.put_turtle_piece(f"old {number}", text.encode())
+        for number in range(10):
+            cache.put(f"kept {number}", text, triples)
+        for number in range(50):  # entries no build uses any more, as after an upgrade
+            cache.put(f"old {number}", text, triples)
     before = path.stat().st_size
     with ExtractionCache(path, "fingerprint") as cache:
-        assert cache.get("kept", text) == triples
+        assert all(cache.get(f"kept {number}", text) == triples for number in range(10))
         assert cache.prune() == 50
     assert path.stat().st_size * 3 < before
     with ExtractionCache(path, "fingerprint") as cache:
-        assert cache.get("kept", text) == triples
-        cache.put_turtle_piece("new", text.encode())
-        cache.prune()  # a little dropped: left as it is
+        assert all(cache.get(f"kept {number}", text) == triples for number in range(1, 10))
         size = path.stat().st_size
-        assert cache.prune() == 0 and path.stat().st_size == size
+        assert cache.prune() == 1  # a little dropped: the file is left as it is
+        assert path.stat().st_size == size
 
 
 def test_adding_an_article_rebuilds_from_the_cache_and_equals_a_full_build(tmp_path):
@@ -249,8 +250,14 @@ def test_snapshot_is_made_again_once_the_documents_after_it_are_many(tmp_path, c
     "UPDATE snapshot SET graph = substr(graph, 1, length(graph) / 2)",  # cut short
     "UPDATE snapshot SET graph = substr(graph, 1, length(graph) - 1)",
     "UPDATE snapshot SET documents = x'00ff'",
-    "UPDATE turtle SET piece = x'00ff'",
-    "DELETE FROM turtle",
+    "UPDATE turtle_place SET ends = x'00ff'",
+    "UPDATE turtle_place SET start = start + 1",
+    "UPDATE turtle_place SET start = -1",
+    "UPDATE turtle_place SET size = size + 1000000000",
+    "UPDATE turtle_place SET start = 'x'",
+    "UPDATE turtle_file SET modified = modified + 1",
+    "DELETE FROM turtle_place",
+    "DELETE FROM turtle_file",
     "DELETE FROM cleaning",
     "DELETE FROM extraction",
 ])
@@ -313,6 +320,59 @@ def test_snapshot_round_trips_the_graph_exactly(article_triples):
     assert {type(entity.names) for entity in again.entities.entities} == {Counter}
 
 
+def _same_time(path: Path, change) -> None:
+    """Change the file ``path`` and give it back its modification time."""
+    before = path.stat()
+    change(path)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def _last_bytes_changed(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[:-40] + b"#" * 37 + b" .\n")
+
+
+# change to the previous Turtle export: documents whose Turtle the rebuild copies from it
+EXPORT_CHANGES = {
+    "removed": (lambda path: path.unlink(), 0),
+    "a line added": (lambda path: path.write_bytes(path.read_bytes() + b"# added\n"), 0),
+    "cut short": (lambda path: path.write_bytes(path.read_bytes()[:-100]), 0),
+    "touched": (lambda path: os.utime(path, ns=(0, path.stat().st_mtime_ns + 1)), 0),
+    # an edit that keeps size and time: the documents whose ends it changed are written
+    "last bytes, same size and time": (
+        lambda path: _same_time(path, _last_bytes_changed), len(ARTICLES) - 1),
+    "unchanged, same time": (lambda path: _same_time(path, lambda p: None), len(ARTICLES)),
+}
+
+
+@pytest.mark.parametrize("change", EXPORT_CHANGES)
+def test_changed_turtle_export_is_not_copied_from(tmp_path, cached_inputs, change):
+    out = tmp_path / "out"
+    shutil.copytree(cached_inputs[1], out)
+    edit, copied = EXPORT_CHANGES[change]
+    edit(out / "graph.ttl")
+    report = build([cached_inputs[0]], out, formats=FORMATS, progress=False)
+    assert _exports(out) == _exports(cached_inputs[1])
+    assert report.turtle_copied == copied
+    # and the places the rebuild kept serve the next one
+    assert build([cached_inputs[0]], out, formats=FORMATS,
+                 progress=False).turtle_copied == len(ARTICLES)
+
+
+def test_cache_holds_no_copy_of_the_turtle(tmp_path, cached_inputs):
+    out = tmp_path / "out"
+    shutil.copytree(cached_inputs[1], out)
+    with sqlite3.connect(out / CACHE_NAME) as db:  # a cache of session 11, pieces and all
+        db.execute("CREATE TABLE turtle (key TEXT PRIMARY KEY, piece BLOB NOT NULL)")
+        db.execute("INSERT INTO turtle VALUES ('a piece', ?)", (b"x" * 1_000_000,))
+    report = build([cached_inputs[0]], out, formats=FORMATS, progress=False)
+    assert report.turtle_copied == len(ARTICLES)
+    with sqlite3.connect(out / CACHE_NAME) as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+    assert "turtle" not in tables and "turtle_place" in tables
+    assert (out / CACHE_NAME).stat().st_size < (out / "graph.ttl").stat().st_size
+
+
 def test_cache_holds_one_build(tmp_path, cached_inputs):
     corpus, out = tmp_path / "corpus", tmp_path / "out"
     shutil.copytree(cached_inputs[0], corpus)
@@ -321,8 +381,8 @@ def test_cache_holds_one_build(tmp_path, cached_inputs):
     build([corpus], out, formats=FORMATS, base_iri="https://example.org/news/", progress=False)
     with sqlite3.connect(out / CACHE_NAME) as db:
         counts = {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                  for table in ("extraction", "cleaning", "turtle", "snapshot")}
-    assert counts == {"extraction": 6, "cleaning": 6, "turtle": 6, "snapshot": 1}
+                  for table in ("extraction", "cleaning", "turtle_place", "snapshot")}
+    assert counts == {"extraction": 6, "cleaning": 6, "turtle_place": 6, "snapshot": 1}
 
 
 def test_snapshot_and_blocks_depend_on_extractor_aliases_and_base(article_triples):
