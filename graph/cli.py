@@ -66,8 +66,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="extract on the workers of this Dask distributed scheduler "
                             "(tcp://host:8786); merging and exports stay on this machine")
     build.add_argument("--no-cache", dest="cache", action="store_false",
-                       help="extract every document again, ignoring and replacing the "
-                            "extraction cache kept in --out")
+                       help="extract every document again and keep no cache: the cache in "
+                            "--out (.newsgraph-cache.sqlite) is neither read nor updated")
     build.add_argument("--max-nodes", type=int, default=500, metavar="N",
                        help="entities shown in graph.html: the N most mentioned (default: "
                             "500); the page says when it shows a subset")
