@@ -531,7 +531,7 @@ class TurtleBlocks:
             f"turtle {_SCHEMA} {graph_fingerprint()}\0{base_iri}".encode()).hexdigest()
         #: key -> (start, size, ends) of the blocks of the new export, as they are placed
         self._placed: dict[str, tuple[int, int, bytes]] = {}
-        self._ends: dict[str, bytes] = {}  # of the blocks found, by key
+        self._size = 0  # of the previous export
         self._source = self._previous(export) if export is not None else None
 
     def _previous(self, export: Path) -> int | None:
@@ -571,26 +571,33 @@ class TurtleBlocks:
         if row is None:
             return None
         start, size, ends = row
-        half = self.ENDS if size >= 2 * self.ENDS else size
-        try:
-            found = (os.pread(self._source, half, start)
-                     + os.pread(self._source, half, start + size - half))
-        except (OSError, OverflowError, TypeError):
+        if not (type(start) is int and type(size) is int
+                and 0 <= start < start + size <= self._size):
             return None
-        if start < 0 or start + size > self._size or found != ends:
+        piece = FileRange(self._source, start, size)
+        if self._ends(piece) != ends:
             return None
-        self._ends[key] = ends
         self.copied += 1
-        return FileRange(self._source, start, size)
+        return piece
+
+    @classmethod
+    def _ends(cls, piece: bytes | FileRange) -> bytes:
+        """The first and last :attr:`ENDS` bytes of a piece (of a shorter piece, its halves)."""
+        if type(piece) is FileRange:
+            fd, start, size = piece
+            half = min(cls.ENDS, size // 2)
+            try:
+                return os.pread(fd, half, start) + os.pread(fd, half, start + size - half)
+            except OSError:
+                return b""
+        half = min(cls.ENDS, len(piece) // 2)
+        return piece[:half] + piece[len(piece) - half:]
 
     def place(self, key: str, start: int, piece: bytes | FileRange) -> None:
         """Note that the block of ``key`` starts at byte ``start`` of the new export: kept
         when the export is written (:meth:`saved`)."""
-        if type(piece) is FileRange:
-            self._placed[key] = (start, piece.size, self._ends[key])
-        else:
-            half = self.ENDS if len(piece) >= 2 * self.ENDS else len(piece)
-            self._placed[key] = (start, len(piece), piece[:half] + piece[len(piece) - half:])
+        size = piece.size if type(piece) is FileRange else len(piece)
+        self._placed[key] = (start, size, self._ends(piece))
 
     def saved(self, export: Path) -> None:
         """Keep the places of the blocks of the new export ``export``, now written, with its

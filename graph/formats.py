@@ -48,8 +48,9 @@ def export_texts(kg: KnowledgeGraph, targets: Mapping[str, Path], *,
                  n_process: int = 1) -> dict[Path, str | Pieces]:
     """The text of every export ``{format: path}``, by path (the cycle collector paused:
     ``graph.collector``); Turtle as a list of pieces (``graph.rdf.turtle_by_document``, with
-    each document's piece from ``blocks`` where they have it and the others written in
-    ``n_process`` processes; with ``blocks``, documents' pieces come UTF-8 encoded)."""
+    each document's piece from ``blocks`` where they have it, as a range of the previous
+    export, and the others written in ``n_process`` processes; with ``blocks``, those come
+    UTF-8 encoded)."""
     with paused():
         return _export_texts(kg, targets, Vocabulary(base_iri), blocks, n_process)
 
