@@ -37,8 +37,9 @@ the whole merge and export (``docs/performance.md``):
   of its own, :func:`_snapshot_pickled`, that loads faster than a plain pickle). Entity
   matching depends on the merge order, so any other change (an article edited, removed or
   added in the middle, another alias table) merges from scratch;
-* each document's Turtle (:class:`TurtleBlocks`), under a key that hashes everything it is
-  made of: a rebuild copies it instead of writing it again.
+* where each document's Turtle sits in the Turtle export (:class:`TurtleBlocks`), under a
+  key that hashes everything it is made of: a rebuild copies it from the previous export
+  instead of writing it again.
 
 Both are keyed on a fingerprint of the ``graph`` package's source too
 (:func:`graph_fingerprint`), and a build writes them in transactions, so an entry is whole
@@ -70,7 +71,7 @@ import extractors
 from extractors import triple as values
 from extractors.nlp import load_model, model_name
 from extractors.triple import Triple
-from graph.files import FileRange
+from graph.files import FileRange, piece_size
 
 if TYPE_CHECKING:
     from graph.entities import AliasTable
@@ -596,8 +597,7 @@ class TurtleBlocks:
     def place(self, key: str, start: int, piece: bytes | FileRange) -> None:
         """Note that the block of ``key`` starts at byte ``start`` of the new export: kept
         when the export is written (:meth:`saved`)."""
-        size = piece.size if type(piece) is FileRange else len(piece)
-        self._placed[key] = (start, size, self._ends(piece))
+        self._placed[key] = (start, piece_size(piece), self._ends(piece))
 
     def saved(self, export: Path) -> None:
         """Keep the places of the blocks of the new export ``export``, now written, with its

@@ -45,6 +45,15 @@ class FileRange(NamedTuple):
 Pieces = Sequence["str | bytes | FileRange"]
 
 
+def piece_size(piece: bytes | FileRange) -> int:
+    """The bytes a piece already encoded, or a file range, takes in the file.
+
+    >>> piece_size("Zoë".encode()), piece_size(FileRange(0, 10, 5))
+    (4, 5)
+    """
+    return piece.size if type(piece) is FileRange else len(piece)
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write UTF-8 text to a temporary file beside ``path``, then rename it into place.
 

@@ -40,7 +40,7 @@ from extractors.errors import InputError
 from extractors.triple import Argument, EntityRef, Provenance, Qualifiers, Relation, Triple
 from graph.amounts import parse_amount
 from graph.collector import paused
-from graph.files import FileRange, write_text_atomic
+from graph.files import FileRange, piece_size, write_text_atomic
 from graph.vocabulary import (
     DCTERMS,
     ENTITY_CLASSES,
@@ -566,10 +566,9 @@ def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
             pieces = [piece.encode("utf-8") for piece in pieces]
             start = sum(map(len, pieces))
             for key, piece in zip(keys, found, strict=True):
-                size = piece.size if type(piece) is FileRange else len(piece)
                 if key is not None:
                     blocks.place(key, start, piece)
-                start += size
+                start += piece_size(piece)
         pieces += found
     return pieces if len(pieces) > 1 else []
 
