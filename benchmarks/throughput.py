@@ -49,6 +49,7 @@ import sys
 import tempfile
 import threading
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "bbc-news"
@@ -422,10 +423,12 @@ def main(argv: list[str] | None = None) -> int:
     processes = [int(n) for n in args.processes.split(",")]
     print(f"corpus {args.corpus}, subset {args.subset or 'all'}"
           f"{', without the copies DUPLICATES.txt lists' * args.unique}, processes {processes}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; peak memory is the "
+          f"spaCy {version('spacy')}, {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f}; peak memory is the "
           f"summed {MEMORY_MEASURE} of the process and its workers")
     results = run(args.corpus, args.subset, processes, args.stages, max(1, args.repeat),
                   args.unique)
+    results["spacy"] = version("spacy")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     return 0

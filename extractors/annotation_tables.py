@@ -15,7 +15,9 @@ know (an operator, another attribute, a custom extension) or a lemmatizer in a m
 ``rule`` or ``lookup`` stays spaCy's own (:func:`use_tables`).
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: spaCy 3.8.7 checks a factory's arguments
+# against their annotations (confection 0.x, pydantic v1), which must then be types, not
+# strings.
 
 import copy
 import re
