@@ -421,14 +421,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"the BBC corpus is not at {args.corpus}; pass --corpus", file=sys.stderr)
         return 1
     processes = [int(n) for n in args.processes.split(",")]
+    spacy_version = version("spacy")
     print(f"corpus {args.corpus}, subset {args.subset or 'all'}"
           f"{', without the copies DUPLICATES.txt lists' * args.unique}, processes {processes}, "
-          f"spaCy {version('spacy')}, {os.cpu_count()} CPUs, "
+          f"spaCy {spacy_version}, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f}; peak memory is the "
           f"summed {MEMORY_MEASURE} of the process and its workers")
     results = run(args.corpus, args.subset, processes, args.stages, max(1, args.repeat),
                   args.unique)
-    results["spacy"] = version("spacy")
+    results["spacy"] = spacy_version
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     return 0
