@@ -39,7 +39,9 @@ the whole merge and export (``docs/performance.md``):
   added in the middle, another alias table) merges from scratch;
 * where each document's Turtle sits in the Turtle export (:class:`TurtleBlocks`), under a
   key that hashes everything it is made of: a rebuild copies it from the previous export
-  instead of writing it again.
+  instead of writing it again; and, with the snapshot, the Turtle of each of its entities,
+  which a rebuild takes as it is for every entity that the documents merged after the
+  snapshot did not change (``KnowledgeGraph.changed``).
 
 Both are keyed on a fingerprint of the ``graph`` package's source too
 (:func:`graph_fingerprint`), and a build writes them in transactions, so an entry is whole
@@ -76,7 +78,7 @@ from graph.files import FileRange, piece_size
 if TYPE_CHECKING:
     from graph.entities import AliasTable
     from graph.knowledge_graph import KnowledgeGraph
-    from graph.rdf import Extraction
+    from graph.rdf import Extraction, Subject
 
 #: The cache's file name in the output folder.
 CACHE_NAME = ".newsgraph-cache.sqlite"
@@ -334,6 +336,13 @@ class ExtractionCache:
                          "extraction TEXT, noise INTEGER NOT NULL)")
         self._db.execute("CREATE TABLE IF NOT EXISTS snapshot (key TEXT PRIMARY KEY, "
                          "documents BLOB NOT NULL, graph BLOB NOT NULL)")
+        # the Turtle of the snapshot's entities under a base IRI (TurtleBlocks)
+        self._db.execute("CREATE TABLE IF NOT EXISTS snapshot_turtle (key TEXT NOT NULL, "
+                         "base TEXT NOT NULL, subjects BLOB NOT NULL, PRIMARY KEY (key, base))")
+        #: The snapshot_turtle rows of the snapshot this build loaded (base IRI -> pickled
+        #: subjects), read with it; the key of the snapshot this build saved.
+        self._snapshot_turtle: dict[str, bytes] = {}
+        self._saved_snapshot: str | None = None
         # where each document's Turtle sits in the Turtle export, and that export's size and
         # modification time when it was written (TurtleBlocks)
         self._db.execute("CREATE TABLE IF NOT EXISTS turtle_place (key TEXT PRIMARY KEY, "
@@ -437,17 +446,25 @@ class ExtractionCache:
             return None
         from graph.knowledge_graph import KnowledgeGraph
 
-        return (len(merged), kg) if isinstance(kg, KnowledgeGraph) else None
+        if not isinstance(kg, KnowledgeGraph):
+            return None
+        self._snapshot_turtle = dict(self._db.execute(
+            "SELECT base, subjects FROM snapshot_turtle WHERE key = ?", (context,)))
+        return len(merged), kg
 
     def save_snapshot(self, context: str, documents: Sequence[MergedDocument],
                       kg: KnowledgeGraph) -> None:
-        """Keep ``kg``, the merge of ``documents`` in order, as the only snapshot."""
+        """Keep ``kg``, the merge of ``documents`` in order, as the only snapshot (the Turtle
+        of its entities follows when the Turtle export is written: ``TurtleBlocks.saved``)."""
         graph = _snapshot_pickled(kg)
-        self._db.execute("DELETE FROM snapshot")
-        self._db.execute("INSERT INTO snapshot VALUES (?, ?, ?)",
-                         (context, pickle.dumps(list(documents), pickle.HIGHEST_PROTOCOL),
-                          graph))
         self._db.commit()
+        with self._db:
+            self._db.execute("DELETE FROM snapshot")
+            self._db.execute("DELETE FROM snapshot_turtle")
+            self._db.execute("INSERT INTO snapshot VALUES (?, ?, ?)",
+                             (context, pickle.dumps(list(documents), pickle.HIGHEST_PROTOCOL),
+                              graph))
+        self._saved_snapshot = context
 
     def merge_context(self, aliases: AliasTable | None) -> str:
         """The key of a snapshot: what a merge depends on besides its documents (the
@@ -534,6 +551,19 @@ class TurtleBlocks:
         self._placed: dict[str, tuple[int, int, bytes]] = {}
         self._size = 0  # of the previous export
         self._source = self._previous(export) if export is not None else None
+        self._base = base_iri
+        #: The default graph's subject of each entity of the cache's snapshot, as its Turtle
+        #: export gave it (``graph.rdf._default_graph``); empty when the snapshot was saved
+        #: without (a build that did not write Turtle, or one killed before writing it).
+        self.known: dict[str, Subject] = {}
+        data = cache._snapshot_turtle.get(base_iri)
+        if data is not None:
+            try:
+                self.known = pickle.loads(data)
+            except Exception:  # noqa: BLE001 - unreadable: every entity is written again
+                self.known = {}
+        #: The subject of each entity of this build's export, as it is written.
+        self.entities: dict[str, Subject] = {}
 
     def _previous(self, export: Path) -> int | None:
         """The previous export, open, when it is as the cache last saw it; else ``None``."""
@@ -558,7 +588,10 @@ class TurtleBlocks:
         content = self._cache.keys.get(doc_ids.pop()) if len(doc_ids) == 1 else None
         if content is None:
             return None
-        places = repr([(sequence, ends) for _, sequence, ends in extractions])
+        # a line per extraction: its place and the IRIs (N-Triples, so without spaces) of
+        # its ends; the str() of a list of tuples took three times as long
+        places = "\n".join([f"{sequence} {ends[0]} {ends[1]}" if ends else str(sequence)
+                            for _, sequence, ends in extractions])
         digest = hashlib.sha256(f"{self._context}\0{content}\0".encode())
         digest.update(places.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
@@ -602,7 +635,10 @@ class TurtleBlocks:
     def saved(self, export: Path) -> None:
         """Keep the places of the blocks of the new export ``export``, now written, with its
         size and time, in place of the previous export's: one transaction, so that a build
-        killed at any moment leaves the places of one export, and its size and time."""
+        killed at any moment leaves the places of one export, and its size and time.
+
+        When this build saved the cache's snapshot, the export is of the graph it holds:
+        its entities' subjects are kept with it, each joined into one string."""
         found = export.stat()
         db = self._cache._db
         db.commit()
@@ -612,6 +648,13 @@ class TurtleBlocks:
                            ((key, *place) for key, place in self._placed.items()))
             db.execute("INSERT OR REPLACE INTO turtle_file VALUES (?, ?, ?)",
                        (export.name, found.st_size, found.st_mtime_ns))
+            snapshot = self._cache._saved_snapshot
+            if snapshot is not None and self.entities:
+                subjects = {key: (term, ["".join(pairs)])
+                            for key, (term, pairs) in self.entities.items()}
+                db.execute("INSERT OR REPLACE INTO snapshot_turtle VALUES (?, ?, ?)",
+                           (snapshot, self._base,
+                            pickle.dumps(subjects, pickle.HIGHEST_PROTOCOL)))
 
     def close(self) -> None:
         """Close the previous export, if it was read."""

@@ -72,6 +72,15 @@ class KnowledgeGraph:
         #: Every triple merged, in the order it came: entity matching depends on that order,
         #: so the RDF export records it and ``from_rdf`` merges again in the same order.
         self.merged: list[Triple] = []
+        #: Keys of the nodes whose own statements in the RDF export may have changed since the
+        #: graph was made or unpickled: a node added, updated or renamed, a node given an
+        #: edge, and every node with an edge to a renamed one (its object IRI changed). A
+        #: graph unpickled (``graph.cache``'s snapshot) starts with none, so that the Turtle
+        #: export rewrites only these entities (``graph.rdf._default_graph``).
+        self.changed: set[str] = set()
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "changed": set()}
 
     # -- building -------------------------------------------------------------------------
 
@@ -156,6 +165,7 @@ class KnowledgeGraph:
         keys = self.nx._succ[subject].get(obj)
         if keys is None:
             keys = self.nx._succ[subject][obj] = self.nx._pred[obj][subject] = {}
+        self.changed.add(subject)
         edge = keys.get(relation)
         if edge is None:
             edge = keys[relation] = {"relation": relation, "label": relation, "evidence": [],
@@ -185,6 +195,7 @@ class KnowledgeGraph:
             else:
                 self._rename(previous, key)
             self._node_of[number] = key
+        self.changed.add(key)
         node = self.nx._node[key]  # networkx's node attribute dicts, without the view's checks
         node["label"] = label
         node["type"] = entity.entity_type
@@ -227,6 +238,7 @@ class KnowledgeGraph:
         graph = self.nx
         if graph.has_edge(old, old):
             nx.relabel_nodes(graph, {old: new}, copy=False)
+            self.changed.update(graph._pred[new])
             return
         # networkx's own storage (stable since networkx 2.0): node -> attributes, and
         # node -> neighbour -> {edge key: edge attributes}, one key dict shared by both sides.
@@ -242,6 +254,7 @@ class KnowledgeGraph:
             outward = successors[source]
             del outward[old]
             outward[new] = keys
+        self.changed.update(incoming)
         _changed(graph)
 
     def _free_key(self, key: str, number: int) -> str:

@@ -23,7 +23,7 @@ import json
 import multiprocessing
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
@@ -557,7 +557,8 @@ def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
                 for extractions in documents]
         found = [blocks.get(key) if key is not None else None for key in keys]
         missing = [i for i, piece in enumerate(found) if piece is None]
-        default = _DefaultTurtle(kg, vocab, entities, terms)
+        known, kept = (blocks.known, blocks.entities) if blocks is not None else (None, None)
+        default = _DefaultTurtle(kg, vocab, entities, terms, known, kept)
         pieces, written = _written_pieces(vocab, documents, missing, terms, n_process, default)
         for i, piece in zip(missing, written, strict=True):
             found[i] = piece.encode("utf-8") if blocks is not None else piece
@@ -582,11 +583,14 @@ class _DefaultTurtle:
     vocab: Vocabulary
     entities: dict[str, str]
     terms: _TurtleTerms
+    #: ``_default_graph``'s subjects of entities from before, and those it gives now.
+    known: Mapping[str, Subject] | None = None
+    kept: dict[str, Subject] | None = None
 
     def __call__(self) -> list[str]:
         t = self.terms
-        return [t.prelude, *_turtle_subjects(_default_graph(self.kg, self.vocab,
-                                                            self.entities, t))]
+        return [t.prelude, *_turtle_subjects(_default_graph(
+            self.kg, self.vocab, self.entities, t, self.known, self.kept))]
 
 
 #: Fewest documents to write whose Turtle is worth worker processes: forking a worker from a
@@ -712,29 +716,42 @@ def _documents(vocab: Vocabulary) -> _Resolved:
 
 
 def _default_graph(kg: KnowledgeGraph, vocab: Vocabulary, entities: dict[str, str],
-                   t: _Terms) -> list[Subject]:
+                   t: _Terms, known: Mapping[str, Subject] | None = None,
+                   kept: dict[str, Subject] | None = None) -> list[Subject]:
     """Documents, entities and relations, sorted by IRI (``entities``: each node's IRI in
-    N-Triples syntax)."""
+    N-Triples syntax).
+
+    ``known`` holds the subjects of entities as an earlier call with the same terms gave
+    them (``graph.cache``: those of the cache's snapshot of the graph): an entity not in
+    ``kg.changed`` since then is taken from it, not described again. ``kept`` is given the
+    subject of every entity, by node key.
+    """
     described: dict[str, Subject] = {}  # by N-Triples IRI, whatever the syntax: the order
     for doc_id, meta in kg.documents.items():
         document = vocab.document(doc_id)
         described.setdefault(_iri(document), (t.iri(document), _document_pairs(t, doc_id, meta)))
-    direct: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    lemmas = set()
-    for subject_id, object_id, relation, edge in kg.nx.edges(keys=True, data=True):
-        lemmas.add(relation)
-        if edge["asserted"]:
-            direct[subject_id].append((_relation(relation), entities[object_id], relation))
     documents = _Resolved(lambda doc_id: t.iri(vocab.document(doc_id)))
+    changed = kg.changed
+    successors = kg.nx._succ  # networkx's storage: node -> object -> {relation: edge}
     for key, node in kg.nx.nodes(data=True):
-        pairs = _entity_pairs(t, documents, node)
-        if key in direct:
+        iri = entities[key]
+        subject = known.get(key) if known is not None and key not in changed else None
+        if subject is None:
+            pairs = _entity_pairs(t, documents, node)
+            direct = sorted((_relation(relation), entities[obj], relation)
+                            for obj, edges in successors[key].items()
+                            for relation, edge in edges.items() if edge["asserted"])
             # the objects of one relation in a row (sorted by its IRI)
-            for _, edges in groupby(sorted(direct[key]), key=itemgetter(0)):
+            for _, edges in groupby(direct, key=itemgetter(0)):
                 edges = list(edges)
                 pairs += t.objects(t.relation_predicate(edges[0][2]),
                                    [t.of_ntriples(obj) for _, obj, _ in edges])
-        described.setdefault(entities[key], (t.of_ntriples(entities[key]), pairs))
+            subject = (t.of_ntriples(iri), pairs)
+        if kept is not None:
+            kept[key] = subject
+        described.setdefault(iri, subject)
+    lemmas = {relation for objects in successors.values() for edges in objects.values()
+              for relation in edges}
     for lemma in sorted(lemmas):
         described.setdefault(_relation(lemma),
                              (t.relation(lemma), [t.A, t.PROPERTY, t.LABEL, _text(lemma)]))
@@ -814,18 +831,28 @@ def _extractions(kg: KnowledgeGraph, entities: dict[str, str]) -> list[Extractio
     """Every triple in the order the graph merged it, once per edge it supports ("these
     companies were fined" supports one edge per company), or once unattached; ``entities``
     maps each node to its IRI."""
-    edges_of: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for subject_id, object_id, edge in kg.nx.edges(data=True):
-        for triple in dict.fromkeys(map(id, edge["evidence"])):
-            edges_of[triple].append((subject_id, object_id))
-    found: list[Extraction] = []
+    edges_of: dict[int, list[tuple[str, str]]] = {}
+    # networkx's storage: subject -> object -> {relation: edge}; a triple is evidence of one
+    # relation, so of one edge between two nodes, maybe more than once (merged twice)
+    for subject_id, objects in kg.nx._succ.items():
+        for object_id, edges in objects.items():
+            pair = (subject_id, object_id)
+            for edge in edges.values():
+                for triple in edge["evidence"]:
+                    found = edges_of.get(id(triple))
+                    if found is None:
+                        edges_of[id(triple)] = [pair]
+                    elif found[-1] is not pair:
+                        found.append(pair)
+    extractions: list[Extraction] = []
     for sequence, triple in enumerate(kg.merged):
         pairs = edges_of.get(id(triple))
         if pairs is None:
-            found.append((triple, sequence, None))
+            extractions.append((triple, sequence, None))
         else:
-            found += [(triple, sequence, (entities[s], entities[o])) for s, o in sorted(pairs)]
-    return found
+            extractions += [(triple, sequence, (entities[s], entities[o]))
+                            for s, o in sorted(pairs)]
+    return extractions
 
 
 def _numbered(vocab: Vocabulary, extractions: list[Extraction]):

@@ -257,6 +257,8 @@ def test_snapshot_is_made_again_once_the_documents_after_it_are_many(tmp_path, c
     "UPDATE turtle_place SET start = 'x'",
     "UPDATE turtle_file SET modified = modified + 1",
     "DELETE FROM turtle_place",
+    "DELETE FROM snapshot_turtle",
+    "UPDATE snapshot_turtle SET subjects = x'00ff'",
     "DELETE FROM turtle_file",
     "DELETE FROM cleaning",
     "DELETE FROM extraction",
@@ -268,6 +270,27 @@ def test_damaged_cache_falls_back_to_the_full_path(tmp_path, cached_inputs, dama
         db.execute(damage)
     build([corpus], out, formats=FORMATS, progress=False)
     assert _exports(out) == _exports(cached_inputs[1])
+
+
+def test_rebuild_takes_the_unchanged_entities_turtle_from_the_snapshot(tmp_path, cached_inputs):
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    shutil.copytree(cached_inputs[0], corpus)
+    shutil.copytree(cached_inputs[1], out)
+    (corpus / ARTICLES[-1].name).unlink()
+    build([corpus], out, formats=["ttl"], progress=False)  # a snapshot of the first five
+    with sqlite3.connect(out / CACHE_NAME) as db:
+        (context, base, data), = db.execute("SELECT key, base, subjects FROM snapshot_turtle")
+        subjects = pickle.loads(data)
+        # marked, to be told apart from an entity written again
+        marked = {key: (term, [pairs[0].replace(" ;\n\t", " ;\n\t# kept\n\t", 1)])
+                  for key, (term, pairs) in subjects.items()}
+        db.execute("UPDATE snapshot_turtle SET subjects = ?", (pickle.dumps(marked),))
+    shutil.copy(ARTICLES[-1], corpus)
+    report = build([corpus], out, formats=["ttl"], progress=False)
+    assert report.from_snapshot == len(ARTICLES) - 1
+    kept = (out / "graph.ttl").read_text(encoding="utf-8").count("# kept")
+    # most entities are as the snapshot left them; those the last article named are not
+    assert len(subjects) / 2 < kept < len(subjects)
 
 
 def test_snapshot_of_another_layout_is_a_miss(tmp_path, cached_inputs):

@@ -129,3 +129,17 @@ def test_object_that_renames_the_subject_entity_leaves_no_bare_node():
     assert all("type" in data for _, data in kg.nx.nodes(data=True))
     assert sorted(kg.nx) == ["li qiang", "reporters"]
     assert [key for _, _, key in kg.nx.edges(keys=True)] == ["spoke"]
+
+
+def test_changed_names_the_nodes_a_merge_touched_and_those_with_edges_to_a_renamed_one():
+    kg = KnowledgeGraph()
+    kg.add_triples([triple("officials", "praised", "Li", object_type="PERSON"),
+                    triple("reporters", "asked", "officials"),
+                    triple("Ford", "hired", "engineers", subject_type="ORG")])
+    assert kg.changed == set(kg.nx)
+    kg.changed.clear()
+    # "Li Qiang" renames Li's node: officials' edge now ends at another key
+    kg.add_triples([triple("Li Qiang", "met", "reporters", lemma="meet",
+                           subject_type="PERSON")])
+    assert "li" not in kg.nx
+    assert kg.changed == {"li qiang", "officials", "reporters"}

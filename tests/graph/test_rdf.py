@@ -491,6 +491,33 @@ def test_a_loaded_export_continues_the_build_like_the_original(export_text, tmp_
     assert loaded.to_turtle() == original.to_turtle()
 
 
+def test_entities_not_changed_since_are_written_as_before():
+    """The Turtle export takes an entity's statements from the cache's snapshot unless the
+    entity is in ``kg.changed``: every entity whose statements a merge changes must be."""
+    from graph.rdf import _default_graph, _turtle_subjects, _TurtleTerms
+
+    kg = KnowledgeGraph.from_rdf(EXPORT)
+    vocab = Vocabulary()
+
+    def described(known=None):
+        entities = {key: f"<{vocab.entity_iri(key)}>" for key in kg.nx}
+        kept = {}
+        subjects = _default_graph(kg, vocab, entities, _TurtleTerms(vocab.prefixes), known, kept)
+        return "".join(_turtle_subjects(subjects)), kept
+
+    _, before = described()
+    kg.changed.clear()
+    # a fuller name for Tencent, which three entities have edges to
+    kg.add_document("Tencent Holdings cut its prices on Monday. Tencent Holdings hired "
+                    "engineers in Shenzhen.", doc_id="zz_more")
+    assert "tencent holdings" in kg.nx and "tencent" not in kg.nx
+    text, after = described()
+    assert {key for key in after if after[key] != before.get(key)} <= kg.changed
+    assert {"platform operators", "tech giants", "companies"} <= kg.changed
+    assert len(kg.changed) < len(kg.nx) / 4
+    assert described(before)[0] == text
+
+
 def test_from_rdf_names_the_file_and_the_problem(tmp_path):
     from extractors.errors import InputError
 
