@@ -738,14 +738,16 @@ def _default_graph(kg: KnowledgeGraph, vocab: Vocabulary, entities: dict[str, st
         subject = known.get(key) if known is not None and key not in changed else None
         if subject is None:
             pairs = _entity_pairs(t, documents, node)
-            direct = sorted((_relation(relation), entities[obj], relation)
-                            for obj, edges in successors[key].items()
-                            for relation, edge in edges.items() if edge["asserted"])
-            # the objects of one relation in a row (sorted by its IRI)
-            for _, edges in groupby(direct, key=itemgetter(0)):
-                edges = list(edges)
-                pairs += t.objects(t.relation_predicate(edges[0][2]),
-                                   [t.of_ntriples(obj) for _, obj, _ in edges])
+            objects = successors[key]
+            if objects:
+                direct = sorted([(_relation(relation), entities[obj], relation)
+                                 for obj, edges in objects.items()
+                                 for relation, edge in edges.items() if edge["asserted"]])
+                # the objects of one relation in a row (sorted by its IRI)
+                for _, edges in groupby(direct, key=itemgetter(0)):
+                    edges = list(edges)
+                    pairs += t.objects(t.relation_predicate(edges[0][2]),
+                                       [t.of_ntriples(obj) for _, obj, _ in edges])
             subject = (t.of_ntriples(iri), pairs)
         if kept is not None:
             kept[key] = subject

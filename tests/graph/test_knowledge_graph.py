@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import replace
 
 import networkx as nx
@@ -143,3 +144,6 @@ def test_changed_names_the_nodes_a_merge_touched_and_those_with_edges_to_a_renam
                            subject_type="PERSON")])
     assert "li" not in kg.nx
     assert kg.changed == {"li qiang", "officials", "reporters"}
+    # the reference point of a snapshot: unpickled, the graph has changed nowhere yet
+    again = pickle.loads(pickle.dumps(kg))
+    assert again.changed == set() and kg.changed
