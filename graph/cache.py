@@ -562,8 +562,10 @@ class TurtleBlocks:
                 self.known = pickle.loads(data)
             except Exception:  # noqa: BLE001 - unreadable: every entity is written again
                 self.known = {}
-        #: The subject of each entity of this build's export, as it is written.
-        self.entities: dict[str, Subject] = {}
+        #: The subject of each entity of this build's export, as it is written: only when
+        #: this build saved the snapshot (merged before the export), which it belongs with.
+        self.entities: dict[str, Subject] | None = (
+            {} if cache._saved_snapshot is not None else None)
 
     def _previous(self, export: Path) -> int | None:
         """The previous export, open, when it is as the cache last saw it; else ``None``."""
@@ -648,12 +650,11 @@ class TurtleBlocks:
                            ((key, *place) for key, place in self._placed.items()))
             db.execute("INSERT OR REPLACE INTO turtle_file VALUES (?, ?, ?)",
                        (export.name, found.st_size, found.st_mtime_ns))
-            snapshot = self._cache._saved_snapshot
-            if snapshot is not None and self.entities:
+            if self.entities:
                 subjects = {key: (term, ["".join(pairs)])
                             for key, (term, pairs) in self.entities.items()}
                 db.execute("INSERT OR REPLACE INTO snapshot_turtle VALUES (?, ?, ?)",
-                           (snapshot, self._base,
+                           (self._cache._saved_snapshot, self._base,
                             pickle.dumps(subjects, pickle.HIGHEST_PROTOCOL)))
 
     def close(self) -> None:

@@ -279,7 +279,7 @@ def test_rebuild_takes_the_unchanged_entities_turtle_from_the_snapshot(tmp_path,
     (corpus / ARTICLES[-1].name).unlink()
     build([corpus], out, formats=["ttl"], progress=False)  # a snapshot of the first five
     with sqlite3.connect(out / CACHE_NAME) as db:
-        (context, base, data), = db.execute("SELECT key, base, subjects FROM snapshot_turtle")
+        (data,), = db.execute("SELECT subjects FROM snapshot_turtle")
         subjects = pickle.loads(data)
         # marked, to be told apart from an entity written again
         marked = {key: (term, [pairs[0].replace(" ;\n\t", " ;\n\t# kept\n\t", 1)])
