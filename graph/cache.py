@@ -617,7 +617,7 @@ class TurtleBlocks:
         return piece
 
     @classmethod
-    def _ends(cls, piece: bytes | FileRange) -> bytes:
+    def _ends(cls, piece: bytes | memoryview | FileRange) -> bytes:
         """The first and last :attr:`ENDS` bytes of a piece (of a shorter piece, its halves)."""
         if type(piece) is FileRange:
             fd, start, size = piece
@@ -627,9 +627,9 @@ class TurtleBlocks:
             except OSError:
                 return b""
         half = min(cls.ENDS, len(piece) // 2)
-        return piece[:half] + piece[len(piece) - half:]
+        return bytes(piece[:half]) + bytes(piece[len(piece) - half:])
 
-    def place(self, key: str, start: int, piece: bytes | FileRange) -> None:
+    def place(self, key: str, start: int, piece: bytes | memoryview | FileRange) -> None:
         """Note that the block of ``key`` starts at byte ``start`` of the new export: kept
         when the export is written (:meth:`saved`)."""
         self._placed[key] = (start, piece_size(piece), self._ends(piece))

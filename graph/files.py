@@ -41,11 +41,12 @@ class FileRange(NamedTuple):
     size: int
 
 
-#: What an export may be written from: text, or pieces of text, UTF-8 bytes and file ranges.
-Pieces = Sequence["str | bytes | FileRange"]
+#: What an export may be written from: text, or pieces of text, UTF-8 bytes (``bytes``, or a
+#: ``memoryview`` of bytes elsewhere in memory) and file ranges.
+Pieces = Sequence["str | bytes | memoryview | FileRange"]
 
 
-def piece_size(piece: bytes | FileRange) -> int:
+def piece_size(piece: bytes | memoryview | FileRange) -> int:
     """The bytes a piece already encoded, or a file range, takes in the file.
 
     >>> piece_size("Zoë".encode()), piece_size(FileRange(0, 10, 5))
@@ -95,7 +96,8 @@ def _write_temporary(path: Path, text: str | Pieces) -> str:
             # never a second time in memory): a text file object joining and encoding them
             # took three times as long for the 300 MB of the BBC corpus's Turtle, and one
             # piece with a non-ASCII character would widen every slice joined with it.
-            # Pieces the cache kept come encoded already, or as ranges of the previous export
+            # Pieces the cache kept come encoded already, or as ranges of the previous export,
+            # and those that worker processes wrote encoded, in shared memory
             # (graph.rdf.turtle_by_document).
             pieces = ((text[i:i + _SLICE] for i in range(0, len(text), _SLICE))
                       if isinstance(text, str) else _joined_ranges(text))
@@ -105,7 +107,7 @@ def _write_temporary(path: Path, text: str | Pieces) -> str:
                     file.flush()
                     _copy_range(piece, file.fileno())
                 else:
-                    write(piece if type(piece) is bytes else piece.encode("utf-8"))
+                    write(piece.encode("utf-8") if type(piece) is str else piece)
             file.flush()
             os.fsync(file.fileno())
         os.chmod(temporary, 0o666 & ~_umask())
@@ -115,7 +117,7 @@ def _write_temporary(path: Path, text: str | Pieces) -> str:
     return temporary
 
 
-def _joined_ranges(pieces: Pieces) -> Iterator[str | bytes | FileRange]:
+def _joined_ranges(pieces: Pieces) -> Iterator[str | bytes | memoryview | FileRange]:
     """``pieces``, with runs of file ranges that follow each other in one file as one range
     (the documents a rebuild left alone sit side by side in the previous export)."""
     run = None

@@ -20,6 +20,7 @@ the same graph.
 from __future__ import annotations
 
 import json
+import mmap
 import multiprocessing
 import re
 from collections import defaultdict
@@ -215,7 +216,9 @@ class _Terms:
     :data:`_CLASSES`) as it writes a term, and the methods below for everything else; a
     literal's quoted text (:func:`_text`) is the same in both. So the Turtle says what the
     N-Triples, TriG and JSON-LD (pyoxigraph's, from the N-Triples) say, and is written
-    without turning each N-Triples term into Turtle after the fact.
+    without turning each N-Triples term into Turtle after the fact. (The Turtle of a
+    document's graph, nine tenths of an export, is written by :func:`_turtle_document`,
+    which follows :func:`_document_graph` in these terms a subject at a time.)
 
     >>> terms = _Terms()
     >>> for term in (terms.LABEL, terms.integer(3), terms.decimal(2)):
@@ -384,6 +387,15 @@ class _TurtleTerms(_Terms):
         super().__init__()
         index_type = self.iri(XSD.nonNegativeInteger)
         self.index = _Resolved(lambda value: f'"{value}"^^{index_type}').__getitem__
+        # How each kind of subject of a document's graph opens, after its term
+        # (_turtle_statement): its class, and the predicate that always follows it.
+        self.SENTENCE_OPEN = _opening(self.A, self.SENTENCE, self.ANCHOR)
+        self.STATEMENT_OPEN = _opening(self.A, self.STATEMENT, self.SUBJECT)
+        self.UNATTACHED_OPEN = _opening(self.A, self.UNATTACHED)
+        self.PHRASE_OPEN = _opening(self.A, self.PHRASE, self.ANCHOR)
+        self.REFERENCE_OPEN = _opening(*self.REFERENCE_CLASSES, self.LABEL)
+        self.NOT_NOMINAL = self.NOMINAL + self.FALSE
+        self.IS_PASSIVE = self.PASSIVE + self.TRUE
 
     def __reduce__(self):
         # for other processes: the prefixes, not what was worked out with them
@@ -467,6 +479,12 @@ class _TurtleTerms(_Terms):
         return found
 
 
+def _opening(*pairs: str) -> str:
+    """A subject's first triples in Turtle, as they follow its term: what
+    :func:`_turtle_subjects` writes of ``pairs``."""
+    return "".join(pairs)[len(" ;\n\t"):]
+
+
 @lru_cache(maxsize=8)
 def _prelude(prefixes: tuple[tuple[str, str], ...]) -> str:
     """The ``@prefix`` lines pyoxigraph starts a Turtle file with (in its own order)."""
@@ -522,10 +540,11 @@ def _model(kg: KnowledgeGraph, vocab: Vocabulary,
 
 def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
                        blocks: TurtleBlocks | None = None, *, n_process: int = 1
-                       ) -> list[str | bytes | FileRange]:
-    """The Turtle of the graph, ``"".join`` of it byte for byte what pyoxigraph writes from
-    :func:`rdf_model`, in pieces: the ``@prefix`` lines and the default graph's subjects, then
-    one piece per document's graph (:func:`document_turtle`).
+                       ) -> list[str | bytes | memoryview | FileRange]:
+    """The Turtle of the graph, in pieces that ``graph.files.write_texts_atomic`` writes as
+    byte for byte what pyoxigraph writes from :func:`rdf_model` (with ``n_process`` 1 and no
+    ``blocks``, text that ``"".join`` gives it as): the ``@prefix`` lines and the default
+    graph's subjects, then one piece per document's graph (:func:`document_turtle`).
 
     ``blocks`` (``graph.cache.TurtleBlocks``) keeps the piece of each document between
     builds: a piece depends only on the document's extractions, where they sit in the merge
@@ -535,7 +554,8 @@ def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
     piece will sit in the new one. The pieces not kept are written in ``n_process``
     processes when there are enough of them (:func:`_written_pieces`); the text is the same
     whatever the number. With ``blocks``, the documents' pieces that are written come UTF-8
-    encoded (``bytes``).
+    encoded (``bytes``); those that worker processes wrote come UTF-8 encoded in any case,
+    as views (``memoryview``) of the shared memory they were put in (:class:`_SharedPieces`).
     """
     vocab = Vocabulary(base_iri)
     terms = _TurtleTerms(vocab.prefixes)
@@ -561,7 +581,7 @@ def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
         default = _DefaultTurtle(kg, vocab, entities, terms, known, kept)
         pieces, written = _written_pieces(vocab, documents, missing, terms, n_process, default)
         for i, piece in zip(missing, written, strict=True):
-            found[i] = piece.encode("utf-8") if blocks is not None else piece
+            found[i] = piece.encode("utf-8") if blocks is not None and type(piece) is str else piece
         if blocks is not None:
             # where each document's piece will sit in the file, for the next build
             pieces = [piece.encode("utf-8") for piece in pieces]
@@ -601,8 +621,10 @@ PARALLEL_DOCUMENTS = 100
 #: worker writes while they share it (a reference count is a write) is copied: measured on
 #: 300 BBC articles with two processes, 80 MB plus 0.19 MB per document written, which would
 #: be 500 MB for the whole corpus at once. Workers forked afresh for each round of this many
-#: documents keep it under 200 MB, for a fork per round.
-ROUND_DOCUMENTS = 500
+#: documents keep it near 300 MB, for a fork per round (about 0.1 s). Whole BBC builds with
+#: two processes (session 15): rounds of 500 documents, five rounds, Turtle 3.61 s; two
+#: rounds 3.33 s; one round 3.18 s, but a peak of 1,151 MiB PSS against 965-980 MiB.
+ROUND_DOCUMENTS = 1200
 #: Documents a writer takes at a time in a round: few, so that the writers finish within a
 #: few documents of each other; neighbours, so that two writers seldom touch (and copy) the
 #: same pages of the extractions.
@@ -613,7 +635,7 @@ _inherited: _Round | None = None
 
 def _written_pieces(vocab: Vocabulary, documents: list[list[Extraction]], which: list[int],
                     terms: _TurtleTerms, n_process: int,
-                    default: _DefaultTurtle) -> tuple[list[str], Iterable[str]]:
+                    default: _DefaultTurtle) -> tuple[list[str], Iterable[str | memoryview]]:
     """The pieces of ``default``, and :func:`document_turtle` of ``documents[i]`` for each
     ``i`` of ``which``, in order: here, or, with ``n_process`` > 1 and at least
     :data:`PARALLEL_DOCUMENTS` of them, here and in ``n_process - 1`` forked processes, in
@@ -622,10 +644,10 @@ def _written_pieces(vocab: Vocabulary, documents: list[list[Extraction]], which:
     workers of the first round start on the documents.
 
     The workers are forked only now, so that they inherit the graph's extractions as they
-    are (pages shared with this process until written) and only positions and the pieces'
-    text cross between processes. Nothing else of the build runs in another thread at this
-    point (the extraction pool is shut down, the progress bar has no monitor thread), and the
-    workers run only pure Python over what they inherited.
+    are (pages shared with this process until written) and only positions cross between
+    processes (the pieces' text is in shared memory). Nothing else of the build runs in
+    another thread at this point (the extraction pool is shut down, the progress bar has no
+    monitor thread), and the workers run only pure Python over what they inherited.
     """
     if n_process <= 1 or len(which) < PARALLEL_DOCUMENTS:
         return default(), (document_turtle(vocab, documents[i], terms) for i in which)
@@ -643,7 +665,7 @@ def _written_pieces(vocab: Vocabulary, documents: list[list[Extraction]], which:
 
 def _round(vocab: Vocabulary, documents: list[list[Extraction]], which: list[int],
            terms: _TurtleTerms, n_process: int,
-           default: _DefaultTurtle | None) -> tuple[list[str], list[str]]:
+           default: _DefaultTurtle | None) -> tuple[list[str], list[str | memoryview]]:
     """One round of :func:`_written_pieces` in processes: the pieces of ``default`` (written
     here first) and of the documents of ``which``, which this process and ``n_process - 1``
     forked workers take :data:`CLAIM_DOCUMENTS` at a time, in order, from a counter in
@@ -652,22 +674,26 @@ def _round(vocab: Vocabulary, documents: list[list[Extraction]], which: list[int
     Every writer keeps taking documents until the round is done, so all finish within a few
     documents of each other, whatever each one's speed and however long ``default`` takes.
     Runs cut in advance by extraction count (until session 10) left the worker waiting
-    0.1-0.3 s a round for this process, which also receives the workers' pieces; handing
-    out chunks through the executor left the worker idle most of the time, as every chunk
-    and result passed through the executor's threads, which wait for the interpreter while
-    this process writes. Here the writers share nothing but the counter, and each worker
-    sends its pieces back once.
+    0.1-0.3 s a round for this process; handing out chunks through the executor left the
+    worker idle most of the time, as every chunk and result passed through the executor's
+    threads, which wait for the interpreter while this process writes. Here the writers
+    share nothing but the counter and a buffer of shared memory (:class:`_SharedPieces`),
+    into which a worker puts its pieces, UTF-8 encoded, as it writes them: this process
+    takes them from there as they are (views of it, ``memoryview``), where receiving them as
+    text at the end of the round kept it 0.1-0.5 s a round.
     """
     context = multiprocessing.get_context("fork")
     taken = context.Value("q", 0)  # positions in `which` handed out so far
-    inherited: _Round = (vocab, documents, terms, which, taken)
+    shared = _SharedPieces.of(context, sum(len(documents[i]) for i in which))
+    inherited: _Round = (vocab, documents, terms, which, taken, shared)
     with ProcessPoolExecutor(n_process - 1, mp_context=context, initializer=_inherit,
                              initargs=(inherited,)) as pool:
         theirs = [pool.submit(_forked_pieces) for _ in range(n_process - 1)]
         written = default() if default else []
-        pieces = dict(_claimed_pieces(*inherited))
+        pieces: dict[int, str | memoryview] = dict(
+            _claimed_pieces(vocab, documents, terms, which, taken))
         for future in theirs:
-            pieces.update(future.result())
+            pieces.update(shared.pieces(future.result()))
     return written, [pieces[position] for position in range(len(which))]
 
 
@@ -686,13 +712,60 @@ def _claimed_pieces(vocab: Vocabulary, documents: list[list[Extraction]],
             yield position, document_turtle(vocab, documents[which[position]], terms)
 
 
+#: Bytes of shared memory a round sets aside per extraction of its documents for the pieces
+#: its workers write (:class:`_SharedPieces`): an extraction of the BBC corpus takes 1.85 KB
+#: of Turtle on average. Only the pages written take memory.
+SHARED_BYTES_PER_EXTRACTION = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class _SharedPieces:
+    """Anonymous shared memory, mapped before the workers of a round are forked, into which
+    they put the pieces they write, one after another (``used``: the bytes taken so far,
+    shared too). A piece that does not fit comes back as text instead."""
+
+    buffer: mmap.mmap | None
+    used: Any
+
+    @classmethod
+    def of(cls, context: Any, extractions: int) -> _SharedPieces:
+        """A buffer for the pieces of documents with ``extractions`` extractions in all
+        (none where the system refuses the mapping: every piece then comes back as text)."""
+        try:
+            buffer = mmap.mmap(-1, max(1, extractions) * SHARED_BYTES_PER_EXTRACTION,
+                               flags=mmap.MAP_SHARED | getattr(mmap, "MAP_NORESERVE", 0))
+        except OSError:
+            buffer = None
+        return cls(buffer, context.Value("q", 0))
+
+    def put(self, piece: str) -> str | tuple[int, int]:
+        """Where ``piece`` now is in the buffer (start, end), or ``piece`` if it did not fit
+        (in a worker)."""
+        data = piece.encode("utf-8")
+        with self.used.get_lock():
+            start = self.used.value
+            self.used.value = start + len(data)
+        if self.buffer is None or start + len(data) > len(self.buffer):
+            return piece
+        self.buffer[start:start + len(data)] = data
+        return start, start + len(data)
+
+    def pieces(self, placed: list[tuple[int, str | tuple[int, int]]]
+               ) -> Iterator[tuple[int, str | memoryview]]:
+        """``(position, piece)`` from what a worker sent back (:meth:`put`)."""
+        view = memoryview(self.buffer) if self.buffer is not None else None
+        for position, piece in placed:
+            yield position, piece if type(piece) is str else view[piece[0]:piece[1]]
+
+
 def _inherit(inherited: _Round) -> None:
     global _inherited
     _inherited = inherited
 
 
-def _forked_pieces() -> list[tuple[int, str]]:
-    return list(_claimed_pieces(*_inherited))
+def _forked_pieces() -> list[tuple[int, str | tuple[int, int]]]:
+    *claimed, shared = _inherited
+    return [(position, shared.put(piece)) for position, piece in _claimed_pieces(*claimed)]
 
 
 def document_turtle(vocab: Vocabulary, extractions: list[Extraction],
@@ -706,8 +779,7 @@ def document_turtle(vocab: Vocabulary, extractions: list[Extraction],
     ``None``; sharing one between documents saves working the same IRIs out again).
     """
     terms = terms or _TurtleTerms(vocab.prefixes)
-    statements = _numbered(vocab, extractions)
-    return "".join(_turtle_subjects(_document_graph(terms, vocab, statements)))
+    return _turtle_document(terms, vocab, _numbered(vocab, extractions))
 
 
 def _documents(vocab: Vocabulary) -> _Resolved:
@@ -765,29 +837,35 @@ def _document_graph(t: _Terms, vocab: Vocabulary, statements: list) -> list[Subj
     :func:`_numbered`, all of one document): sentences in text order, each followed by the
     nodes of its statements sorted by IRI."""
     document = t.iri(vocab.document(statements[0][1].provenance.doc_id))
-    # (start, end) -> the sentence's term and triples, and the nodes of its statements by
-    # N-Triples IRI (what sorts them, whatever the syntax)
-    sentences: dict[tuple[int, int], tuple[str, Pairs, list[Part]]] = {}
     statement_node = t.statement_nodes(vocab.statements)
-    for statement, triple, sequence, ends in statements:
-        p = triple.provenance
-        place = (p.sentence_start, p.sentence_end)
-        found = sentences.get(place)
-        if found is None:
-            sentence = t.unique(_iri(vocab.sentence_iri(p.doc_id, *place)))
-            found = sentences[place] = (sentence, _sentence_pairs(t, p, document), [])
-        sentence, _, parts = found
-        _statement_parts(t, parts, statement_node(statement), triple, sequence, ends, document,
-                         sentence)
     described = []
-    for place in sorted(sentences):
-        sentence, pairs, parts = sentences[place]
-        described.append((sentence, pairs))
+    for sentence, p, its in _by_sentence(t, vocab, statements):
+        described.append((sentence, _sentence_pairs(t, p, document)))
+        parts: list[Part] = []  # by N-Triples IRI: what sorts them, whatever the syntax
+        for statement, triple, sequence, ends in its:
+            _statement_parts(t, parts, statement_node(statement), triple, sequence, ends,
+                             document, sentence)
         # the statements of a document have IRIs of their own (_numbered), so no two parts
         # share one: sorted by IRI alone
         parts.sort()
         described += [subject for _, subject in parts]
     return described
+
+
+def _by_sentence(t: _Terms, vocab: Vocabulary,
+                 statements: list) -> list[tuple[str, Provenance, list]]:
+    """The sentences of ``statements`` (from :func:`_numbered`, of one document) in text
+    order: each one's term, the provenance of its first statement and its statements."""
+    sentences: dict[tuple[int, int], tuple[str, Provenance, list]] = {}
+    for statement in statements:
+        p = statement[1].provenance
+        place = (p.sentence_start, p.sentence_end)
+        found = sentences.get(place)
+        if found is None:
+            sentence = t.unique(_iri(vocab.sentence_iri(p.doc_id, *place)))
+            found = sentences[place] = (sentence, p, [])
+        found[2].append(statement)
+    return [sentences[place] for place in sorted(sentences)]
 
 
 def _document_pairs(t: _Terms, doc_id: str, meta: dict[str, Any]) -> Pairs:
@@ -824,9 +902,9 @@ def _entity_pairs(t: _Terms, documents: _Resolved, node: dict[str, Any]) -> Pair
 #: edge it supports, or ``None`` when it supports none (an unattached extraction).
 Extraction = tuple[Triple, int, tuple[str, str] | None]
 #: What every Turtle writer of a round (``_round``) works from: the vocabulary, every
-#: document's extractions, the Turtle terms, the documents of the round and the shared
-#: counter of those taken.
-_Round = tuple[Vocabulary, list[list[Extraction]], _TurtleTerms, list[int], Any]
+#: document's extractions, the Turtle terms, the documents of the round, the shared counter
+#: of those taken and the shared memory the workers put their pieces in.
+_Round = tuple[Vocabulary, list[list[Extraction]], _TurtleTerms, list[int], Any, _SharedPieces]
 
 
 def _extractions(kg: KnowledgeGraph, entities: dict[str, str]) -> list[Extraction]:
@@ -985,6 +1063,119 @@ def _amount_pairs(t: _Terms, text: str) -> Pairs:
     if amount.unit:
         pairs += t.UNIT_TEXT, _text(amount.unit)
     return pairs
+
+
+# -- a document's graph in Turtle ---------------------------------------------------------------
+#
+# What _turtle_subjects writes of _document_graph in Turtle terms, each subject written by one
+# f-string instead of made as a list of pairs and joined: a tenth less time for the Turtle of
+# the BBC corpus's documents (4.26 -> 3.84 s), which is nine tenths of the Turtle export. The
+# model is described by the functions above, which write it in N-Triples, TriG, JSON-LD and
+# the default graph's Turtle; these follow them line for line, and the tests check that the
+# Turtle written here is byte for byte what pyoxigraph writes of the model
+# (tests/graph/test_rdf.py, on graphs made to hold every kind of subject and odd IRIs).
+
+
+def _turtle_document(t: _TurtleTerms, vocab: Vocabulary, statements: list) -> str:
+    """``"".join(_turtle_subjects(_document_graph(t, vocab, statements)))``."""
+    document = t.iri(vocab.document(statements[0][1].provenance.doc_id))
+    statement_node = t.statement_nodes(vocab.statements)
+    index = t.index
+    written = []
+    for sentence, p, its in _by_sentence(t, vocab, statements):
+        written.append(f"{sentence} {t.SENTENCE_OPEN}{_text(p.sentence)}"
+                       f"{t.BEGIN}{index(p.sentence_start)}{t.END}{index(p.sentence_end)}"
+                       f"{t.REFERENCE}{document}{t.SENTENCE_INDEX}{p.sentence_index} .\n")
+        parts: list[tuple[str, str]] = []  # (N-Triples IRI, Turtle), as _document_graph's
+        for statement, triple, sequence, ends in its:
+            _turtle_statement(t, parts, statement_node(statement), triple, sequence, ends,
+                              document, sentence)
+        parts.sort()
+        written += [text for _, text in parts]
+    return "".join(written)
+
+
+def _turtle_statement(t: _TurtleTerms, parts: list[tuple[str, str]], node: Node,
+                      triple: Triple, sequence: int, ends: tuple[str, str] | None,
+                      document: str, sentence: str) -> None:
+    """:func:`_statement_parts` in Turtle: the statement's subject and those of its phrases
+    and amount, added to ``parts``."""
+    q = triple.qualifiers
+    relation = triple.relation
+    subject, obj = t.part(node, "subject"), t.part(node, "object")
+    if ends is None:
+        subject_entity = object_entity = None
+        text = f"{node[1]} {t.UNATTACHED_OPEN}"
+    else:
+        subject_entity, object_entity = t.of_ntriples(ends[0]), t.of_ntriples(ends[1])
+        text = (f"{node[1]} {t.STATEMENT_OPEN}{subject_entity}"
+                f"{t.PREDICATE}{t.relation(relation.lemma)}{t.OBJECT}{object_entity}")
+    text += (f"{t.RELATION_TEXT}{_text(relation.text)}"
+             f"{t.RELATION_LEMMA}{_text(relation.lemma)}")
+    if relation.passive:
+        text += t.IS_PASSIVE
+    text += f"{t.SUBJECT_PHRASE}{subject[1]}{t.OBJECT_PHRASE}{obj[1]}"
+    _turtle_phrase(t, parts, subject, triple.subject, document, subject_entity, None)
+    _turtle_phrase(t, parts, obj, triple.object, document, object_entity, None)
+    if triple.extras:
+        phrases = [t.part(node, f"extra{position}")
+                   for position in range(1, len(triple.extras) + 1)]
+        text += t.EXTRA_PHRASE + " , ".join([phrase[1] for phrase in phrases])
+        for position, (phrase, extra) in enumerate(zip(phrases, triple.extras, strict=True),
+                                                   start=1):
+            _turtle_phrase(t, parts, phrase, extra, document, None, position)
+    text += (f"{t.CONFIDENCE}{t.decimal(triple.confidence)}"
+             f"{t.ASSERTED}{t.TRUE if q.asserted else t.FALSE}"
+             f"{t.NEGATED}{t.TRUE if q.negated else t.FALSE}")
+    qualifiers = _text_qualifiers(q)
+    if qualifiers != _NO_TEXT_QUALIFIERS:
+        for term, value in zip(t.QUALIFIERS, qualifiers, strict=True):
+            if value is not None:
+                text += f"{term}{_text(value)}"
+    if q.amount is not None:
+        amount = t.part(node, "amount")
+        text += f"{t.AMOUNT}{amount[1]}"
+        parts.append((amount[0], _turtle_subject(amount[1], _amount_pairs(t, q.amount))))
+    parts.append((node[0], f"{text}{t.RULE}{_text(triple.provenance.rule)}"
+                           f"{t.SEQUENCE}{sequence}{t.DERIVED_FROM}{sentence} .\n"))
+
+
+def _turtle_phrase(t: _TurtleTerms, parts: list[tuple[str, str]], phrase: Node,
+                   argument: Argument, document: str, entity: str | None,
+                   position: int | None) -> None:
+    """:func:`_phrase_parts` in Turtle: the subjects of a phrase, its head and its
+    references, added to ``parts``."""
+    head = t.part(phrase, "head")
+    more = "" if argument.nominal else t.NOT_NOMINAL
+    if position is not None:
+        more += f"{t.POSITION}{position}"
+    if argument.entities:
+        references = [t.part(phrase, f"ref{number}")
+                      for number in range(1, len(argument.entities) + 1)]
+        more += t.REFERS_TO + " , ".join([reference[1] for reference in references])
+        numbered = enumerate(zip(references, argument.entities, strict=True), start=1)
+        for number, (reference, ref) in numbered:
+            text = f"{reference[1]} {t.REFERENCE_OPEN}{_text(ref.label)}"
+            if ref.entity_type is not None:
+                text += f"{t.NER_LABEL}{_text(ref.entity_type)}"
+            text += f"{t.POSITION}{number}"
+            for member, name in enumerate(ref.names, start=1):
+                text += f"{t.member(member)}{_text(name)}"
+            parts.append((reference[0], text + " .\n"))
+    parts.append((phrase[0], f"{phrase[1]} {t.PHRASE_OPEN}{_text(argument.text)}"
+                             f"{t.BEGIN}{t.index(argument.start)}{t.END}{t.index(argument.end)}"
+                             f"{t.REFERENCE}{document}{t.HEAD}{head[1]}{more} .\n"))
+    more = "" if argument.entity_type is None else f"{t.NER_LABEL}{_text(argument.entity_type)}"
+    if entity is not None:
+        more += f"{t.IDENT_REF}{entity}"
+    parts.append((head[0], f"{head[1]} {t.PHRASE_OPEN}{_text(argument.head)}"
+                           f"{t.BEGIN}{t.index(argument.head_start)}"
+                           f"{t.END}{t.index(argument.head_end)}{t.REFERENCE}{document}{more} .\n"))
+
+
+def _turtle_subject(term: str, pairs: Pairs) -> str:
+    """One subject as :func:`_turtle_subjects` writes it."""
+    return f"{term} {_opening(*pairs)} .\n"
 
 
 # -- writing ----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ processes, give the exports of a build in one process, byte for byte."""
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import shutil
 import sqlite3
@@ -84,11 +85,15 @@ def test_local_worker_processes_give_the_same_exports(tmp_path, one_process_buil
     assert turtle_writers.read_text().split() == [str(os.getpid())] * 6
 
 
+@pytest.mark.parametrize("shared_bytes", [rdf.SHARED_BYTES_PER_EXTRACTION, 1])
 def test_turtle_written_in_worker_processes_is_the_same_and_cached(tmp_path, one_process_build,
-                                                                   forked_turtle):
+                                                                   forked_turtle, monkeypatch,
+                                                                   shared_bytes):
     """This process and one worker write the pieces; they come back in document order, byte
     for byte, and this process keeps them in the cache: a one-process rebuild copies every
-    one."""
+    one. The same when no piece fits the shared memory the worker puts them in, and they
+    come back as text."""
+    monkeypatch.setattr(rdf, "SHARED_BYTES_PER_EXTRACTION", shared_bytes)
     build([ROOT / "inputs"], tmp_path / "out", n_process=2, progress=False)
     writers = forked_turtle.read_text().split()
     assert len(writers) == 6 and len(set(writers) - {str(os.getpid())}) == 1  # one worker
@@ -111,6 +116,15 @@ def test_bbc_articles_built_in_two_processes_give_the_same_exports(tmp_path, sha
     # three rounds of 7, 7 and 6 documents, each with a worker of its own
     assert len(writers) == 20 and len(set(writers) - {str(os.getpid())}) == 3
     _same_exports(tmp_path / "two", tmp_path / "one")
+
+
+def test_pieces_that_do_not_fit_the_shared_memory_come_back_as_text():
+    shared = rdf._SharedPieces.of(multiprocessing.get_context("fork"), 1)
+    assert len(shared.buffer) == rdf.SHARED_BYTES_PER_EXTRACTION
+    texts = ["a" * 5000, "Zoë " * 1000, "b" * 10]
+    pieces = dict(shared.pieces([(n, shared.put(text)) for n, text in enumerate(texts)]))
+    assert type(pieces[0]) is memoryview and pieces[0] == texts[0].encode()
+    assert [pieces[1], pieces[2]] == texts[1:]  # over what was left, and every one after
 
 
 def test_partitions_come_back_in_input_order():
