@@ -31,10 +31,11 @@ _SLICE = 1 << 20
 
 
 class FileRange(NamedTuple):
-    """Bytes of another open file, as a piece of an export (``write_texts_atomic``): ``size``
-    bytes from ``start`` of the file open as ``fd``. A rebuild's Turtle takes the pieces it
-    did not change from the previous export this way (``graph.cache.TurtleBlocks``): the
-    kernel copies them, and they never pass through this process."""
+    """Bytes of the export that the new one replaces, as a piece of the new one
+    (``write_texts_atomic``): ``size`` bytes from ``start`` of the file open as ``fd``. A
+    rebuild's Turtle takes the pieces it did not change from the previous export this way
+    (``graph.cache.TurtleBlocks``): the kernel copies them, and they never pass through this
+    process (and leave the page cache as they are copied: ``_copy_range``)."""
 
     fd: int
     start: int
@@ -137,20 +138,44 @@ def _joined_ranges(pieces: Pieces) -> Iterator[str | bytes | memoryview | FileRa
         yield run
 
 
+#: Bytes of a file range copied at a time (:func:`_copy_range`).
+_COPY_BYTES = 1 << 23
+
+
 def _copy_range(piece: FileRange, target: int) -> None:
     """Append ``piece`` to the file open as ``target``: copied by the kernel where it can
     (``copy_file_range``), else read and written. A source shorter than the range is an
-    error: the export would be cut."""
+    error: the export would be cut.
+
+    The range is of the export the new file replaces (:class:`FileRange`), so the source's
+    pages are dropped from the page cache as they are copied: they would be freed when the
+    new file takes its name anyway, and the new file's pages reuse them at once. Keeping
+    them until then made a rebuild hold the 297 MB of the BBC corpus's Turtle twice, and
+    fresh memory is dear on a virtual machine whose host takes back what its guest frees:
+    the write of an incremental rebuild took 0.93-1.09 s on this machine, and 0.29-0.31 s
+    with the pages dropped (session 15, three rebuilds each, alternating).
+    """
     start, left = piece.start, piece.size
     while left:
+        size = min(left, _COPY_BYTES)
         try:
-            copied = os.copy_file_range(piece.fd, target, left, start)
+            copied = os.copy_file_range(piece.fd, target, size, start)
         except (AttributeError, OSError):  # not Linux, another file system, an old kernel
-            copied = os.write(target, os.pread(piece.fd, min(left, 1 << 24), start))
+            copied = os.write(target, os.pread(piece.fd, size, start))
         if not copied:
             raise OSError(f"the previous export ended {left} bytes before the piece it held")
+        _drop_cached(piece.fd, start, copied)
         start += copied
         left -= copied
+
+
+def _drop_cached(fd: int, start: int, size: int) -> None:
+    """Ask the kernel to drop the cached pages of ``size`` bytes from ``start`` of the file
+    open as ``fd`` (a hint: nothing where it cannot be given)."""
+    try:
+        os.posix_fadvise(fd, start, size, os.POSIX_FADV_DONTNEED)
+    except (AttributeError, OSError):  # not on every system and file system
+        pass
 
 
 def remove_stale_temporaries(folder: Path, names: list[str]) -> list[Path]:

@@ -41,6 +41,24 @@ def test_pieces_of_every_kind_are_written_in_order(tmp_path, source):
     assert (tmp_path / "graph.ttl").read_bytes() == expected
 
 
+def test_ranges_are_copied_a_chunk_at_a_time_and_leave_the_page_cache(tmp_path, source,
+                                                                     monkeypatch):
+    """The previous export's pages are dropped from the page cache as they are copied
+    (``files._copy_range``): the new file replaces it."""
+    monkeypatch.setattr(files, "_COPY_BYTES", 4096)
+    dropped = []
+
+    def recorded(fd, start, size, advice):
+        dropped.append((fd, start, size, advice))
+
+    monkeypatch.setattr(os, "posix_fadvise", recorded)
+    pieces, expected = _pieces(source)
+    write_texts_atomic({tmp_path / "graph.ttl": pieces})
+    assert (tmp_path / "graph.ttl").read_bytes() == expected
+    assert dropped == [(source, start, size, os.POSIX_FADV_DONTNEED) for start, size in
+                       [(0, 4096), (4096, 921), (60000, 100), (20, 3)]]
+
+
 def test_ranges_side_by_side_are_copied_as_one():
     pieces = [FileRange(3, 0, 10), FileRange(3, 10, 5), b"x", FileRange(3, 15, 1),
               FileRange(4, 16, 1), FileRange(4, 17, 2)]
