@@ -714,7 +714,8 @@ def _claimed_pieces(vocab: Vocabulary, documents: list[list[Extraction]],
 
 #: Bytes of shared memory a round sets aside per extraction of its documents for the pieces
 #: its workers write (:class:`_SharedPieces`): an extraction of the BBC corpus takes 1.85 KB
-#: of Turtle on average. Only the pages written take memory.
+#: of Turtle on average. Only the pages written take memory (the whole counts against the
+#: kernel's commit limit where one is enforced; ``MAP_NORESERVE`` where Python has it).
 SHARED_BYTES_PER_EXTRACTION = 8192
 
 
