@@ -480,8 +480,8 @@ class _TurtleTerms(_Terms):
 
 
 def _opening(*pairs: str) -> str:
-    """A subject's first triples in Turtle, as they follow its term: what
-    :func:`_turtle_subjects` writes of ``pairs``."""
+    """A subject's triples in Turtle, as they follow its term: the first predicate follows
+    the term, not a " ;" (:func:`_turtle_subject`)."""
     return "".join(pairs)[len(" ;\n\t"):]
 
 
@@ -742,11 +742,13 @@ class _SharedPieces:
     def put(self, piece: str) -> str | tuple[int, int]:
         """Where ``piece`` now is in the buffer (start, end), or ``piece`` if it did not fit
         (in a worker)."""
+        if self.buffer is None:
+            return piece
         data = piece.encode("utf-8")
         with self.used.get_lock():
             start = self.used.value
             self.used.value = start + len(data)
-        if self.buffer is None or start + len(data) > len(self.buffer):
+        if start + len(data) > len(self.buffer):
             return piece
         self.buffer[start:start + len(data)] = data
         return start, start + len(data)
@@ -1175,7 +1177,7 @@ def _turtle_phrase(t: _TurtleTerms, parts: list[tuple[str, str]], phrase: Node,
 
 
 def _turtle_subject(term: str, pairs: Pairs) -> str:
-    """One subject as :func:`_turtle_subjects` writes it."""
+    """One subject with its triples (in :class:`_TurtleTerms`) in Turtle."""
     return f"{term} {_opening(*pairs)} .\n"
 
 
@@ -1232,8 +1234,7 @@ def _turtle_subjects(model: Iterable[Subject]) -> Iterator[str]:
     """
     for subject, pairs in model:
         if pairs:
-            # the first predicate follows the subject, not a " ;"
-            yield f"{subject} {''.join(pairs)[4:]} .\n"
+            yield _turtle_subject(subject, pairs)
 
 
 def to_rdf_text(kg: KnowledgeGraph, rdf_format: str = "ttl", *,
