@@ -19,7 +19,12 @@ each in a fresh process so that memory figures are not mixed up:
   the last article added and the build run again (from the cache's snapshot of the merged
   graph and its documents' Turtle), three times from the same state (the fastest is
   reported, every time listed); the exports must be byte-identical to the from-scratch
-  build.
+  build;
+* ``incremental_middle``: the same with the article in the middle of the sorted list held
+  back instead (an article added to one of the corpus's topic folders but the last): the
+  merge order is the documents' id order, so the rebuild merges every document again from
+  the cached triples, and takes the Turtle of the others from the previous export with
+  their sequence numbers moved.
 
 Words are counted by whitespace split. Beside the wall-clock times (what the targets are
 about), each parse and build reports its CPU time, its own and its joined workers' (less
@@ -257,25 +262,33 @@ def measure_stages(folder: Path) -> dict:
     return {"stages": seconds}
 
 
-def measure_held_build(folder: Path, out: Path) -> dict:
-    """A cached build of every article but the last (what an incremental rebuild adds to)."""
-    last = sorted(folder.rglob("*.txt"))[-1]
-    held = last.with_name(last.name + ".held")
-    last.rename(held)
+def held_article(folder: Path, where: str) -> Path:
+    """The article an incremental run holds back: the ``"last"`` or the ``"middle"`` one of
+    the folder's, in id order (the merge order)."""
+    files = sorted(folder.rglob("*.txt"))
+    return files[-1] if where == "last" else files[len(files) // 2]
+
+
+def measure_held_build(folder: Path, out: Path, where: str = "last") -> dict:
+    """A cached build of every article but one (what an incremental rebuild adds to)."""
+    article = held_article(folder, where)
+    held = article.with_name(article.name + ".held")
+    article.rename(held)
     try:
         return measure_build(folder, 1, out, cache=True)
     finally:
-        held.rename(last)
+        held.rename(article)
 
 
-def incremental(folder: Path, root: Path, reference: Path, runs: int) -> dict:
-    """The last article added to a cached build of the others, and the build run again
-    ``runs`` times, each in a fresh process from the same state of the output folder (written
-    out to disk first); ``after`` is the fastest (the rest is the machine's noise, as for the
-    other builds). ``identical`` says whether every rebuild's exports equal the from-scratch
-    build's."""
+def incremental(folder: Path, root: Path, reference: Path, runs: int,
+                where: str = "last") -> dict:
+    """The ``where`` article (:func:`held_article`) added to a cached build of the others,
+    and the build run again ``runs`` times, each in a fresh process from the same state of
+    the output folder (written out to disk first); ``after`` is the fastest (the rest is the
+    machine's noise, as for the other builds). ``identical`` says whether every rebuild's
+    exports equal the from-scratch build's."""
     out, kept = root / "incremental", root / "incremental-before"
-    before = _in_subprocess("held-build", str(folder), str(out))
+    before = _in_subprocess("held-build", str(folder), str(out), where)
     shutil.copytree(out, kept)
     rebuilds, identical = [], True
     for _ in range(runs):
@@ -288,7 +301,9 @@ def incremental(folder: Path, root: Path, reference: Path, runs: int) -> dict:
         identical &= all((out / name).read_bytes() == (reference / name).read_bytes()
                          for name in ("graph.ttl", "graph.html"))
     shutil.rmtree(kept)
-    return {"before": before, "after": min(rebuilds, key=lambda figures: figures["seconds"]),
+    shutil.rmtree(out)
+    return {"article": held_article(folder, where).relative_to(folder).as_posix(),
+            "before": before, "after": min(rebuilds, key=lambda figures: figures["seconds"]),
             "runs": [figures["seconds"] for figures in rebuilds], "identical": identical}
 
 
@@ -339,9 +354,10 @@ def run(corpus: Path, subset: int | None, processes: list[int], stages: bool = T
             results["stages"] = _in_subprocess("stages", str(folder))["stages"]
             _print_stages(results["stages"])
         if 1 in processes:
-            results["incremental"] = incremental(folder, root, root / "out1",
-                                                 max(INCREMENTAL_RUNS, repeat))
-            _print_incremental(results["incremental"], results["runs"][1]["build"])
+            for name, where in (("incremental", "last"), ("incremental_middle", "middle")):
+                results[name] = incremental(folder, root, root / "out1",
+                                            max(INCREMENTAL_RUNS, repeat), where)
+                _print_incremental(results[name], results["runs"][1]["build"])
         if 1 in processes and 2 in processes:
             runs = results["runs"]
             speedup = runs[1]["build"]["seconds"] / runs[2]["build"]["seconds"]
@@ -374,13 +390,15 @@ def _print_stages(stages: dict) -> None:
 def _print_incremental(incremental: dict, full: dict) -> None:
     before, after = incremental["before"], incremental["after"]
     # what the default command costs the first time: a build that fills the cache
-    print(f"cached build of all articles but the last (the default command into an empty "
-          f"folder): {before['seconds']:.1f} s, {before['seconds'] / full['seconds']:.1%} of "
-          f"the time of the full build without a cache; "
+    print(f"cached build of all articles but {incremental['article']} (the default command "
+          f"into an empty folder): {before['seconds']:.1f} s, "
+          f"{before['seconds'] / full['seconds']:.1%} of the time of the full build without a "
+          f"cache; "
           + ", ".join(f"{name} {value:.2f} s" for name, value in before["stages"].items()))
     stages = ", ".join(f"{name} {value:.2f} s" for name, value in after["stages"].items())
     runs = ", ".join(f"{seconds:.1f}" for seconds in incremental["runs"])
-    print(f"incremental: one article added, rebuild {after['seconds']:.1f} s (runs {runs} s; "
+    print(f"incremental: {incremental['article']} added, rebuild {after['seconds']:.1f} s "
+          f"(runs {runs} s; "
           f"{after['seconds'] / full['seconds']:.1%} of the full build; "
           f"{after['cached']} documents from the cache, {after['from_snapshot']} merged from "
           f"its snapshot, {after['turtle_copied']} documents' Turtle copied; peak "
@@ -414,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
         elif kind == "stages":
             figures = measure_stages(Path(rest[0]))
         else:
-            figures = measure_held_build(Path(rest[0]), Path(rest[1]))
+            figures = measure_held_build(Path(rest[0]), Path(rest[1]), *rest[2:])
         print(json.dumps(figures))
         return 0
     if not (args.corpus / "business").is_dir():

@@ -59,7 +59,7 @@ import os
 import pickle
 import sqlite3
 from collections import Counter, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib.metadata import version
 from itertools import count, repeat
@@ -73,7 +73,7 @@ import extractors
 from extractors import triple as values
 from extractors.nlp import load_model, model_name
 from extractors.triple import Triple
-from graph.files import FileRange, piece_size
+from graph.files import FileRange, piece_size, read_range
 
 if TYPE_CHECKING:
     from graph.entities import AliasTable
@@ -343,14 +343,18 @@ class ExtractionCache:
         #: subjects), read with it; the key of the snapshot this build saved.
         self._snapshot_turtle: dict[str, bytes] = {}
         self._saved_snapshot: str | None = None
-        # where each document's Turtle sits in the Turtle export, and that export's size and
-        # modification time when it was written (TurtleBlocks)
-        self._db.execute("CREATE TABLE IF NOT EXISTS turtle_place (key TEXT PRIMARY KEY, "
-                         "start INTEGER NOT NULL, size INTEGER NOT NULL, ends BLOB NOT NULL)")
+        # where each document's Turtle sits in the Turtle export, and the place in the merge
+        # order of the document's first extraction, and that export's size and modification
+        # time when it was written (TurtleBlocks)
+        self._db.execute("CREATE TABLE IF NOT EXISTS turtle_block (key TEXT PRIMARY KEY, "
+                         "start INTEGER NOT NULL, size INTEGER NOT NULL, ends BLOB NOT NULL, "
+                         "first_sequence INTEGER NOT NULL)")
         self._db.execute("CREATE TABLE IF NOT EXISTS turtle_file (name TEXT PRIMARY KEY, "
                          "size INTEGER NOT NULL, modified INTEGER NOT NULL)")
-        # until session 12 each document's Turtle itself, a second copy of the export
+        # until session 12 each document's Turtle itself, a second copy of the export; until
+        # session 16 its place without the first sequence number (keyed on every number)
         self._db.execute("DROP TABLE IF EXISTS turtle")
+        self._db.execute("DROP TABLE IF EXISTS turtle_place")
 
     @classmethod
     def in_folder(cls, folder: str | Path,
@@ -523,8 +527,13 @@ class TurtleBlocks:
 
     A block is keyed on a hash of everything it is made of: the graph package, the base IRI,
     the document's extractions (its extraction key: id, text and extractor), their places
-    in the merge order and the entities at both ends of each statement. Only a document the
-    cache has an extraction key for (one this build read, extracted or kept) has a key.
+    in the merge order counted from the first one's, and the entities at both ends of each
+    statement. Only a document the cache has an extraction key for (one this build read,
+    extracted or kept) has a key. The first extraction's place itself (``first``) is kept
+    beside the block: an article added, edited or removed before the document moves every
+    later document's extractions along the merge order, which changes nothing in their
+    blocks but the ``ng:sequence`` numbers, and those are moved in the old block's bytes
+    (:meth:`get`) instead of the block being written again.
 
     The cache keeps, under each key, where the block sits in the export (first byte and
     size) and its first and last bytes, with the export's size and modification time as they
@@ -547,8 +556,8 @@ class TurtleBlocks:
         self.copied = 0
         self._context = hashlib.sha256(
             f"turtle {_SCHEMA} {graph_fingerprint()}\0{base_iri}".encode()).hexdigest()
-        #: key -> (start, size, ends) of the blocks of the new export, as they are placed
-        self._placed: dict[str, tuple[int, int, bytes]] = {}
+        #: key -> (start, size, ends, first) of the blocks of the new export, as placed
+        self._placed: dict[str, tuple[int, int, bytes, int]] = {}
         self._size = 0  # of the previous export
         self._source = self._previous(export) if export is not None else None
         self._base = base_iri
@@ -590,30 +599,38 @@ class TurtleBlocks:
         content = self._cache.keys.get(doc_ids.pop()) if len(doc_ids) == 1 else None
         if content is None:
             return None
-        # a line per extraction: its place and the IRIs (N-Triples, so without spaces) of
-        # its ends; the str() of a list of tuples took three times as long
-        places = "\n".join([f"{sequence} {ends[0]} {ends[1]}" if ends else str(sequence)
-                            for _, sequence, ends in extractions])
+        # a line per extraction: its place after the first's and the IRIs (N-Triples, so
+        # without spaces) of its ends; the str() of a list of tuples took three times as long
+        first = extractions[0][1]
+        places = "\n".join([f"{sequence - first} {ends[0]} {ends[1]}" if ends
+                            else str(sequence - first) for _, sequence, ends in extractions])
         digest = hashlib.sha256(f"{self._context}\0{content}\0".encode())
         digest.update(places.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
-    def get(self, key: str) -> FileRange | None:
-        """The block of ``key`` in the previous export, or ``None``."""
+    def get(self, key: str, first: int,
+            move: Callable[[bytes, int], bytes | None]) -> FileRange | bytes | None:
+        """The block of ``key`` in the previous export, or ``None``; ``first`` is the place of
+        the document's first extraction in this build's merge order. A block written when
+        it had another place comes as ``move(its bytes, by how much)``: its sequence numbers
+        moved along, or ``None`` when they could not be (``graph.rdf._moved_sequences``)."""
         if self._source is None:
             return None
-        row = self._cache._db.execute("SELECT start, size, ends FROM turtle_place "
-                                      "WHERE key = ?", (key,)).fetchone()
+        row = self._cache._db.execute("SELECT start, size, ends, first_sequence "
+                                      "FROM turtle_block WHERE key = ?", (key,)).fetchone()
         if row is None:
             return None
-        start, size, ends = row
-        if not (type(start) is int and type(size) is int
+        start, size, ends, before = row
+        if not (type(start) is int and type(size) is int and type(before) is int
                 and 0 <= start < start + size <= self._size):
             return None
-        piece = FileRange(self._source, start, size)
+        piece: FileRange | bytes | None = FileRange(self._source, start, size)
         if self._ends(piece) != ends:
             return None
-        self.copied += 1
+        if before != first:
+            piece = move(read_range(piece), first - before)
+        if piece is not None:
+            self.copied += 1
         return piece
 
     @classmethod
@@ -629,10 +646,12 @@ class TurtleBlocks:
         half = min(cls.ENDS, len(piece) // 2)
         return bytes(piece[:half]) + bytes(piece[len(piece) - half:])
 
-    def place(self, key: str, start: int, piece: bytes | memoryview | FileRange) -> None:
-        """Note that the block of ``key`` starts at byte ``start`` of the new export: kept
-        when the export is written (:meth:`saved`)."""
-        self._placed[key] = (start, piece_size(piece), self._ends(piece))
+    def place(self, key: str, start: int, piece: bytes | memoryview | FileRange,
+              first: int) -> None:
+        """Note that the block of ``key`` starts at byte ``start`` of the new export, its
+        document's first extraction at ``first`` in the merge order: kept when the export is
+        written (:meth:`saved`)."""
+        self._placed[key] = (start, piece_size(piece), self._ends(piece), first)
 
     def saved(self, export: Path) -> None:
         """Keep the places of the blocks of the new export ``export``, now written, with its
@@ -645,8 +664,8 @@ class TurtleBlocks:
         db = self._cache._db
         db.commit()
         with db:
-            db.execute("DELETE FROM turtle_place")
-            db.executemany("INSERT INTO turtle_place VALUES (?, ?, ?, ?)",
+            db.execute("DELETE FROM turtle_block")
+            db.executemany("INSERT INTO turtle_block VALUES (?, ?, ?, ?, ?)",
                            ((key, *place) for key, place in self._placed.items()))
             db.execute("INSERT OR REPLACE INTO turtle_file VALUES (?, ?, ?)",
                        (export.name, found.st_size, found.st_mtime_ns))

@@ -169,6 +169,17 @@ def _copy_range(piece: FileRange, target: int) -> None:
         left -= copied
 
 
+def read_range(piece: FileRange) -> bytes:
+    """The bytes of ``piece`` (as many as the file holds), its pages then dropped from the
+    page cache as :func:`_copy_range` drops those it copies, for the same reason."""
+    try:
+        data = os.pread(piece.fd, piece.size, piece.start)
+    except OSError:
+        return b""
+    _drop_cached(piece.fd, piece.start, piece.size)
+    return data
+
+
 def _drop_cached(fd: int, start: int, size: int) -> None:
     """Ask the kernel to drop the cached pages of ``size`` bytes from ``start`` of the file
     open as ``fd`` (a hint: nothing where it cannot be given)."""

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import groupby
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -575,7 +575,12 @@ def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
         documents = [by_document.pop(document) for document in sorted(by_document)]
         keys = [blocks.key(extractions) if blocks is not None else None
                 for extractions in documents]
-        found = [blocks.get(key) if key is not None else None for key in keys]
+        sequence = terms.SEQUENCE.encode("utf-8")
+        found = [blocks.get(key, extractions[0][1],
+                            partial(_moved_sequences, sequence,
+                                    [number for _, number, _ in extractions]))
+                 if key is not None else None
+                 for key, extractions in zip(keys, documents, strict=True)]
         missing = [i for i, piece in enumerate(found) if piece is None]
         known, kept = (blocks.known, blocks.entities) if blocks is not None else (None, None)
         default = _DefaultTurtle(kg, vocab, entities, terms, known, kept)
@@ -586,12 +591,44 @@ def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
             # where each document's piece will sit in the file, for the next build
             pieces = [piece.encode("utf-8") for piece in pieces]
             start = sum(map(len, pieces))
-            for key, piece in zip(keys, found, strict=True):
+            for key, piece, extractions in zip(keys, found, documents, strict=True):
                 if key is not None:
-                    blocks.place(key, start, piece)
+                    blocks.place(key, start, piece, extractions[0][1])
                 start += piece_size(piece)
         pieces += found
     return pieces if len(pieces) > 1 else []
+
+
+def _moved_sequences(sequence: bytes, numbers: list[int], piece: bytes,
+                     by: int) -> bytes | None:
+    r"""A document's Turtle (UTF-8) with each statement's ``ng:sequence`` number moved by
+    ``by`` (``sequence``: how that predicate is written, from the ``" ;"`` before it to the
+    space after it), or ``None`` unless the numbers it then holds are ``numbers`` (those of
+    the document's extractions now, in any order: a check of the cache's word).
+
+    Nowhere else can those bytes occur: a literal's line breaks and tabs are escaped, and an
+    IRI has none. The rest of a document's Turtle does not depend on where its extractions
+    are in the merge order (statement IRIs are hashes of the triples, numbered apart within
+    the document; subjects are sorted by IRI), so this is the piece written afresh.
+
+    >>> at = b" ;\n\tng:sequence "
+    >>> _moved_sequences(at, [0, 2], b"a" + at + b"9 .\nb" + at + b"7 .", -7)
+    b'a ;\n\tng:sequence 2 .\nb ;\n\tng:sequence 0 .'
+    >>> _moved_sequences(at, [0, 1], b"a" + at + b"9 .\nb" + at + b"7 .", -7) is None
+    True
+    """
+    parts = piece.split(sequence)
+    if len(parts) != len(numbers) + 1:
+        return None
+    moved: list[bytes | memoryview] = [parts[0]]
+    found = []
+    for part in parts[1:]:
+        end = part.find(b" ")
+        if end < 1 or not part[:end].isdigit():
+            return None
+        found.append(int(part[:end]) + by)
+        moved += sequence, b"%d" % found[-1], memoryview(part)[end:]
+    return b"".join(moved) if sorted(found) == sorted(numbers) else None
 
 
 @dataclass(frozen=True, slots=True)
