@@ -551,7 +551,10 @@ def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
     order and the entities at both ends of their statements, so a rebuild that changes none
     of these for a document copies its piece from the previous export (a
     ``graph.files.FileRange``) instead of writing it again, and tells ``blocks`` where each
-    piece will sit in the new one. The pieces not kept are written in ``n_process``
+    piece will sit in the new one. Where the extractions only moved along the merge order
+    together (an article added, edited or removed before the document), the piece is the
+    old one with its sequence numbers moved (:func:`_moved_sequences`, ``bytes``). The
+    pieces not kept are written in ``n_process``
     processes when there are enough of them (:func:`_written_pieces`); the text is the same
     whatever the number. With ``blocks``, the documents' pieces that are written come UTF-8
     encoded (``bytes``); those that worker processes wrote come UTF-8 encoded in any case,
