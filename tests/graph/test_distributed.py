@@ -102,6 +102,24 @@ def test_turtle_written_in_worker_processes_is_the_same_and_cached(tmp_path, one
     _same_exports(tmp_path / "out", one_process_build)
 
 
+def test_rebuild_in_two_processes_moves_the_numbers_of_the_documents_after_a_new_one(
+        tmp_path, one_process_build, forked_turtle):
+    """An article added before others: they keep their Turtle, its sequence numbers moved
+    along; only the new one's is written (by the forked writers' round)."""
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    shutil.copytree(ROOT / "inputs", corpus)
+    second = sorted(corpus.glob("*.txt"))[1]
+    held = second.read_bytes()
+    second.unlink()
+    build([corpus], out, n_process=2, progress=False)
+    forked_turtle.write_text("")
+    second.write_bytes(held)
+    report = build([corpus], out, n_process=2, progress=False)
+    assert (report.from_snapshot, report.turtle_copied) == (0, 5)
+    assert len(forked_turtle.read_text().split()) == 1
+    _same_exports(out, one_process_build)
+
+
 def test_bbc_articles_built_in_two_processes_give_the_same_exports(tmp_path, shared,
                                                                    forked_turtle):
     corpus = shared / "corpora" / "bbc-news"
