@@ -59,6 +59,16 @@ def test_ranges_are_copied_a_chunk_at_a_time_and_leave_the_page_cache(tmp_path, 
                        [(0, 4096), (4096, 921), (60000, 100), (20, 3)]]
 
 
+def test_a_range_read_leaves_the_page_cache(source, monkeypatch):
+    dropped = []
+    monkeypatch.setattr(os, "posix_fadvise", lambda *advice: dropped.append(advice))
+    assert files.read_range(FileRange(source, 10, 5000)) == SOURCE[10:5010]
+    assert dropped == [(source, 10, 5000, os.POSIX_FADV_DONTNEED)]
+    # as much as the file holds; nothing from a file that cannot be read
+    assert files.read_range(FileRange(source, len(SOURCE) - 4, 100)) == SOURCE[-4:]
+    assert files.read_range(FileRange(-1, 0, 10)) == b""
+
+
 def test_ranges_side_by_side_are_copied_as_one():
     pieces = [FileRange(3, 0, 10), FileRange(3, 10, 5), b"x", FileRange(3, 15, 1),
               FileRange(4, 16, 1), FileRange(4, 17, 2)]
