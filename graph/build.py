@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from tqdm import tqdm
 
@@ -273,22 +274,52 @@ def _export(kg: KnowledgeGraph, out: Path, formats: list[str], report: BuildRepo
     # The RDF formats share one model, so they are rendered (and timed) together.
     files = {name: path for name, path in targets.items() if name != "html"}
     texts: dict[Path, str | Pieces] = {}
+    rendered = "export " + "+".join(files)
     if files:
         begun = time.perf_counter()
         texts = export_texts(kg, files, base_iri=base_iri, blocks=blocks, n_process=n_process)
-        report.seconds["export " + "+".join(files)] = time.perf_counter() - begun
+        report.seconds[rendered] = time.perf_counter() - begun
     if "html" in targets:
-        begun = time.perf_counter()
-        with paused():
-            texts[targets["html"]] = kg.to_html(
-                title=f"newsgraph: {len(report.built)} articles", max_nodes=max_nodes)
-        report.seconds["export html"] = time.perf_counter() - begun
-    # Every export is rendered before the first is replaced, so that a failure or a kill
-    # while rendering leaves the previous set whole.
+        report.seconds["export html"] = 0.0
+        texts[targets["html"]] = _html(kg, report, max_nodes)
+    # Each export is made as it is written into its temporary file (the Turtle's pieces one
+    # by one, never the whole export in memory; the HTML view after them, so that the Turtle
+    # writers are forked before it swells this process), and every export is written before
+    # the first replaces its previous one, so that a failure or a kill while rendering
+    # leaves the previous set whole. The time spent making them is their export's.
+    stages = {path: "export html" if path == targets.get("html") else rendered for path in texts}
+    made = sum(report.seconds[stage] for stage in set(stages.values()))
     begun = time.perf_counter()
-    write_texts_atomic(texts)
-    report.seconds["write"] = time.perf_counter() - begun
+    write_texts_atomic({path: text if isinstance(text, str)
+                        else _timed(text, report.seconds, stages[path])
+                        for path, text in texts.items()})
+    report.seconds["write"] = (time.perf_counter() - begun
+                               - (sum(report.seconds[stage] for stage in set(stages.values()))
+                                  - made))
     report.written.extend(targets.values())
+
+
+def _html(kg: KnowledgeGraph, report: BuildReport, max_nodes: int) -> Iterator[str]:
+    """The HTML view, made when it is taken."""
+    with paused():
+        yield kg.to_html(title=f"newsgraph: {len(report.built)} articles", max_nodes=max_nodes)
+
+
+def _timed(pieces: Iterable[T], seconds: dict[str, float], stage: str) -> Iterator[T]:
+    """``pieces``, the time taken to make each added to ``seconds[stage]``."""
+    pieces = iter(pieces)
+    clock = time.perf_counter
+    while True:
+        begun = clock()
+        piece = next(pieces, _END)
+        seconds[stage] += clock() - begun
+        if piece is _END:
+            return
+        yield piece
+
+
+_END = object()
+T = TypeVar("T")
 
 
 def merge_documents(

@@ -60,7 +60,7 @@ import pickle
 import sqlite3
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib.metadata import version
 from itertools import count, repeat
 from operator import attrgetter
@@ -608,12 +608,14 @@ class TurtleBlocks:
         digest.update(places.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
-    def get(self, key: str, first: int,
-            move: Callable[[bytes, int], bytes | None]) -> FileRange | bytes | None:
+    def get(self, key: str, first: int, move: Callable[[bytes, int], bytes | None]
+            ) -> FileRange | Callable[[], bytes | None] | None:
         """The block of ``key`` in the previous export, or ``None``; ``first`` is the place of
         the document's first extraction in this build's merge order. A block written when
-        it had another place comes as ``move(its bytes, by how much)``: its sequence numbers
-        moved along, or ``None`` when they could not be (``graph.rdf._moved_sequences``)."""
+        it had another place comes as what gives ``move(its bytes, by how much)`` when called
+        (read then, so that the blocks of a rebuild are never all in memory at once): its
+        sequence numbers moved along, or ``None`` when they could not be
+        (``graph.rdf._moved_sequences``)."""
         if self._source is None:
             return None
         row = self._cache._db.execute("SELECT start, size, ends, first_sequence "
@@ -624,14 +626,19 @@ class TurtleBlocks:
         if not (type(start) is int and type(size) is int and type(before) is int
                 and 0 <= start < start + size <= self._size):
             return None
-        piece: FileRange | bytes | None = FileRange(self._source, start, size)
+        piece = FileRange(self._source, start, size)
         if self._ends(piece) != ends:
             return None
         if before != first:
-            piece = move(read_range(piece), first - before)
-        if piece is not None:
-            self.copied += 1
+            return partial(self._moved, piece, first - before, move)
+        self.copied += 1
         return piece
+
+    def _moved(self, piece: FileRange, by: int,
+               move: Callable[[bytes, int], bytes | None]) -> bytes | None:
+        moved = move(read_range(piece), by)
+        self.copied += moved is not None
+        return moved
 
     @classmethod
     def _ends(cls, piece: bytes | memoryview | FileRange) -> bytes:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -43,8 +43,9 @@ class FileRange(NamedTuple):
 
 
 #: What an export may be written from: text, or pieces of text, UTF-8 bytes (``bytes``, or a
-#: ``memoryview`` of bytes elsewhere in memory) and file ranges.
-Pieces = Sequence["str | bytes | memoryview | FileRange"]
+#: ``memoryview`` of bytes elsewhere in memory) and file ranges, each written as it is taken
+#: (an iterator's pieces may be made then, and let go once written).
+Pieces = Iterable["str | bytes | memoryview | FileRange"]
 
 
 def piece_size(piece: bytes | memoryview | FileRange) -> int:

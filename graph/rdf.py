@@ -540,18 +540,24 @@ def _model(kg: KnowledgeGraph, vocab: Vocabulary,
 
 def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
                        blocks: TurtleBlocks | None = None, *, n_process: int = 1
-                       ) -> list[str | bytes | memoryview | FileRange]:
+                       ) -> Iterator[str | bytes | memoryview | FileRange]:
     """The Turtle of the graph, in pieces that ``graph.files.write_texts_atomic`` writes as
     byte for byte what pyoxigraph writes from :func:`rdf_model` (with ``n_process`` 1 and no
     ``blocks``, text that ``"".join`` gives it as): the ``@prefix`` lines and the default
-    graph's subjects, then one piece per document's graph (:func:`document_turtle`).
+    graph's subjects, then one piece per document's graph (:func:`document_turtle`); none
+    for an empty graph.
+
+    The pieces are made as they are taken, so that a writer that takes each and lets it go
+    never holds the export whole (the BBC corpus's is 297 MB): the documents' pieces are
+    written one after another, or a round of them at a time in processes.
 
     ``blocks`` (``graph.cache.TurtleBlocks``) keeps the piece of each document between
     builds: a piece depends only on the document's extractions, where they sit in the merge
     order and the entities at both ends of their statements, so a rebuild that changes none
     of these for a document copies its piece from the previous export (a
     ``graph.files.FileRange``) instead of writing it again, and tells ``blocks`` where each
-    piece will sit in the new one. Where the extractions only moved along the merge order
+    piece will sit in the new one (as each is taken: take them all before the export is
+    saved). Where the extractions only moved along the merge order
     together (an article added, edited or removed before the document), the piece is the
     old one with its sequence numbers moved (:func:`_moved_sequences`, ``bytes``). The
     pieces not kept are written in ``n_process``
@@ -562,14 +568,14 @@ def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
     """
     vocab = Vocabulary(base_iri)
     terms = _TurtleTerms(vocab.prefixes)
-    if any(FIELD_SEPARATOR in doc_id for doc_id in kg.documents):
-        # Statement IRIs are numbered apart (document_turtle) only within a document; that
-        # is exact only when no document id holds the hash's field separator, else two
-        # documents' statements could share an IRI: number them over the whole graph.
-        model = ((subject, pairs) for subject, pairs, _ in _model(kg, vocab, terms))
-        pieces = [terms.prelude, *_turtle_subjects(model)]
-        return pieces if len(pieces) > 1 else []
-    with paused():  # as in rdf_model
+    with paused():  # as in rdf_model (and so while the pieces are taken, too)
+        if any(FIELD_SEPARATOR in doc_id for doc_id in kg.documents):
+            # Statement IRIs are numbered apart (document_turtle) only within a document;
+            # that is exact only when no document id holds the hash's field separator, else
+            # two documents' statements could share an IRI: number them over the whole graph.
+            model = ((subject, pairs) for subject, pairs, _ in _model(kg, vocab, terms))
+            yield from _after_prelude(terms.prelude, _turtle_subjects(model))
+            return
         entities = {key: f"<{vocab.entity_iri(key)}>" for key in kg.nx}
         by_document: dict[str, list[Extraction]] = defaultdict(list)
         document_of = _documents(vocab)
@@ -587,19 +593,39 @@ def turtle_by_document(kg: KnowledgeGraph, base_iri: str | None = None,
         missing = [i for i, piece in enumerate(found) if piece is None]
         known, kept = (blocks.known, blocks.entities) if blocks is not None else (None, None)
         default = _DefaultTurtle(kg, vocab, entities, terms, known, kept)
-        pieces, written = _written_pieces(vocab, documents, missing, terms, n_process, default)
-        for i, piece in zip(missing, written, strict=True):
-            found[i] = piece.encode("utf-8") if blocks is not None and type(piece) is str else piece
-        if blocks is not None:
-            # where each document's piece will sit in the file, for the next build
-            pieces = [piece.encode("utf-8") for piece in pieces]
-            start = sum(map(len, pieces))
-            for key, piece, extractions in zip(keys, found, documents, strict=True):
-                if key is not None:
-                    blocks.place(key, start, piece, extractions[0][1])
+        written = _written_pieces(vocab, documents, missing, terms, n_process, default)
+        head: list[str] = next(written)
+        if len(head) == 1 and not documents:
+            return
+        start = 0
+        for piece in head:
+            if blocks is not None:  # where each document's piece will sit, for the next build
+                piece = piece.encode("utf-8")
+                start += len(piece)
+            yield piece
+        del head
+        for i, (key, extractions) in enumerate(zip(keys, documents, strict=True)):
+            piece = found[i]
+            if piece is None:
+                piece = next(written)
+            elif type(piece) is not FileRange:  # a block whose numbers are to be moved
+                piece = piece() or document_turtle(vocab, extractions, terms)
+            if blocks is not None and type(piece) is str:
+                piece = piece.encode("utf-8")
+            if key is not None:
+                blocks.place(key, start, piece, extractions[0][1])
                 start += piece_size(piece)
-        pieces += found
-    return pieces if len(pieces) > 1 else []
+            yield piece
+
+
+def _after_prelude(prelude: str, subjects: Iterable[str]) -> Iterator[str]:
+    """``prelude`` and ``subjects``, or nothing when there is no subject."""
+    subjects = iter(subjects)
+    first = next(subjects, None)
+    if first is not None:
+        yield prelude
+        yield first
+        yield from subjects
 
 
 def _moved_sequences(sequence: bytes, numbers: list[int], piece: bytes,
@@ -675,32 +701,37 @@ _inherited: _Round | None = None
 
 def _written_pieces(vocab: Vocabulary, documents: list[list[Extraction]], which: list[int],
                     terms: _TurtleTerms, n_process: int,
-                    default: _DefaultTurtle) -> tuple[list[str], Iterable[str | memoryview]]:
-    """The pieces of ``default``, and :func:`document_turtle` of ``documents[i]`` for each
-    ``i`` of ``which``, in order: here, or, with ``n_process`` > 1 and at least
-    :data:`PARALLEL_DOCUMENTS` of them, here and in ``n_process - 1`` forked processes, in
-    equal rounds of at most :data:`ROUND_DOCUMENTS` (the Turtle export runs on this machine
-    even when extraction ran on a Dask cluster). This process writes ``default`` while the
-    workers of the first round start on the documents.
+                    default: _DefaultTurtle) -> Iterator[list[str] | str | memoryview]:
+    """The pieces of ``default`` (first, as one list), then :func:`document_turtle` of
+    ``documents[i]`` for each ``i`` of ``which``, in order, each made as it is taken: here,
+    or, with ``n_process`` > 1 and at least :data:`PARALLEL_DOCUMENTS` of them, here and in
+    ``n_process - 1`` forked processes, in equal rounds of at most :data:`ROUND_DOCUMENTS`,
+    a round at a time (the Turtle export runs on this machine even when extraction ran on a
+    Dask cluster). This process writes ``default`` while the workers of the first round
+    start on the documents.
 
     The workers are forked only now, so that they inherit the graph's extractions as they
     are (pages shared with this process until written) and only positions cross between
-    processes (the pieces' text is in shared memory). Nothing else of the build runs in
-    another thread at this point (the extraction pool is shut down, the progress bar has no
-    monitor thread), and the workers run only pure Python over what they inherited.
+    processes (the pieces' text is in shared memory, let go with the round's last piece).
+    Nothing else of the build runs in another thread at this point (the extraction pool is
+    shut down, the progress bar has no monitor thread), and the workers run only pure Python
+    over what they inherited.
     """
     if n_process <= 1 or len(which) < PARALLEL_DOCUMENTS:
-        return default(), (document_turtle(vocab, documents[i], terms) for i in which)
+        yield default()
+        for i in which:
+            yield document_turtle(vocab, documents[i], terms)
+        return
     rounds = -(-len(which) // ROUND_DOCUMENTS)
     size = -(-len(which) // rounds)
-    head: list[str] = []
-    pieces: list[str] = []
     for start in range(0, len(which), size):
         written, run = _round(vocab, documents, which[start:start + size], terms, n_process,
                               None if start else default)
-        head += written
-        pieces += run
-    return head, pieces
+        if not start:
+            yield written
+        run.reverse()
+        while run:  # each piece let go as it is taken, and the round's memory with the last
+            yield run.pop()
 
 
 def _round(vocab: Vocabulary, documents: list[list[Extraction]], which: list[int],

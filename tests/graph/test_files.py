@@ -97,3 +97,22 @@ def test_range_past_the_end_of_its_file_leaves_the_export_as_it_was(tmp_path, so
         write_texts_atomic({target: [b"a", FileRange(source, len(SOURCE) - 5, 10)]})
     assert target.read_bytes() == b"the previous export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl", "previous.ttl"]
+
+
+def test_pieces_that_fail_while_made_leave_every_file_as_it_was(tmp_path):
+    """Pieces made as they are written (the Turtle export's): a failure half-way through
+    leaves the previous exports, all of them, and no temporary file."""
+    turtle, view = tmp_path / "graph.ttl", tmp_path / "graph.html"
+    turtle.write_text("previous graph", encoding="utf-8")
+    view.write_text("previous view", encoding="utf-8")
+
+    def pieces():
+        yield "the default graph\n"
+        yield b"a document\n"
+        raise RuntimeError("the writer of the next document failed")
+
+    with pytest.raises(RuntimeError, match="next document"):
+        write_texts_atomic({turtle: pieces(), view: "new view"})
+    assert turtle.read_text(encoding="utf-8") == "previous graph"
+    assert view.read_text(encoding="utf-8") == "previous view"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["graph.html", "graph.ttl"]
