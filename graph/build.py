@@ -280,22 +280,21 @@ def _export(kg: KnowledgeGraph, out: Path, formats: list[str], report: BuildRepo
         texts = export_texts(kg, files, base_iri=base_iri, blocks=blocks, n_process=n_process)
         report.seconds[rendered] = time.perf_counter() - begun
     if "html" in targets:
-        report.seconds["export html"] = 0.0
         texts[targets["html"]] = _html(kg, report, max_nodes)
     # Each export is made as it is written into its temporary file (the Turtle's pieces one
     # by one, never the whole export in memory; the HTML view after them, so that the Turtle
     # writers are forked before it swells this process), and every export is written before
     # the first replaces its previous one, so that a failure or a kill while rendering
     # leaves the previous set whole. The time spent making them is their export's.
-    stages = {path: "export html" if path == targets.get("html") else rendered for path in texts}
-    made = sum(report.seconds[stage] for stage in set(stages.values()))
+    making: Counter[str] = Counter()
     begun = time.perf_counter()
-    write_texts_atomic({path: text if isinstance(text, str)
-                        else _timed(text, report.seconds, stages[path])
-                        for path, text in texts.items()})
-    report.seconds["write"] = (time.perf_counter() - begun
-                               - (sum(report.seconds[stage] for stage in set(stages.values()))
-                                  - made))
+    write_texts_atomic({
+        path: text if isinstance(text, str) else
+        _timed(text, making, "export html" if path == targets.get("html") else rendered)
+        for path, text in texts.items()})
+    report.seconds["write"] = time.perf_counter() - begun - sum(making.values())
+    for stage, seconds in making.items():
+        report.seconds[stage] = report.seconds.get(stage, 0.0) + seconds
     report.written.extend(targets.values())
 
 
@@ -305,7 +304,7 @@ def _html(kg: KnowledgeGraph, report: BuildReport, max_nodes: int) -> Iterator[s
         yield kg.to_html(title=f"newsgraph: {len(report.built)} articles", max_nodes=max_nodes)
 
 
-def _timed(pieces: Iterable[T], seconds: dict[str, float], stage: str) -> Iterator[T]:
+def _timed(pieces: Iterable[T], seconds: Counter[str], stage: str) -> Iterator[T]:
     """``pieces``, the time taken to make each added to ``seconds[stage]``."""
     pieces = iter(pieces)
     clock = time.perf_counter

@@ -224,6 +224,21 @@ def test_rebuild_after_a_change_equals_a_build_from_scratch(tmp_path, cached_inp
     assert report.same_text == (change == "a copy added")
 
 
+def test_rebuild_reports_the_time_of_each_stage(tmp_path, cached_inputs):
+    """The Turtle's pieces and the HTML view are made as their files are written: the time
+    spent making them is their export's, the rest the write's."""
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    shutil.copytree(cached_inputs[0], corpus)
+    shutil.copytree(cached_inputs[1], out)
+    (corpus / ARTICLES[1].name).unlink()  # every document's Turtle written or moved again
+    seconds = build([corpus], out, formats=["ttl", "csv", "html"], progress=False).seconds
+    stages = ("read", "clean", "snapshot", "extract", "merge", "export ttl+csv", "export html",
+              "write")
+    assert set(seconds) == {*stages, "total"}
+    assert all(seconds[stage] > 0 for stage in stages)
+    assert sum(seconds[stage] for stage in stages) <= seconds["total"]
+
+
 def test_alias_table_changes_the_exports(cached_inputs, tmp_path):
     (tmp_path / "aliases.csv").write_text(ALIASES, encoding="utf-8")
     build([cached_inputs[0]], tmp_path, cache=False, aliases=tmp_path / "aliases.csv",
