@@ -298,6 +298,11 @@ def _export(kg: KnowledgeGraph, out: Path, formats: list[str], report: BuildRepo
     report.written.extend(targets.values())
 
 
+#: What a stream of pieces gives, and the end of one (:func:`_timed`).
+T = TypeVar("T")
+_END = object()
+
+
 def _html(kg: KnowledgeGraph, report: BuildReport, max_nodes: int) -> Iterator[str]:
     """The HTML view, made when it is taken."""
     with paused():
@@ -315,10 +320,6 @@ def _timed(pieces: Iterable[T], seconds: Counter[str], stage: str) -> Iterator[T
         if piece is _END:
             return
         yield piece
-
-
-_END = object()
-T = TypeVar("T")
 
 
 def merge_documents(
